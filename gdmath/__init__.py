@@ -1,0 +1,50 @@
+"""Pure NumPy core of gdanim: error curves, slopes and gradient-descent paths.
+
+Everything a scene puts on screen is computed here, and nothing here draws:
+this package never imports manim or click.
+"""
+
+from __future__ import annotations
+
+from gdmath.curves import BOOK_CURVE, TWO_VALLEYS, Curve, PolynomialCurve, Quadratic
+from gdmath.descent import (
+    DIVERGENCE_BOUND,
+    MAX_STEPS,
+    DescentResult,
+    StopReason,
+    descend,
+    validate_descent_args,
+)
+from gdmath.geometry import TangentLine, step_vector, tangent_line, view_range
+from gdmath.regimes import (
+    EXAMPLE_LEARNING_RATES,
+    Regime,
+    classify,
+    critical_learning_rates,
+)
+from gdmath.book import book_line, book_round, book_table
+
+__all__ = [
+    "BOOK_CURVE",
+    "DIVERGENCE_BOUND",
+    "EXAMPLE_LEARNING_RATES",
+    "MAX_STEPS",
+    "TWO_VALLEYS",
+    "Curve",
+    "DescentResult",
+    "PolynomialCurve",
+    "Quadratic",
+    "Regime",
+    "StopReason",
+    "TangentLine",
+    "book_line",
+    "book_round",
+    "book_table",
+    "classify",
+    "critical_learning_rates",
+    "descend",
+    "step_vector",
+    "tangent_line",
+    "validate_descent_args",
+    "view_range",
+]

@@ -1,0 +1,101 @@
+"""The scene catalogue: CLI names, classes, one-line descriptions and default knobs.
+
+This module never imports manim, so the CLI can list scenes, validate
+arguments and decide that a clip is up to date in a fraction of a second.
+It is the one place where a scene's default start, learning rate and steps live;
+the scene classes read their class attributes from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["SCENES", "SceneSpec", "get_spec"]
+
+SCENES_DIR: Path = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class SceneSpec:
+    """What the rest of gdanim knows about a scene without importing it.
+
+    Attributes
+    ----------
+    name
+        CLI name, e.g. ``"rolling-descent"``.
+    class_name
+        Name of the ``Scene`` subclass exported by :mod:`scenes`.
+    module
+        Module that defines the class, e.g. ``"scenes.rolling_descent"``.
+    description
+        One line for ``--list``.
+    start, learning_rate, steps
+        Default knobs; the CLI overrides them per render.
+    """
+
+    name: str
+    class_name: str
+    module: str
+    description: str
+    start: float
+    learning_rate: float
+    steps: int
+
+    @property
+    def source_file(self) -> Path:
+        """The file that holds the scene class (hashed to skip unchanged renders)."""
+        return SCENES_DIR / (self.module.rsplit(".", 1)[-1] + ".py")
+
+
+SCENES: dict[str, SceneSpec] = {
+    spec.name: spec
+    for spec in (
+        SceneSpec(
+            name="slope-tangent",
+            class_name="SlopeTangent",
+            module="scenes.slope_tangent",
+            description="Ch. 9: a tangent slides along the error curve; its slope's sign and size say where to move.",
+            start=-1.0,
+            learning_rate=0.1,
+            steps=10,
+        ),
+        SceneSpec(
+            name="rolling-descent",
+            class_name="RollingDescent",
+            module="scenes.rolling_descent",
+            description="Ch. 10: the book's descent, 10 steps from x = -1 at learning rate 0.1, steps shrinking as the slope flattens.",
+            start=-1.0,
+            learning_rate=0.1,
+            steps=10,
+        ),
+        SceneSpec(
+            name="overshooting-learning-rate",
+            class_name="OvershootingLearningRate",
+            module="scenes.overshooting_learning_rate",
+            description="Ch. 10: too large a learning rate jumps across the valley, oscillating (0.9) or diverging (1.1).",
+            start=-1.0,
+            learning_rate=0.9,
+            steps=10,
+        ),
+        SceneSpec(
+            name="learning-rate-comparison",
+            class_name="LearningRateComparison",
+            module="scenes.learning_rate_comparison",
+            description="Ch. 10: too small, balanced and too large learning rates side by side, same steps, same time.",
+            start=-1.0,
+            learning_rate=0.1,
+            steps=10,
+        ),
+    )
+}
+"""Every scene gdanim renders, keyed by CLI name, in presentation order."""
+
+
+def get_spec(name: str) -> SceneSpec:
+    """Look up a scene by CLI name, with a message listing the known names."""
+    try:
+        return SCENES[name]
+    except KeyError:
+        known = ", ".join(SCENES)
+        raise ValueError(f"unknown scene {name!r}; choose from: {known}") from None

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian machine: system packages, .venv, the project.
+# Quick when everything is already there: each step checks before it acts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Why each package: pango/cairo/pkg-config build manimpango and pycairo; ffmpeg
+# and gifsicle make the web GIFs; texlive + dvisvgm render MathTex and axis
+# numbers; DejaVu has Hebrew glyphs; hugo and chromium test the book embedding.
+APT_PACKAGES=(
+    build-essential pkg-config libpango1.0-dev libcairo2-dev
+    ffmpeg gifsicle
+    texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
+    fonts-dejavu-core
+    hugo chromium chromium-driver
+)
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+        || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing system packages: ${missing[*]}" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    echo "setup: creating .venv" >&2
+    "$PYTHON" -m venv .venv
+fi
+
+stamp=.venv/.gdanim-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "setup: installing gdanim and its test tools into .venv" >&2
+    .venv/bin/python -m pip install -q --upgrade pip >&2
+    .venv/bin/python -m pip install -q -e '.[test]' >&2
+    touch "$stamp"
+fi
