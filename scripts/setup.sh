@@ -29,6 +29,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PYTHON=${PYTHON:-python3}
+# Debian's own python3 ships venv and the C headers in separate packages.
+if ! "$PYTHON" -c "import ensurepip, venv" >/dev/null 2>&1; then
+    echo "setup: installing python3-venv and python3-dev" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv python3-dev >&2
+fi
 if [ ! -x .venv/bin/python ]; then
     echo "setup: creating .venv" >&2
     "$PYTHON" -m venv .venv
