@@ -1,0 +1,208 @@
+"""A static ``index.html`` beside ``manifest.json`` that shows every rendered clip.
+
+The page is plain HTML and CSS with relative links only, so it works when opened
+from disk (``file://``) and when the output folder is served or copied anywhere.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from gdanim.files import atomic_path
+from scenes.captions import scene_alt_text
+
+__all__ = [
+    "GALLERY_NAME",
+    "MANIFEST_NAME",
+    "read_manifest",
+    "render_gallery",
+    "write_gallery",
+]
+
+GALLERY_NAME: str = "index.html"
+"""File name of the gallery inside the output folder."""
+
+MANIFEST_NAME: str = "manifest.json"
+"""File name of the render pipeline's manifest inside the output folder."""
+
+_LANGUAGE_DIRECTION: dict[str, str] = {"he": "rtl", "en": "ltr"}
+"""Text direction of each caption language, for the clip's ``dir`` attribute."""
+
+_STYLE: str = """
+body { margin: 2rem; background: #fff; color: #1a1a1a;
+       font: 15px/1.45 "DejaVu Sans", system-ui, sans-serif; }
+h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
+.summary { color: #555; margin: 0 0 1.5rem; }
+.clip { border: 1px solid #ddd; border-radius: 6px; padding: 1rem; margin: 0 0 1.5rem; }
+.clip h2 { font-size: 1.1rem; margin: 0 0 .5rem; }
+.parameters { display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; margin: 0 0 .75rem; }
+.parameters div { display: flex; gap: .4rem; }
+.parameters dt { color: #666; }
+.parameters dd { margin: 0; font-family: "DejaVu Sans Mono", monospace; }
+.media { display: flex; flex-wrap: wrap; gap: 1rem; direction: ltr; }
+.media figure { margin: 0; flex: 1 1 320px; max-width: 640px; }
+.media img, .media video { display: block; width: 100%; height: auto; background: #f4f4f4; }
+.media figcaption { color: #555; font-size: .85rem; margin-top: .25rem; }
+.alt { margin: .5rem 0 0; color: #333; }
+"""
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """Load ``OUT/manifest.json``; an absent manifest is an empty one.
+
+    Parameters
+    ----------
+    out_dir
+        The render output folder.
+
+    Returns
+    -------
+    dict
+        The manifest, with at least a ``clips`` list.
+    """
+    path = Path(out_dir) / MANIFEST_NAME
+    if not path.exists():
+        return {"version": 1, "clips": []}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _href(relative_path: str) -> str:
+    """A relative URL for a manifest path, safe in an attribute and from ``file://``."""
+    return html.escape(quote(Path(relative_path).as_posix()), quote=True)
+
+
+def _alt_text(clip: dict[str, Any]) -> str:
+    """The clip's caption-catalogue description, or a plain fallback naming the scene."""
+    try:
+        return scene_alt_text(clip["scene"], clip["language"])
+    except (KeyError, ValueError):
+        return clip["scene"]
+
+
+def _format_bytes(size: int) -> str:
+    """``1536`` → ``"1.5 KB"``; the gallery shows file sizes to judge web weight."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _parameter_rows(clip: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (label, value) pairs shown above a clip's media."""
+    parameters = clip.get("parameters", {})
+    rows = [
+        ("language", clip.get("language", "")),
+        ("theme", clip.get("theme", "")),
+        ("quality", f"{clip.get('quality', '')} ({clip.get('width')}×{clip.get('height')}, {clip.get('fps')} fps)"),
+    ]
+    rows += [(name.replace("_", " "), str(value)) for name, value in parameters.items()]
+    if clip.get("duration") is not None:
+        rows.append(("duration", f"{float(clip['duration']):.2f} s"))
+    return rows
+
+
+def _media_html(clip: dict[str, Any], alt: str) -> str:
+    """GIF and MP4 side by side, each with its size; a PNG poster when there is no movie."""
+    files = clip.get("files", {})
+    poster = files.get("png")
+    figures = []
+    if "gif" in files:
+        gif = files["gif"]
+        figures.append(
+            f'<figure><img src="{_href(gif["path"])}" width="{gif["width"]}" height="{gif["height"]}" '
+            f'alt="{html.escape(alt)}" loading="lazy">'
+            f"<figcaption>GIF · {gif['width']}×{gif['height']} · {_format_bytes(gif['bytes'])}</figcaption></figure>"
+        )
+    if "mp4" in files:
+        mp4 = files["mp4"]
+        poster_attribute = f' poster="{_href(poster["path"])}"' if poster else ""
+        figures.append(
+            f'<figure><video autoplay loop muted playsinline controls width="{mp4["width"]}" '
+            f'height="{mp4["height"]}"{poster_attribute} aria-label="{html.escape(alt)}">'
+            f'<source src="{_href(mp4["path"])}" type="video/mp4"></video>'
+            f"<figcaption>MP4 · {mp4['width']}×{mp4['height']} · {_format_bytes(mp4['bytes'])}</figcaption></figure>"
+        )
+    if poster and not figures:
+        figures.append(
+            f'<figure><img src="{_href(poster["path"])}" width="{poster["width"]}" height="{poster["height"]}" '
+            f'alt="{html.escape(alt)}">'
+            f"<figcaption>PNG poster · {poster['width']}×{poster['height']} · "
+            f"{_format_bytes(poster['bytes'])}</figcaption></figure>"
+        )
+    return f'<div class="media">{"".join(figures)}</div>'
+
+
+def _clip_html(clip: dict[str, Any]) -> str:
+    """One ``<section>`` for one manifest clip."""
+    language = clip.get("language", "en")
+    direction = _LANGUAGE_DIRECTION.get(language, "ltr")
+    alt = _alt_text(clip)
+    rows = "".join(
+        f"<div><dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd></div>"
+        for label, value in _parameter_rows(clip)
+    )
+    return (
+        f'<section class="clip" id="{html.escape(clip["id"], quote=True)}">'
+        f'<h2>{html.escape(clip["scene"])}</h2>'
+        f'<dl class="parameters">{rows}</dl>'
+        f"{_media_html(clip, alt)}"
+        f'<p class="alt" lang="{html.escape(language)}" dir="{direction}">{html.escape(alt)}</p>'
+        "</section>"
+    )
+
+
+def render_gallery(manifest: dict[str, Any]) -> str:
+    """The gallery page for a manifest, as a string.
+
+    Parameters
+    ----------
+    manifest
+        The render pipeline's manifest (``{"version": 1, "clips": [...]}``).
+
+    Returns
+    -------
+    str
+        A complete HTML document listing every clip, in manifest order.
+
+    Examples
+    --------
+    >>> page = render_gallery({"version": 1, "clips": []})
+    >>> "No clips rendered yet" in page
+    True
+    """
+    clips = manifest.get("clips", [])
+    body = "".join(_clip_html(clip) for clip in clips) or "<p>No clips rendered yet.</p>"
+    summary = f"{len(clips)} clip{'s' if len(clips) != 1 else ''} · manifest: <a href=\"{MANIFEST_NAME}\">{MANIFEST_NAME}</a>"
+    return (
+        '<!DOCTYPE html>\n<html lang="en" dir="ltr">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>gdanim gallery</title>\n"
+        f"<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f'<h1>gdanim gallery</h1>\n<p class="summary">{summary}</p>\n'
+        f"{body}\n</body>\n</html>\n"
+    )
+
+
+def write_gallery(out_dir: Path) -> Path:
+    """Write ``OUT/index.html`` from ``OUT/manifest.json``, atomically.
+
+    Parameters
+    ----------
+    out_dir
+        The render output folder.
+
+    Returns
+    -------
+    Path
+        The gallery's path.
+    """
+    target = Path(out_dir) / GALLERY_NAME
+    with atomic_path(target) as temporary:
+        temporary.write_text(render_gallery(read_manifest(out_dir)), encoding="utf-8")
+    return target
+
