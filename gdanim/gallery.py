@@ -7,27 +7,18 @@ from disk (``file://``) and when the output folder is served or copied anywhere.
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from gdanim.files import atomic_path
+from gdanim.manifest import MANIFEST_NAME, read_manifest
 from scenes.captions import scene_alt_text
 
-__all__ = [
-    "GALLERY_NAME",
-    "MANIFEST_NAME",
-    "read_manifest",
-    "render_gallery",
-    "write_gallery",
-]
+__all__ = ["GALLERY_NAME", "render_gallery", "write_gallery"]
 
 GALLERY_NAME: str = "index.html"
 """File name of the gallery inside the output folder."""
-
-MANIFEST_NAME: str = "manifest.json"
-"""File name of the render pipeline's manifest inside the output folder."""
 
 _LANGUAGE_DIRECTION: dict[str, str] = {"he": "rtl", "en": "ltr"}
 """Text direction of each caption language, for the clip's ``dir`` attribute."""
@@ -49,25 +40,6 @@ h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
 .media figcaption { color: #555; font-size: .85rem; margin-top: .25rem; }
 .alt { margin: .5rem 0 0; color: #333; }
 """
-
-
-def read_manifest(out_dir: Path) -> dict[str, Any]:
-    """Load ``OUT/manifest.json``; an absent manifest is an empty one.
-
-    Parameters
-    ----------
-    out_dir
-        The render output folder.
-
-    Returns
-    -------
-    dict
-        The manifest, with at least a ``clips`` list.
-    """
-    path = Path(out_dir) / MANIFEST_NAME
-    if not path.exists():
-        return {"version": 1, "clips": []}
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _href(relative_path: str) -> str:

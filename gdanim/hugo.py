@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gdanim.files import atomic_path
-from gdanim.gallery import read_manifest
+from gdanim.manifest import read_manifest
 from scenes.captions import scene_alt_text
 
 __all__ = ["DATA_NAME", "SHORTCODE_DIR", "STATIC_PREFIX", "build_site_data", "export_to_hugo"]

@@ -1,0 +1,240 @@
+"""Watch mode: re-render a preview each time a file under ``scenes/`` or ``gdmath/`` is saved.
+
+One long-lived process imports manim once. On a change it forgets only the
+project's own modules (``scenes.*`` and ``gdmath.*``) and imports them afresh,
+so a save costs a scene's construction and drawing, not manim's import. File
+events come from ``watchdog``; a burst of events from one editor save is
+collapsed into one render.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Final
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+__all__ = [
+    "DEBOUNCE_SECONDS",
+    "PROJECT_PACKAGES",
+    "SourceChangeHandler",
+    "describe_error",
+    "project_dirs",
+    "purge_project_modules",
+    "watch",
+]
+
+PROJECT_PACKAGES: Final[tuple[str, ...]] = ("gdmath", "scenes")
+"""The packages whose sources are watched and re-imported on a change (never manim)."""
+
+DEBOUNCE_SECONDS: Final[float] = 0.15
+"""Quiet time after the last file event before rendering.
+
+Editors save in bursts (write a temporary file, rename it, touch a backup,
+update metadata) that span a few milliseconds; this is long enough to see one
+save as one change and short enough to keep save-to-preview well under 3 s.
+"""
+
+_SOURCE_SUFFIXES: Final[frozenset[str]] = frozenset({".py"})
+"""Only Python sources trigger a render; editor swap and backup files do not."""
+
+
+def project_dirs() -> list[Path]:
+    """The folders of the project's packages, where they are imported from.
+
+    Resolved through the import system rather than assumed next to this file,
+    so a checkout (or a copy of one) watches the sources it actually runs.
+    """
+    return [Path(importlib.import_module(name).__file__).resolve().parent for name in PROJECT_PACKAGES]
+
+
+def purge_project_modules(packages: Sequence[str] = PROJECT_PACKAGES) -> list[str]:
+    """Forget the project's modules so the next import reads their sources again.
+
+    Dropping every project module, rather than reloading the changed one,
+    means a scene that imports a changed helper sees the new helper too, in
+    the right order, without tracking who imports whom. manim and every other
+    library stay imported.
+
+    Parameters
+    ----------
+    packages
+        Top-level package names to forget, with all their submodules.
+
+    Returns
+    -------
+    list of str
+        The module names removed from :data:`sys.modules`.
+
+    Examples
+    --------
+    >>> import types
+    >>> sys.modules["demo_package.scene"] = types.ModuleType("demo_package.scene")
+    >>> purge_project_modules(["demo_package"])
+    ['demo_package.scene']
+    >>> "demo_package.scene" in sys.modules
+    False
+    """
+    names = [name for name in sys.modules if name.split(".", 1)[0] in packages]
+    for name in names:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+    return names
+
+
+def _innermost(error: BaseException) -> BaseException:
+    """Follow ``raise ... from`` to the exception a wrapper (such as ``RenderError``) reports."""
+    seen = {id(error)}
+    while error.__cause__ is not None and id(error.__cause__) not in seen:
+        error = error.__cause__
+        seen.add(id(error))
+    return error
+
+
+def _display_path(filename: str, roots: Sequence[Path]) -> str:
+    """A source path relative to the project when it is inside it, else as given."""
+    path = Path(filename)
+    for root in roots:
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return filename
+
+
+def describe_error(error: BaseException, roots: Sequence[Path]) -> str:
+    """One line ``file:line: Kind: message`` for an error raised while rendering a scene.
+
+    The location is the innermost frame inside the project (``roots``), which
+    is the author's code rather than manim's, or for a syntax error the place
+    the parser stopped.
+
+    Parameters
+    ----------
+    error
+        The exception, possibly wrapping the original one.
+    roots
+        Folders that hold the project's sources; paths are shown relative to them.
+
+    Returns
+    -------
+    str
+        A single line, without a trailing newline.
+
+    Examples
+    --------
+    >>> describe_error(SyntaxError("invalid syntax", ("/p/scenes/a.py", 3, 1, "x(")), [Path("/p")])
+    'scenes/a.py:3: SyntaxError: invalid syntax'
+    """
+    original = _innermost(error)
+    kind = type(original).__name__
+    if isinstance(original, SyntaxError) and original.filename:
+        location = f"{_display_path(original.filename, roots)}:{original.lineno}"
+        message = original.msg
+    else:
+        frames = traceback.extract_tb(original.__traceback__)
+        inside = [frame for frame in frames if any(Path(frame.filename).is_relative_to(root) for root in roots)]
+        frame = (inside or frames or [None])[-1]
+        location = f"{_display_path(frame.filename, roots)}:{frame.lineno}" if frame else "<unknown>"
+        message = str(original)
+    first_line = (message.strip().splitlines() or [""])[0]
+    return f"{location}: {kind}: {first_line}" if first_line else f"{location}: {kind}"
+
+
+class SourceChangeHandler(FileSystemEventHandler):
+    """Sets an event when a Python source is created, changed, moved or deleted.
+
+    Parameters
+    ----------
+    changed
+        Set on every relevant file event; the watch loop clears it.
+    """
+
+    def __init__(self, changed: threading.Event) -> None:
+        super().__init__()
+        self._changed = changed
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        """Flag the change when the event touches a ``.py`` file outside ``__pycache__``."""
+        if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+        if any(_is_source(str(path)) for path in paths if path):
+            self._changed.set()
+
+
+def _is_source(path: str) -> bool:
+    """Whether a file event's path is a project source worth re-rendering for."""
+    candidate = Path(path)
+    return candidate.suffix in _SOURCE_SUFFIXES and "__pycache__" not in candidate.parts
+
+
+def _wait_for_save(changed: threading.Event, debounce: float) -> None:
+    """Block until a change, then until ``debounce`` seconds pass with no further change."""
+    changed.wait()
+    changed.clear()
+    while changed.wait(debounce):
+        changed.clear()
+
+
+def watch(
+    render: Callable[[], Sequence[Path]],
+    *,
+    on_paths: Callable[[Sequence[Path]], None],
+    on_error: Callable[[str], None],
+    directories: Sequence[Path] | None = None,
+    debounce: float = DEBOUNCE_SECONDS,
+) -> None:
+    """Render now, then again after every saved change, until interrupted.
+
+    Before each render after the first, the project's modules are purged so
+    the render imports the saved sources. An error while importing or
+    rendering is reported as one line through ``on_error`` and the watch goes
+    on; the next save tries again.
+
+    Parameters
+    ----------
+    render
+        Renders the preview and returns the paths it wrote.
+    on_paths
+        Receives the paths of each successful render.
+    on_error
+        Receives a one-line description (``file:line: Kind: message``) of a failure.
+    directories
+        Folders to watch; the project's package folders by default.
+    debounce
+        Quiet seconds that end a burst of file events.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        On Ctrl-C, after the file observer is shut down; the caller reports it.
+    """
+    directories = list(directories) if directories is not None else project_dirs()
+    changed = threading.Event()
+    handler = SourceChangeHandler(changed)
+    observer = Observer()
+    for directory in directories:
+        observer.schedule(handler, str(directory), recursive=True)
+    observer.start()
+    roots = sorted({directory.parent for directory in directories}, key=lambda root: -len(root.parts))
+    try:
+        first = True
+        while True:
+            if not first:
+                _wait_for_save(changed, debounce)
+                purge_project_modules()
+            first = False
+            try:
+                paths = render()
+            except Exception as error:  # the author's scene may raise anything; keep watching
+                on_error(describe_error(error, roots))
+            else:
+                on_paths(paths)
+    finally:
+        observer.stop()
+        observer.join()
