@@ -10,10 +10,11 @@ collapsed into one render.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -25,6 +26,7 @@ __all__ = [
     "PROJECT_PACKAGES",
     "SourceChangeHandler",
     "describe_error",
+    "forget_bytecode",
     "project_dirs",
     "purge_project_modules",
     "watch",
@@ -146,7 +148,7 @@ def describe_error(error: BaseException, roots: Sequence[Path]) -> str:
 
 
 class SourceChangeHandler(FileSystemEventHandler):
-    """Sets an event when a Python source is created, changed, moved or deleted.
+    """Collects the Python sources that are created, changed, moved or deleted.
 
     Parameters
     ----------
@@ -157,20 +159,41 @@ class SourceChangeHandler(FileSystemEventHandler):
     def __init__(self, changed: threading.Event) -> None:
         super().__init__()
         self._changed = changed
+        self._lock = threading.Lock()
+        self._paths: set[Path] = set()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        """Flag the change when the event touches a ``.py`` file outside ``__pycache__``."""
+        """Record the change when the event touches a ``.py`` file outside ``__pycache__``."""
         if event.is_directory or event.event_type in ("opened", "closed_no_write"):
             return
-        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
-        if any(_is_source(str(path)) for path in paths if path):
+        paths = [Path(str(path)) for path in (event.src_path, getattr(event, "dest_path", "")) if path]
+        sources = [path for path in paths if _is_source(path)]
+        if sources:
+            with self._lock:
+                self._paths.update(sources)
             self._changed.set()
 
+    def take_paths(self) -> set[Path]:
+        """The sources changed since the last call."""
+        with self._lock:
+            paths, self._paths = self._paths, set()
+        return paths
 
-def _is_source(path: str) -> bool:
+
+def _is_source(path: Path) -> bool:
     """Whether a file event's path is a project source worth re-rendering for."""
-    candidate = Path(path)
-    return candidate.suffix in _SOURCE_SUFFIXES and "__pycache__" not in candidate.parts
+    return path.suffix in _SOURCE_SUFFIXES and "__pycache__" not in path.parts
+
+
+def forget_bytecode(sources: Iterable[Path]) -> None:
+    """Delete the cached bytecode of changed sources.
+
+    Python trusts a ``.pyc`` whose recorded source size and mtime (in whole
+    seconds) match, so two saves of the same length within one second would
+    otherwise import the stale code.
+    """
+    for source in sources:
+        Path(importlib.util.cache_from_source(str(source))).unlink(missing_ok=True)
 
 
 def _wait_for_save(changed: threading.Event, debounce: float) -> None:
@@ -187,6 +210,7 @@ def watch(
     on_paths: Callable[[Sequence[Path]], None],
     on_error: Callable[[str], None],
     directories: Sequence[Path] | None = None,
+    packages: Sequence[str] = PROJECT_PACKAGES,
     debounce: float = DEBOUNCE_SECONDS,
 ) -> None:
     """Render now, then again after every saved change, until interrupted.
@@ -206,6 +230,8 @@ def watch(
         Receives a one-line description (``file:line: Kind: message``) of a failure.
     directories
         Folders to watch; the project's package folders by default.
+    packages
+        Top-level packages re-imported after a change.
     debounce
         Quiet seconds that end a burst of file events.
 
@@ -227,7 +253,8 @@ def watch(
         while True:
             if not first:
                 _wait_for_save(changed, debounce)
-                purge_project_modules()
+                forget_bytecode(handler.take_paths())
+                purge_project_modules(packages)
             first = False
             try:
                 paths = render()

@@ -1,0 +1,137 @@
+"""Watch mode's parts: the file-event filter, debouncing, module purging and one-line errors."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from watchdog.events import DirCreatedEvent, FileModifiedEvent, FileMovedEvent
+
+from gdanim.watch import SourceChangeHandler, describe_error, purge_project_modules, watch
+
+EVENT_CASES = [
+    (FileModifiedEvent("/p/scenes/rolling_descent.py"), True),
+    (FileMovedEvent("/p/scenes/.rolling_descent.py.swp", "/p/scenes/rolling_descent.py"), True),
+    (FileModifiedEvent("/p/scenes/.rolling_descent.py.swp"), False),
+    (FileModifiedEvent("/p/scenes/rolling_descent.py~"), False),
+    (FileModifiedEvent("/p/scenes/__pycache__/rolling_descent.cpython-311.pyc"), False),
+    (FileModifiedEvent("/p/gdmath/4913"), False),
+    (DirCreatedEvent("/p/scenes/new.py"), False),
+]
+
+
+@pytest.mark.parametrize(("event", "relevant"), EVENT_CASES)
+def test_only_python_sources_trigger_a_render(event: object, relevant: bool) -> None:
+    changed = threading.Event()
+    SourceChangeHandler(changed).dispatch(event)
+    assert changed.is_set() is relevant
+
+
+@pytest.fixture
+def demo_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An importable package ``watchdemo`` in a temp folder, forgotten afterwards."""
+    package = tmp_path / "watchdemo"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helper.py").write_text("VALUE = 1\n")
+    (package / "scene.py").write_text("from watchdemo.helper import VALUE\n\n\ndef render():\n    return 10 / VALUE\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield package
+    purge_project_modules(["watchdemo"])
+
+
+def test_purge_makes_a_dependent_module_see_its_changed_helper(demo_package: Path) -> None:
+    assert importlib.import_module("watchdemo.scene").render() == 10
+    (demo_package / "helper.py").write_text("VALUE = 5\n")
+    assert set(purge_project_modules(["watchdemo"])) == {"watchdemo", "watchdemo.helper", "watchdemo.scene"}
+    assert importlib.import_module("watchdemo.scene").render() == 2
+    assert "manim" not in purge_project_modules(["watchdemo"])
+
+
+def test_runtime_error_names_the_project_file_and_line(demo_package: Path) -> None:
+    (demo_package / "helper.py").write_text("VALUE = 0\n")
+    scene = importlib.import_module("watchdemo.scene")
+    with pytest.raises(ZeroDivisionError) as caught:
+        scene.render()
+    line = describe_error(caught.value, [demo_package.parent])
+    assert line == "watchdemo/scene.py:5: ZeroDivisionError: division by zero"
+
+
+def test_syntax_error_names_the_file_and_line(demo_package: Path) -> None:
+    (demo_package / "helper.py").write_text("VALUE = 1\n\ndef broken(:\n    pass\n")
+    with pytest.raises(SyntaxError) as caught:
+        importlib.import_module("watchdemo.helper")
+    line = describe_error(caught.value, [demo_package.parent])
+    assert line.startswith("watchdemo/helper.py:3: SyntaxError: ")
+    assert "\n" not in line
+
+
+def test_wrapped_error_reports_the_original_cause(demo_package: Path) -> None:
+    try:
+        try:
+            importlib.import_module("watchdemo.helper").VALUE / 0
+        except ZeroDivisionError as error:
+            raise RuntimeError("rendering rolling-descent failed: division by zero") from error
+    except RuntimeError as wrapped:
+        line = describe_error(wrapped, [demo_package.parent])
+    assert line.endswith(": ZeroDivisionError: division by zero")
+    assert line.startswith(f"{Path(__file__)}:")
+
+
+class _Done(Exception):
+    """Raised from a callback to end an in-process watch."""
+
+
+def test_a_burst_of_saves_renders_once_and_errors_keep_the_watch_going(demo_package: Path) -> None:
+    calls: list[float] = []
+    reported: list[object] = []
+    first_render = threading.Event()
+
+    def render() -> list[Path]:
+        calls.append(time.monotonic())
+        value = importlib.import_module("watchdemo.scene").render()
+        return [Path(f"value-{value}")]
+
+    def on_paths(paths: list[Path]) -> None:
+        reported.append(paths)
+        first_render.set()
+        if len(reported) == 2:
+            raise _Done
+
+    errors: list[str] = []
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            watch(
+                render,
+                on_paths=on_paths,
+                on_error=errors.append,
+                directories=[demo_package],
+                packages=["watchdemo"],
+                debounce=0.3,
+            )
+        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert first_render.wait(10)
+    time.sleep(0.3)  # let the observer's inotify watches settle
+    (demo_package / "helper.py").write_text("VALUE = 0\n")
+    deadline = time.monotonic() + 10
+    while not errors and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert errors == ["watchdemo/scene.py:5: ZeroDivisionError: division by zero"]
+    renders_before_burst = len(calls)
+    for value in range(1, 6):
+        (demo_package / "helper.py").write_text(f"VALUE = {value}\n")
+        time.sleep(0.02)
+    thread.join(10)
+    assert isinstance(outcome[0], _Done)
+    assert len(calls) == renders_before_burst + 1
+    assert reported[-1] == [Path("value-2.0")]
