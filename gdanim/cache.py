@@ -1,0 +1,190 @@
+"""The render cache outside ``--out``: manim's media folders, tool versions and input hashes.
+
+Nothing here imports manim, so deciding that a clip is up to date stays fast.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Final
+
+from gdanim.files import atomic_path
+from gdanim.request import ClipRequest
+
+__all__ = [
+    "CACHE_DIR_ENV",
+    "MAX_CACHE_FILES_PER_SLOT",
+    "MAX_SLOTS",
+    "get_cache_dir",
+    "hash_inputs",
+    "media_slot",
+    "prune_slot",
+    "tool_versions",
+]
+
+REPO_ROOT: Final[Path] = Path(__file__).resolve().parent.parent
+
+CACHE_DIR_ENV: Final[str] = "GDANIM_CACHE_DIR"
+"""Environment variable that moves the cache; default ``<repo>/.cache/gdanim``."""
+
+MAX_SLOTS: Final[int] = 8
+"""Most media folders kept; one per render process running at once."""
+
+MAX_CACHE_FILES_PER_SLOT: Final[int] = 2000
+"""Most files (LaTeX and text SVGs) a media folder keeps; the oldest go first."""
+
+HASHED_SOURCES: Final[tuple[str, ...]] = (
+    "scenes/*.py",
+    "gdmath/*.py",
+    "gdanim/request.py",
+    "gdanim/quality.py",
+    "gdanim/pipeline.py",
+    "gdanim/scene_render.py",
+    "gdanim/gif.py",
+)
+"""Source files whose content decides what a clip looks like."""
+
+_VERSIONED_TOOLS: Final[tuple[str, ...]] = ("ffmpeg", "gifsicle", "latex", "dvisvgm")
+_VERSIONED_PACKAGES: Final[tuple[str, ...]] = ("manim", "av", "manimpango", "pycairo")
+
+
+def get_cache_dir() -> Path:
+    """The cache folder: ``$GDANIM_CACHE_DIR`` if set, else ``.cache/gdanim`` in the checkout."""
+    configured = os.environ.get(CACHE_DIR_ENV)
+    return Path(configured).expanduser().resolve() if configured else REPO_ROOT / ".cache" / "gdanim"
+
+
+def _tool_version(executable: str) -> str:
+    """First line of ``<tool> --version`` (ffmpeg spells it ``-version``)."""
+    flag = "-version" if Path(executable).name == "ffmpeg" else "--version"
+    try:
+        completed = subprocess.run(
+            [executable, flag], capture_output=True, text=True, timeout=20, check=False, stdin=subprocess.DEVNULL
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unusable"
+    lines = (completed.stdout or completed.stderr).strip().splitlines()
+    return lines[0] if lines else "unknown"
+
+
+def tool_versions() -> dict[str, str]:
+    """Versions of the programs and libraries that shape the output.
+
+    Running ``ffmpeg -version`` costs tens of milliseconds, so versions are
+    cached in ``tool-versions.json`` under the cache folder, keyed by each
+    executable's path, size and modification time.
+    """
+    cache_file = get_cache_dir() / "tool-versions.json"
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cached = {}
+    versions: dict[str, str] = {}
+    changed = False
+    for tool in _VERSIONED_TOOLS:
+        executable = shutil.which(tool)
+        if executable is None:
+            versions[tool] = "missing"
+            continue
+        stat = os.stat(executable)
+        key = f"{executable}:{stat.st_size}:{stat.st_mtime_ns}"
+        if key not in cached:
+            cached[key] = _tool_version(executable)
+            changed = True
+        versions[tool] = cached[key]
+    for package in _VERSIONED_PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "missing"
+    if changed:
+        try:
+            with atomic_path(cache_file) as tmp:
+                tmp.write_text(json.dumps(cached, indent=1), encoding="utf-8")
+        except OSError:
+            pass  # A read-only cache only costs the next run a few milliseconds.
+    return versions
+
+
+def _hash_sources(root: Path) -> Iterator[tuple[str, bytes]]:
+    for pattern in HASHED_SOURCES:
+        for path in sorted(root.glob(pattern)):
+            yield path.relative_to(root).as_posix(), path.read_bytes()
+
+
+def hash_inputs(request: ClipRequest, versions: dict[str, str] | None = None) -> str:
+    """SHA-256 of everything that decides a clip's pixels.
+
+    That is the scene and render code (:data:`HASHED_SOURCES`), the request
+    (scene, quality and its actual size, language, theme, knobs) and the tool
+    versions. The requested formats are not part of it: each file of a clip is
+    checked on its own, so asking for a GIF after an MP4 renders only what is
+    missing.
+    """
+    digest = hashlib.sha256()
+    for name, content in _hash_sources(REPO_ROOT):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    preset = request.preset
+    described = {
+        "request": request.as_dict(),
+        "size": [preset.pixel_width, preset.pixel_height, preset.frame_rate],
+        "tools": tool_versions() if versions is None else versions,
+    }
+    digest.update(json.dumps(described, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+@contextmanager
+def media_slot() -> Iterator[Path]:
+    """Lock and yield a media folder for manim that no other process is using.
+
+    Manim writes LaTeX and text SVGs into its media folder without locking,
+    so two processes must never share one. Each of :data:`MAX_SLOTS` folders
+    is guarded by ``flock``; the lock dies with its process, so a killed
+    render never leaves a folder locked. When all are busy, a throwaway folder
+    is used and removed afterwards.
+    """
+    slots = get_cache_dir() / "media"
+    slots.mkdir(parents=True, exist_ok=True)
+    for index in range(MAX_SLOTS):
+        folder = slots / f"slot-{index}"
+        folder.mkdir(exist_ok=True)
+        lock = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(lock)
+            continue
+        try:
+            yield folder
+            return
+        finally:
+            os.close(lock)
+    folder = slots / f"overflow-{os.getpid()}-{time.monotonic_ns()}"
+    folder.mkdir()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def prune_slot(folder: Path, max_files: int = MAX_CACHE_FILES_PER_SLOT) -> None:
+    """Keep a media folder bounded: drop rendered videos, then the oldest cached files beyond ``max_files``."""
+    shutil.rmtree(folder / "videos", ignore_errors=True)
+    shutil.rmtree(folder / "images", ignore_errors=True)
+    files = [p for p in folder.rglob("*") if p.is_file() and p.name != ".lock"]
+    if len(files) <= max_files:
+        return
+    files.sort(key=lambda p: p.stat().st_mtime)
+    for path in files[: len(files) - max_files]:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,72 @@
+"""gdanim's error types and the one table of the messages they carry."""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "EXIT_RENDER_FAILED",
+    "MESSAGES",
+    "MissingToolError",
+    "RenderError",
+    "TOOL_PACKAGES",
+]
+
+EXIT_RENDER_FAILED: Final[int] = 1
+"""Exit status of a render that failed (usage errors exit 2, as Click does)."""
+
+EXIT_INTERRUPTED: Final[int] = 130
+"""Exit status after Ctrl-C: 128 + SIGINT, as shells report it."""
+
+MESSAGES: Final[dict[str, str]] = {
+    "render_failed": "rendering {scene} failed: {reason}",
+    "missing_tool": "{tool} is not installed; install the Debian package: apt-get install {package}",
+    "interrupted": "interrupted; finished files are kept, unfinished ones were removed",
+    "out_is_file": "--out {path} is a file, not a folder",
+    "out_not_writable": "--out {path} is not writable",
+    "steps_range": "steps must be between 1 and {cap}, got {steps}",
+    "unsafe_path": "refusing to write {path}: it is outside --out {out_dir}",
+}
+"""Every user-facing error message, with ``str.format`` fields."""
+
+
+TOOL_PACKAGES: Final[dict[str, str]] = {
+    "ffmpeg": "ffmpeg",
+    "gifsicle": "gifsicle",
+    "latex": "texlive-latex-base texlive-latex-extra texlive-fonts-recommended",
+    "dvisvgm": "dvisvgm",
+}
+"""The Debian package(s) that install each external program gdanim runs."""
+
+
+class RenderError(RuntimeError):
+    """A clip could not be rendered; the message names the scene and the reason.
+
+    Parameters
+    ----------
+    scene
+        CLI name of the scene.
+    reason
+        One line saying what went wrong.
+    """
+
+    def __init__(self, scene: str, reason: str) -> None:
+        self.scene = scene
+        self.reason = reason
+        super().__init__(MESSAGES["render_failed"].format(scene=scene, reason=reason))
+
+
+class MissingToolError(RuntimeError):
+    """An external program gdanim needs is not on ``PATH``.
+
+    Parameters
+    ----------
+    tool
+        The program, e.g. ``"gifsicle"``.
+    """
+
+    def __init__(self, tool: str) -> None:
+        self.tool = tool
+        package = TOOL_PACKAGES.get(tool, tool)
+        super().__init__(MESSAGES["missing_tool"].format(tool=tool, package=package))

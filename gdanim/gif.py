@@ -1,0 +1,128 @@
+"""Web GIFs from a rendered MP4: ffmpeg palette with frame-difference stats, then gifsicle.
+
+No second Cairo pass: the GIF is cut from the same render as the MP4.
+The palette is ffmpeg's, plus the theme's named colours (ball, curve,
+tangent, text, …) written into its spare slots, so a small ball keeps its
+true colour even when few of its pixels change between frames.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from PIL import Image
+
+from gdanim.errors import MissingToolError
+
+__all__ = ["GIF_SETTINGS", "GifSettings", "make_gif", "require_tool"]
+
+
+@dataclass(frozen=True)
+class GifSettings:
+    """How a web GIF is made.
+
+    Attributes
+    ----------
+    width
+        Target width in pixels (never upscaled beyond the source).
+    fps
+        Frames per second.
+    palette_colours
+        Colours ffmpeg's ``palettegen`` picks from the video; the theme's
+        named colours are added on top.
+    lossy
+        gifsicle ``--lossy`` level (0 turns it off).
+    """
+
+    width: int = 640
+    fps: int = 12
+    palette_colours: int = 48
+    lossy: int = 30
+
+
+GIF_SETTINGS: Final[GifSettings] = GifSettings()
+"""The settings every GIF is made with (part of the input hash, as this file is)."""
+
+
+def require_tool(name: str) -> str:
+    """Return the path of an external program, or raise :class:`MissingToolError` naming its package."""
+    path = shutil.which(name)
+    if path is None:
+        raise MissingToolError(name)
+    return path
+
+
+def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def _run(command: list[str]) -> None:
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
+    if completed.returncode != 0:
+        detail = (completed.stderr.strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"{Path(command[0]).name} failed: {detail}")
+
+
+def _add_colours_to_palette(palette_png: Path, colours: Iterable[str], used: int) -> None:
+    """Write ``colours`` into the palette image's slots after the ``used`` ones ffmpeg filled."""
+    palette = Image.open(palette_png).convert("RGB")
+    width = palette.width
+    for offset, colour in enumerate(dict.fromkeys(c.upper() for c in colours)):
+        index = used + offset
+        palette.putpixel((index % width, index // width), _hex_to_rgb(colour))
+    palette.save(palette_png)
+
+
+def make_gif(
+    source: Path,
+    target: Path,
+    colours: Iterable[str] = (),
+    settings: GifSettings = GIF_SETTINGS,
+) -> None:
+    """Turn an MP4 into a looping, optimised GIF at ``target``.
+
+    Parameters
+    ----------
+    source
+        The rendered MP4.
+    target
+        Where to write the GIF (typically a temporary file next to the final one).
+    colours
+        Hex colours that must survive exactly, e.g. the theme's ball and curve.
+    settings
+        Size, frame rate, palette size and lossiness.
+
+    Raises
+    ------
+    MissingToolError
+        If ``ffmpeg`` or ``gifsicle`` is not installed.
+    RuntimeError
+        If one of them fails.
+    """
+    ffmpeg = require_tool("ffmpeg")
+    gifsicle = require_tool("gifsicle")
+    scale = f"fps={settings.fps},scale='min({settings.width},iw)':-2:flags=lanczos"
+    colours = list(colours)
+    with tempfile.TemporaryDirectory(prefix=".gdanim-gif-", dir=target.parent) as work:
+        palette = Path(work) / "palette.png"
+        quantised = Path(work) / "quantised.gif"
+        _run([
+            ffmpeg, "-v", "error", "-nostdin", "-i", str(source),
+            "-vf", f"{scale},palettegen=max_colors={settings.palette_colours}:stats_mode=diff:reserve_transparent=0",
+            "-y", str(palette),
+        ])
+        _add_colours_to_palette(palette, colours, settings.palette_colours)
+        _run([
+            ffmpeg, "-v", "error", "-nostdin", "-i", str(source), "-i", str(palette),
+            "-lavfi", f"{scale}[video];[video][1:v]paletteuse=dither=none:diff_mode=rectangle",
+            "-loop", "0", "-f", "gif", "-y", str(quantised),
+        ])
+        lossy = [f"--lossy={settings.lossy}"] if settings.lossy else []
+        _run([gifsicle, "-O3", *lossy, "--loopcount=forever", "--no-comments", "--no-names", str(quantised), "-o", str(target)])

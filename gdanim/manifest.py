@@ -1,0 +1,115 @@
+"""``OUT/manifest.json``: every clip in an output folder, its parameters, files and input hash.
+
+Schema (version 1)::
+
+    {"version": 1,
+     "clips": [{"id": "rolling-descent/he-light-480p15",
+                "scene": "rolling-descent", "language": "he", "theme": "light",
+                "quality": "low", "width": 854, "height": 480, "fps": 15,
+                "parameters": {"start": -1.0, "learning_rate": 0.1, "steps": 10},
+                "files": {"mp4": {"path": "rolling-descent/he-light-480p15.mp4",
+                                  "bytes": 123456, "sha256": "…", "width": 854, "height": 480},
+                          "gif": {…}, "png": {…}},
+                "duration": 12.4,
+                "hash": "<sha256 of the render inputs>",
+                "render_seconds": 6.1}]}
+
+``path`` is relative to the folder that holds the manifest; ``duration`` is the
+clip's length in seconds; ``hash`` is :func:`gdanim.cache.hash_inputs`.
+Clips are sorted by ``id``. Writers take an ``flock`` on the output folder,
+read, merge their entry and atomically replace the file, so renders running at
+once into one folder all land in it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+from gdanim.files import atomic_path, file_digest
+
+__all__ = [
+    "MANIFEST_NAME",
+    "MANIFEST_VERSION",
+    "find_clip",
+    "read_manifest",
+    "update_manifest",
+    "verify_file",
+]
+
+MANIFEST_NAME: Final[str] = "manifest.json"
+"""File name of the manifest inside ``--out``."""
+
+MANIFEST_VERSION: Final[int] = 1
+"""Schema version written to and expected in the manifest."""
+
+
+def _empty() -> dict[str, Any]:
+    return {"version": MANIFEST_VERSION, "clips": []}
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """Return the manifest of ``out_dir``, or an empty one if it is missing, unreadable or of another version."""
+    try:
+        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return _empty()
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION or not isinstance(data.get("clips"), list):
+        return _empty()
+    return data
+
+
+def find_clip(manifest: dict[str, Any], clip_id: str) -> dict[str, Any] | None:
+    """Return the entry of ``clip_id`` in a manifest, if any."""
+    for clip in manifest["clips"]:
+        if isinstance(clip, dict) and clip.get("id") == clip_id:
+            return clip
+    return None
+
+
+def verify_file(out_dir: Path, record: dict[str, Any]) -> bool:
+    """Whether a manifest file record still matches the file on disk (size, then SHA-256)."""
+    try:
+        path = out_dir / record["path"]
+        if path.stat().st_size != record["bytes"]:
+            return False
+        return file_digest(path) == (record["bytes"], record["sha256"])
+    except (OSError, KeyError, TypeError):
+        return False
+
+
+@contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the output folder itself, so no lock file is left behind."""
+    descriptor = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def update_manifest(out_dir: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Merge clip entries into ``out_dir``'s manifest under a lock; return the new manifest.
+
+    An entry replaces the one with the same ``id``. Its ``files`` are merged
+    with the old entry's when the input ``hash`` is the same (a GIF added to an
+    up-to-date MP4), and replace them when it differs (old files are stale).
+    """
+    with _locked(out_dir):
+        manifest = read_manifest(out_dir)
+        clips = {clip["id"]: clip for clip in manifest["clips"] if isinstance(clip, dict) and "id" in clip}
+        for entry in entries:
+            previous = clips.get(entry["id"])
+            if previous is not None and previous.get("hash") == entry["hash"]:
+                entry = {**entry, "files": {**previous.get("files", {}), **entry["files"]}}
+            clips[entry["id"]] = entry
+        manifest = {"version": MANIFEST_VERSION, "clips": [clips[key] for key in sorted(clips)]}
+        with atomic_path(out_dir / MANIFEST_NAME) as tmp:
+            tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return manifest

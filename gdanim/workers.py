@@ -1,0 +1,161 @@
+"""``--jobs N``: render clips in separate processes, keeping every core busy.
+
+Each worker is a spawned Python process that imports manim once and renders
+clip after clip. Clips that took longest last time start first, so the last
+one to finish is short. Ctrl-C reaches every worker, which removes its
+unfinished temporary files before the whole run stops.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+from gdanim.errors import MissingToolError, RenderError
+from gdanim.manifest import find_clip, read_manifest
+from gdanim.pipeline import ClipRequest, ClipResult, ProgressCallback, check_clip, check_out_dir, render_clip
+
+__all__ = ["run_parallel"]
+
+_progress_queue: Any = None
+_busy: bool = False
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Interrupt a render in progress once; an idle worker or one already cleaning up ignores it."""
+    global _busy
+    if _busy:
+        _busy = False
+        raise KeyboardInterrupt
+
+
+def _init_worker(progress_queue: Any) -> None:
+    global _progress_queue
+    _progress_queue = progress_queue
+    signal.signal(signal.SIGINT, _on_interrupt)
+
+
+def _render_in_worker(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], force: bool) -> tuple[str, Any]:
+    """Render one clip; report the outcome as plain data (exceptions with extra fields do not pickle)."""
+    global _busy
+    _busy = True
+    on_progress = _progress_queue.put if _progress_queue is not None else None
+    try:
+        return "ok", render_clip(request, out_dir, formats, force, on_progress)
+    except KeyboardInterrupt:
+        return "interrupted", None
+    except RenderError as error:
+        return "render-error", (error.scene, error.reason)
+    except MissingToolError as error:
+        return "missing-tool", error.tool
+    except ValueError as error:
+        return "value-error", str(error)
+    finally:
+        _busy = False
+
+
+def _raise_outcome(kind: str, payload: Any) -> None:
+    if kind == "render-error":
+        raise RenderError(*payload)
+    if kind == "missing-tool":
+        raise MissingToolError(payload)
+    if kind == "value-error":
+        raise ValueError(payload)
+    if kind == "interrupted":
+        raise KeyboardInterrupt
+
+
+def _forward_progress(queue: Any, on_progress: ProgressCallback) -> None:
+    while (event := queue.get()) is not None:
+        on_progress(event)
+
+
+def _cancel(futures: set[Future[tuple[str, Any]]]) -> None:
+    for future in futures:
+        future.cancel()
+
+
+def _interrupt_workers(executor: ProcessPoolExecutor) -> None:
+    """Pass Ctrl-C on to workers (they may not share our terminal) so each cleans up its temporary files."""
+    processes = getattr(executor, "_processes", None) or {}
+    for process in list(processes.values()):
+        if process.pid is not None:
+            try:
+                os.kill(process.pid, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+
+
+def _expected_seconds(request: ClipRequest, manifest: dict[str, Any]) -> float:
+    entry = find_clip(manifest, request.clip_id)
+    return float(entry.get("render_seconds", 0.0)) if entry else 0.0
+
+
+def run_parallel(
+    requests: list[ClipRequest],
+    out_dir: Path,
+    formats: tuple[str, ...],
+    jobs: int,
+    force: bool,
+    on_progress: ProgressCallback | None,
+) -> Iterator[ClipResult]:
+    """Yield the results of rendering ``requests`` in up to ``jobs`` processes, as each finishes.
+
+    Up-to-date clips are answered first, in this process. The first failure
+    stops clips that have not started, lets running ones finish, and is raised.
+    """
+    out_dir = check_out_dir(out_dir)
+    pending: list[ClipRequest] = []
+    for request in requests:
+        result = None if force else check_clip(request, out_dir, formats)
+        if result is None:
+            pending.append(request)
+        else:
+            yield result
+    if len(pending) <= 1:
+        for request in pending:
+            yield render_clip(request, out_dir, formats, force, on_progress)
+        return
+    manifest = read_manifest(out_dir)
+    pending.sort(key=lambda request: _expected_seconds(request, manifest), reverse=True)
+
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue() if on_progress is not None else None
+    forwarder = None
+    if queue is not None and on_progress is not None:
+        forwarder = threading.Thread(target=_forward_progress, args=(queue, on_progress), daemon=True)
+        forwarder.start()
+    executor = ProcessPoolExecutor(
+        max_workers=min(jobs, len(pending)), mp_context=context, initializer=_init_worker, initargs=(queue,)
+    )
+    futures: set[Future[tuple[str, Any]]] = {
+        executor.submit(_render_in_worker, request, out_dir, formats, True) for request in pending
+    }
+    try:
+        while futures:
+            done, futures = wait(futures, return_when=FIRST_COMPLETED)
+            for future in done:
+                kind, payload = future.result()
+                if kind != "ok":
+                    _raise_outcome(kind, payload)
+                yield payload
+    except KeyboardInterrupt:
+        _cancel(futures)
+        _interrupt_workers(executor)
+        raise
+    except BaseException:
+        _cancel(futures)
+        raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        if queue is not None:
+            queue.put(None)
+            if forwarder is not None:
+                forwarder.join(timeout=5)
+

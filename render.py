@@ -1,0 +1,230 @@
+"""Render gdanim's scenes to MP4, GIF and PNG: a thin Click layer over :mod:`gdanim.pipeline`.
+
+stdout carries only the paths of the files written (or already up to date),
+one per line; progress and messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gdanim.errors import EXIT_INTERRUPTED, MESSAGES, MissingToolError, RenderError
+from gdanim.quality import DEFAULT_QUALITY, QUALITIES, QUALITY_ALIASES
+from gdanim.request import (
+    DEFAULT_LANGUAGE,
+    DEFAULT_THEME,
+    FORMATS,
+    LANGUAGES,
+    MAX_RENDER_STEPS,
+    THEME_NAMES,
+    ClipRequest,
+    expand_formats,
+)
+from scenes.registry import SCENES
+
+__all__ = ["cli", "main"]
+
+DEFAULT_FORMAT: str = "both"
+"""MP4 for lectures and a GIF for the book's pages."""
+
+DEFAULT_JOBS: int = os.cpu_count() or 1
+"""One render process per core."""
+
+
+class _OneLineErrorCommand(click.Command):
+    """A command whose every failure is one line on stderr and an exit status: 2 usage, 1 render, 130 Ctrl-C."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            click.echo(f"Error: {' '.join(error.format_message().split())}", err=True)
+            sys.exit(error.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo(f"Error: {MESSAGES['interrupted']}", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+class _Interrupted(click.ClickException):
+    exit_code = EXIT_INTERRUPTED
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"must be a finite number, got {value}")
+    if value is not None and param.name == "learning_rate" and value <= 0:
+        raise click.BadParameter(f"must be > 0, got {value}")
+    return value
+
+
+def _out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    if value.exists() and not value.is_dir():
+        raise click.BadParameter(f"{value} is a file, not a folder")
+    existing = next((parent for parent in (value, *value.parents) if parent.exists()), Path("."))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise click.BadParameter(f"{existing} is not writable")
+    return value
+
+
+@click.command(cls=_OneLineErrorCommand, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument(
+    "scene_names",
+    metavar="[SCENE]...",
+    nargs=-1,
+    type=click.Choice(list(SCENES), case_sensitive=False),
+)
+@click.option(
+    "--list",
+    "list_scenes",
+    is_flag=True,
+    help="List the scenes with a one-line description and exit.",
+)
+@click.option(
+    "-q",
+    "--quality",
+    type=click.Choice([*QUALITIES, *QUALITY_ALIASES], case_sensitive=False),
+    default=DEFAULT_QUALITY,
+    show_default=True,
+    help="manim preset: low 480p15, medium 720p30, high 1080p60, production 1440p60, 4k 2160p60 (or l m h p k).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "format_name",
+    type=click.Choice(list(FORMATS), case_sensitive=False),
+    default=DEFAULT_FORMAT,
+    show_default=True,
+    help="Files to write: mp4, gif, both, or png (a poster of the last frame).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    callback=_out_dir,
+    help="Output folder; clips go to OUT/<scene>/ and OUT/manifest.json lists them.",
+)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(LANGUAGES, case_sensitive=False),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="Caption language.",
+)
+@click.option(
+    "--theme",
+    type=click.Choice(THEME_NAMES, case_sensitive=False),
+    default=DEFAULT_THEME,
+    show_default=True,
+    help="Colour theme: light for the book's pages, dark for slides.",
+)
+@click.option(
+    "--learning-rate",
+    type=float,
+    default=None,
+    show_default="the scene's own",
+    callback=_finite,
+    help="Learning rate, finite and > 0.",
+)
+@click.option(
+    "--start",
+    type=float,
+    default=None,
+    show_default="the scene's own",
+    callback=_finite,
+    help="Starting position x, finite.",
+)
+@click.option(
+    "--steps",
+    type=click.IntRange(1, MAX_RENDER_STEPS),
+    default=None,
+    show_default="the scene's own",
+    help=f"Descent steps, 1 to {MAX_RENDER_STEPS}.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=DEFAULT_JOBS,
+    show_default=True,
+    help="Clips rendered at once, each in its own process.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Render even clips whose files are up to date.",
+)
+@click.option(
+    "--quiet",
+    is_flag=True,
+    help="No progress bars.",
+)
+def cli(
+    scene_names: tuple[str, ...],
+    list_scenes: bool,
+    quality: str,
+    format_name: str,
+    out_dir: Path,
+    language: str,
+    theme: str,
+    learning_rate: float | None,
+    start: float | None,
+    steps: int | None,
+    jobs: int,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Render gradient-descent scenes (all of them if none is named) to MP4, GIF or PNG."""
+    if list_scenes:
+        if scene_names:
+            raise click.UsageError("--list takes no scene names")
+        for spec in SCENES.values():
+            click.echo(f"{spec.name:<28} {spec.description}")
+        return
+    try:
+        requests = [
+            ClipRequest.create(name.lower(), quality, language, theme, start, learning_rate, steps)
+            for name in (scene_names or tuple(SCENES))
+        ]
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    _render(requests, out_dir, expand_formats(format_name), jobs, force, quiet)
+
+
+def _render(
+    requests: list[ClipRequest], out_dir: Path, formats: tuple[str, ...], jobs: int, force: bool, quiet: bool
+) -> None:
+    from gdanim.pipeline import iter_render_clips
+    from gdanim.progress import progress_bars
+
+    try:
+        with progress_bars(enabled=not quiet) as on_progress:
+            for result in iter_render_clips(requests, out_dir, formats, jobs, force, on_progress):
+                for path in result.files.values():
+                    click.echo(out_dir / path.relative_to(out_dir.resolve()))
+    except (RenderError, MissingToolError) as error:
+        raise click.ClickException(str(error)) from None
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    except KeyboardInterrupt:
+        raise _Interrupted(MESSAGES["interrupted"]) from None
+
+
+def main() -> None:
+    """Entry point of ``python render.py`` and the ``gdanim`` console script."""
+    cli.main(prog_name="gdanim")
+
+
+if __name__ == "__main__":
+    main()
