@@ -15,7 +15,14 @@ from gdmath.descent import (
     descend,
     validate_descent_args,
 )
-from gdmath.geometry import TangentLine, step_vector, tangent_line, view_range
+from gdmath.geometry import (
+    TangentLine,
+    downhill_direction,
+    follow_view,
+    step_vector,
+    tangent_line,
+    view_range,
+)
 from gdmath.regimes import (
     EXAMPLE_LEARNING_RATES,
     Regime,
@@ -43,6 +50,8 @@ __all__ = [
     "classify",
     "critical_learning_rates",
     "descend",
+    "downhill_direction",
+    "follow_view",
     "step_vector",
     "tangent_line",
     "validate_descent_args",

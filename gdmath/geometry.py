@@ -10,7 +10,14 @@ import numpy as np
 from gdmath.curves import Curve
 from gdmath.descent import DescentResult
 
-__all__ = ["TangentLine", "step_vector", "tangent_line", "view_range"]
+__all__ = [
+    "TangentLine",
+    "downhill_direction",
+    "follow_view",
+    "step_vector",
+    "tangent_line",
+    "view_range",
+]
 
 
 @dataclass(frozen=True)
@@ -115,12 +122,65 @@ def view_range(
     >>> view_range(descend(BOOK_CURVE, -1, 0.1, 10), margin=0.0)
     (-2.0, 8.0, 2.0, 27.0)
     """
-    xs = np.asarray(path.x, dtype=np.float64)
+    return _window(path.x, path.error, path.curve, margin, include_curve_range)
+
+
+def follow_view(
+    path: DescentResult, index: int, margin: float = 0.1, include_curve_range: bool = True
+) -> tuple[float, float, float, float]:
+    """The :func:`view_range` of the first ``index + 1`` points of ``path``.
+
+    A camera that follows the ball moves through these windows, one per
+    step, so the ball and everything it has visited stay in sight.
+
+    Parameters
+    ----------
+    path
+        The descent to frame.
+    index
+        Last point to keep in sight, between 0 and ``path.nit``.
+    margin, include_curve_range
+        As for :func:`view_range`.
+
+    Examples
+    --------
+    >>> from gdmath import BOOK_CURVE, descend, follow_view
+    >>> path = descend(BOOK_CURVE, -1, 1.1, 10)
+    >>> follow_view(path, 0, margin=0.0)
+    (-2.0, 8.0, 2.0, 27.0)
+    >>> follow_view(path, path.nit) == view_range(path)
+    True
+    """
+    if not 0 <= index <= path.nit:
+        raise ValueError(f"point index must be between 0 and {path.nit}, got {index}")
+    return _window(path.x[: index + 1], path.error[: index + 1], path.curve, margin, include_curve_range)
+
+
+def _window(
+    x: np.ndarray, error: np.ndarray, curve: Curve, margin: float, include_curve_range: bool
+) -> tuple[float, float, float, float]:
+    """The padded box around the points ``(x, error)`` and the curve between them."""
+    xs = np.asarray(x, dtype=np.float64)
     if include_curve_range:
-        xs = np.concatenate([xs, path.curve.x_range])
+        xs = np.concatenate([xs, curve.x_range])
     x_lo, x_hi = float(xs.min()), float(xs.max())
     samples = np.linspace(x_lo, x_hi, 401)
-    ys = np.concatenate([np.asarray(path.curve.error(samples)), path.error])
+    ys = np.concatenate([np.asarray(curve.error(samples)), np.asarray(error, dtype=np.float64)])
     y_lo, y_hi = float(ys.min()), float(ys.max())
     x_pad, y_pad = margin * (x_hi - x_lo), margin * (y_hi - y_lo)
     return x_lo - x_pad, x_hi + x_pad, y_lo - y_pad, y_hi + y_pad
+
+
+def downhill_direction(curve: Curve, x: float) -> int:
+    """Which way along x the error falls at ``x``: ``+1``, ``-1``, or ``0`` where flat.
+
+    Gradient descent moves against the slope, so this is the sign of
+    ``-curve.slope(x)``.
+
+    Examples
+    --------
+    >>> from gdmath import BOOK_CURVE, downhill_direction
+    >>> [downhill_direction(BOOK_CURVE, x) for x in (-1.0, 3.0, 7.0)]
+    [1, 0, -1]
+    """
+    return int(-np.sign(float(curve.slope(x))))

@@ -1,0 +1,245 @@
+"""Every on-screen string of gdanim, in Hebrew and English, in one catalogue.
+
+Scenes look strings up by key with :func:`caption`; none of them holds a
+caption literal. Hebrew templates wrap every number, formula or Latin
+fragment in a left-to-right isolate (U+2066 … U+2069), so a minus sign or a
+decimal point never drifts to the wrong end of a right-to-left line. This
+module never imports manim.
+"""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+
+__all__ = [
+    "CAPTIONS",
+    "LANGUAGES",
+    "SCENE_ALT_TEXT",
+    "caption",
+    "caption_fields",
+    "caption_keys",
+    "scene_alt_text",
+    "signed_number",
+    "visible_characters",
+]
+
+LANGUAGES: tuple[str, ...] = ("he", "en")
+"""Languages of the catalogue; the first is the default."""
+
+_LRI, _PDI = "\u2066", "\u2069"
+
+
+def _ltr(fragment: str) -> str:
+    """Isolate a left-to-right fragment inside a Hebrew line."""
+    return f"{_LRI}{fragment}{_PDI}"
+
+
+CAPTIONS: dict[str, dict[str, str]] = {
+    # Axes, shared by every scene.
+    "axis.position": {"en": "position x", "he": f"מיקום {_ltr('x')}"},
+    "axis.error": {"en": "error", "he": "טעות"},
+    # SlopeTangent (ch. 9).
+    "slope_tangent.title": {"en": "The slope: the engine of learning", "he": "השיפוע: המנוע של הלמידה"},
+    "slope_tangent.readout": {"en": "slope = {slope}", "he": f"שיפוע = {_ltr('{slope}')}"},
+    "slope_tangent.move": {"en": "move", "he": "לאן לזוז"},
+    "slope_tangent.negative": {
+        "en": "Negative slope: the error falls to the right, so move right",
+        "he": "שיפוע שלילי: הטעות יורדת ימינה, אז זזים ימינה",
+    },
+    "slope_tangent.zero": {
+        "en": "Slope zero: flat ground, the minimum. Stay here",
+        "he": "שיפוע אפס: קרקע שטוחה, המינימום. נשארים כאן",
+    },
+    "slope_tangent.positive": {
+        "en": "Positive slope: the error grows to the right, so move left",
+        "he": "שיפוע חיובי: הטעות עולה ימינה, אז זזים שמאלה",
+    },
+    "slope_tangent.size": {
+        "en": "Steeper tangent, bigger slope: the minimum is still far",
+        "he": "משיק תלול יותר, שיפוע גדול יותר: המינימום עוד רחוק",
+    },
+    # RollingDescent (ch. 10).
+    "rolling_descent.title": {
+        "en": "Gradient descent: step against the slope",
+        "he": "ירידת מפל: צעד נגד השיפוע",
+    },
+    "rolling_descent.rule": {
+        "en": "step = − learning rate × slope",
+        "he": "צעד = − קצב למידה × שיפוע",
+    },
+    "rolling_descent.detail": {
+        "en": "slope = {slope}   step = {delta}",
+        "he": f"שיפוע = {_ltr('{slope}')}   צעד = {_ltr('{delta}')}",
+    },
+    "rolling_descent.shrink": {
+        "en": "The slope flattens, so the steps shrink",
+        "he": "השיפוע מתמתן, ולכן הצעדים קטנים",
+    },
+    "table.step": {"en": "step", "he": "צעד"},
+    "table.x": {"en": "x", "he": _ltr("x")},
+    "table.error": {"en": "error", "he": "טעות"},
+    "table.number": {"en": "{value}", "he": _ltr("{value}")},
+    # OvershootingLearningRate (ch. 10).
+    "overshooting.title": {"en": "Learning rate too large", "he": "קצב למידה גדול מדי"},
+    "overshooting.readout": {
+        "en": "step {step}:  x = {x}   error = {error}",
+        "he": f"צעד {_ltr('{step}')}:  {_ltr('x = {x}')}   טעות = {_ltr('{error}')}",
+    },
+    # LearningRateComparison (ch. 10).
+    "comparison.title": {
+        "en": "Balance: too small, balanced, too large",
+        "he": "איזון: קטן מדי, מאוזן, גדול מדי",
+    },
+    "comparison.step": {"en": "step {step} of {steps}", "he": f"צעד {_ltr('{step}')} מתוך {_ltr('{steps}')}"},
+    # Shared by several scenes.
+    "learning_rate": {"en": "learning rate = {learning_rate}", "he": f"קצב למידה = {_ltr('{learning_rate}')}"},
+    "regime.slow": {"en": "Too small: crawls, far from the minimum", "he": "קטן מדי: זוחל, רחוק מהמינימום"},
+    "regime.converging": {"en": "Balanced: settles into the minimum", "he": "מאוזן: מתייצב במינימום"},
+    "regime.oscillating": {
+        "en": "Too large: jumps across the valley and back",
+        "he": "גדול מדי: קופץ מעל העמק וחוזר",
+    },
+    "regime.diverging": {
+        "en": "Far too large: every jump grows, it diverges",
+        "he": "גדול מדי בהרבה: כל קפיצה גדלה, מתבדר",
+    },
+    "regime_short.slow": {"en": "too slow", "he": "איטי מדי"},
+    "regime_short.converging": {"en": "converges", "he": "מתכנס"},
+    "regime_short.oscillating": {"en": "oscillates", "he": "מתנדנד"},
+    "regime_short.diverging": {"en": "diverges", "he": "מתבדר"},
+}
+"""Key -> language -> template; ``{name}`` fields are filled by :func:`caption`."""
+
+SCENE_ALT_TEXT: dict[str, dict[str, str]] = {
+    "slope-tangent": {
+        "en": "A tangent line slides along the U-shaped error curve: its slope is negative on the left, "
+        "zero at the minimum and positive on the right, and an arrow points the way to move.",
+        "he": "קו משיק מחליק לאורך עקומת הטעות בצורת U: השיפוע שלילי משמאל, אפס במינימום וחיובי מימין, "
+        "וחץ מראה לאן לזוז.",
+    },
+    "rolling-descent": {
+        "en": "A ball starts at x = -1 and takes ten gradient-descent steps with learning rate 0.1 "
+        "towards the minimum at x = 3, each step smaller than the one before, beside a table of x and error.",
+        "he": f"כדור יוצא מ-{_ltr('x = -1')} ועושה עשרה צעדים של ירידת מפל בקצב למידה {_ltr('0.1')} "
+        f"אל המינימום ב-{_ltr('x = 3')}, כל צעד קטן מקודמו, לצד טבלה של x והטעות.",
+    },
+    "overshooting-learning-rate": {
+        "en": "With too large a learning rate the ball jumps across the valley and back, "
+        "settling slowly at 0.9 and flying off at 1.1.",
+        "he": f"בקצב למידה גדול מדי הכדור קופץ מעל העמק וחוזר, מתייצב לאט ב-{_ltr('0.9')} "
+        f"ועף החוצה ב-{_ltr('1.1')}.",
+    },
+    "learning-rate-comparison": {
+        "en": "Three descents side by side: a learning rate too small crawls, a balanced one "
+        "settles in the minimum, and one too large jumps across the valley.",
+        "he": "שלוש ירידות זו לצד זו: קצב למידה קטן מדי זוחל, קצב מאוזן מתייצב במינימום, "
+        "וקצב גדול מדי קופץ מעל העמק.",
+    },
+}
+"""CLI scene name -> language -> one sentence for ``<img alt>`` in the book's pages."""
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; choose from: {', '.join(LANGUAGES)}")
+
+
+def caption_keys() -> tuple[str, ...]:
+    """Every key of the catalogue, in catalogue order.
+
+    Examples
+    --------
+    >>> "axis.error" in caption_keys()
+    True
+    """
+    return tuple(CAPTIONS)
+
+
+def caption_fields(key: str) -> frozenset[str]:
+    """Names of the ``{fields}`` that :func:`caption` needs for ``key``.
+
+    Examples
+    --------
+    >>> sorted(caption_fields("rolling_descent.detail"))
+    ['delta', 'slope']
+    """
+    names = set()
+    for template in CAPTIONS[key].values():
+        names.update(name for _, name, _, _ in string.Formatter().parse(template) if name)
+    return frozenset(names)
+
+
+def caption(key: str, language: str, **values: object) -> str:
+    """The string for ``key`` in ``language``, with ``values`` filled in.
+
+    Parameters
+    ----------
+    key
+        A key of :data:`CAPTIONS`.
+    language
+        ``"he"`` or ``"en"``.
+    **values
+        The template's fields, already formatted (e.g. by ``gdmath.book_round``).
+
+    Raises
+    ------
+    ValueError
+        For an unknown key or language, or a missing field.
+
+    Examples
+    --------
+    >>> caption("slope_tangent.readout", "en", slope="-8.0")
+    'slope = -8.0'
+    >>> caption("slope_tangent.readout", "he", slope="-8.0")
+    'שיפוע = \\u2066-8.0\\u2069'
+    """
+    _check_language(language)
+    try:
+        template = CAPTIONS[key][language]
+    except KeyError:
+        raise ValueError(f"unknown caption key {key!r}") from None
+    try:
+        return template.format(**values)
+    except KeyError as missing:
+        raise ValueError(f"caption {key!r} needs the value {missing}") from None
+
+
+def scene_alt_text(scene_name: str, language: str) -> str:
+    """One sentence describing a scene, by CLI name, for ``<img alt>``.
+
+    Examples
+    --------
+    >>> scene_alt_text("rolling-descent", "en").startswith("A ball starts at x = -1")
+    True
+    """
+    _check_language(language)
+    try:
+        return SCENE_ALT_TEXT[scene_name][language]
+    except KeyError:
+        raise ValueError(f"unknown scene {scene_name!r}") from None
+
+
+def visible_characters(text: str) -> int:
+    """How many glyphs ``text`` should draw: characters that are neither space nor format marks.
+
+    Examples
+    --------
+    >>> visible_characters("שיפוע = \\u2066-8.0\\u2069")
+    10
+    """
+    return sum(1 for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+
+
+def signed_number(value: float, places: int = 1) -> str:
+    """``value`` with an explicit sign, for a live readout: ``+8.0``, ``-2.5``, ``0.0``.
+
+    Examples
+    --------
+    >>> signed_number(8), signed_number(-2.54), signed_number(-0.01)
+    ('+8.0', '-2.5', '0.0')
+    """
+    text = f"{value:+.{places}f}"
+    if float(text) == 0:
+        return text[1:]
+    return text

@@ -1,0 +1,336 @@
+"""The shared visual vocabulary: a base scene and the ``get_*`` builders every scene uses.
+
+Builders turn numbers from :mod:`gdmath` into mobjects in the theme's colours
+and the catalogue's words; they never compute a slope or a step themselves.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import ClassVar
+from xml.sax.saxutils import escape
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    Dot,
+    Line,
+    MarkupText,
+    Mobject,
+    Scene,
+    VGroup,
+    VMobject,
+)
+
+from gdmath import BOOK_CURVE, Curve, tangent_line
+from scenes.captions import LANGUAGES, caption
+from scenes.style import (
+    BALL_RADIUS,
+    EDGE_BUFF,
+    FONT,
+    FONT_SIZE_CAPTION,
+    FONT_SIZE_LABEL,
+    FONT_SIZE_READOUT,
+    FONT_SIZE_TITLE,
+    STROKE_WIDTH_CURVE,
+    STROKE_WIDTH_TANGENT,
+    THEMES,
+    Theme,
+    is_rtl,
+)
+
+__all__ = [
+    "BoxAxes",
+    "DescentScene",
+    "ball_point",
+    "get_axes",
+    "get_ball",
+    "get_caption",
+    "get_curve_graph",
+    "get_label",
+    "get_number",
+    "get_step_arrow",
+    "get_tangent",
+    "get_title",
+    "nice_bounds",
+    "nice_tick_step",
+    "reading_order",
+]
+
+
+class DescentScene(Scene):
+    """Base of every gdanim scene: the knobs, the theme and the language.
+
+    Subclasses set the knobs as class attributes; the render CLI makes a
+    variant by subclassing and overriding them.
+
+    Attributes
+    ----------
+    curve
+        The error curve from :mod:`gdmath`.
+    start, learning_rate, steps
+        The descent's inputs; defaults come from :data:`scenes.registry.SCENES`.
+    language
+        ``"he"`` or ``"en"``.
+    theme
+        A key of :data:`scenes.style.THEMES`.
+    """
+
+    curve: ClassVar[Curve] = BOOK_CURVE
+    start: ClassVar[float] = -1.0
+    learning_rate: ClassVar[float] = 0.1
+    steps: ClassVar[int] = 10
+    language: ClassVar[str] = LANGUAGES[0]
+    theme: ClassVar[str] = "light"
+
+    def setup(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ValueError(f"unknown language {self.language!r}; choose from: {', '.join(LANGUAGES)}")
+        if self.theme not in THEMES:
+            raise ValueError(f"unknown theme {self.theme!r}; choose from: {', '.join(THEMES)}")
+        self.palette: Theme = THEMES[self.theme]
+        self.camera.background_color = self.palette.background
+
+    def get_label(self, key: str, font_size: float = FONT_SIZE_LABEL, **values: object) -> MarkupText:
+        """:func:`get_label` in this scene's language and theme."""
+        return get_label(key, self.language, self.palette, font_size, **values)
+
+    def get_title(self, key: str, **values: object) -> MarkupText:
+        """:func:`get_title` in this scene's language and theme."""
+        return get_title(key, self.language, self.palette, **values)
+
+    def get_caption(self, key: str, **values: object) -> MarkupText:
+        """:func:`get_caption` in this scene's language and theme."""
+        return get_caption(key, self.language, self.palette, **values)
+
+
+# --- Text ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1024)
+def _markup_text(text: str, font_size: float, colour: str) -> MarkupText:
+    return MarkupText(
+        escape(text), font=FONT, font_size=font_size, color=colour, disable_ligatures=True
+    )
+
+
+def get_number(text: str, palette: Theme, font_size: float = FONT_SIZE_LABEL) -> MarkupText:
+    """A number (or any plain string) in the theme's font and text colour.
+
+    ``MarkupText`` rather than ``Text``: manim 0.22's ``Text`` silently drops
+    some Hebrew words. Identical strings are built once and copied.
+    """
+    return _markup_text(text, float(font_size), palette.text).copy()
+
+
+def get_label(
+    key: str, language: str, palette: Theme, font_size: float = FONT_SIZE_LABEL, **values: object
+) -> MarkupText:
+    """The catalogue string ``key`` as a mobject, not yet placed."""
+    return get_number(caption(key, language, **values), palette, font_size)
+
+
+def get_title(key: str, language: str, palette: Theme, **values: object) -> MarkupText:
+    """A scene title at the top edge."""
+    return get_label(key, language, palette, FONT_SIZE_TITLE, **values).to_edge(UP, buff=EDGE_BUFF)
+
+
+def get_caption(key: str, language: str, palette: Theme, **values: object) -> MarkupText:
+    """An explanatory caption at the bottom edge."""
+    return get_label(key, language, palette, FONT_SIZE_CAPTION, **values).to_edge(DOWN, buff=EDGE_BUFF)
+
+
+def get_readout(key: str, language: str, palette: Theme, **values: object) -> MarkupText:
+    """A live number readout, not yet placed."""
+    return get_label(key, language, palette, FONT_SIZE_READOUT, **values)
+
+
+def reading_order(items: list, language: str) -> list:
+    """``items`` in left-to-right screen order for a reader of ``language``.
+
+    Examples
+    --------
+    >>> reading_order([1, 2, 3], "he"), reading_order([1, 2, 3], "en")
+    ([3, 2, 1], [1, 2, 3])
+    """
+    return list(reversed(items)) if is_rtl(language) else list(items)
+
+
+# --- Axes ---------------------------------------------------------------------------------
+
+
+def nice_tick_step(span: float, target_ticks: int = 5) -> float:
+    """A round tick spacing (1, 2 or 5 times a power of ten) giving about ``target_ticks`` ticks.
+
+    Examples
+    --------
+    >>> nice_tick_step(10), nice_tick_step(25), nice_tick_step(600)
+    (2.0, 5.0, 100.0)
+    """
+    raw = span / max(target_ticks, 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    for multiple in (1.0, 2.0, 5.0, 10.0):
+        if raw <= multiple * power:
+            return multiple * power
+    return 10.0 * power
+
+
+def nice_bounds(lo: float, hi: float, target_ticks: int = 5) -> tuple[float, float]:
+    """``(lo, hi)`` widened outwards to whole multiples of :func:`nice_tick_step`.
+
+    Examples
+    --------
+    >>> nice_bounds(2.0, 27.0), nice_bounds(-2.0, 8.0)
+    ((0.0, 30.0), (-2.0, 8.0))
+    """
+    step = nice_tick_step(hi - lo, target_ticks)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step
+
+
+class BoxAxes(Axes):
+    """Axes that meet at the lower-left corner of their window, like a book's plot.
+
+    Plain manim ``Axes`` cross at the origin, which puts the y axis and its
+    numbers in the middle of the book's curve.
+    """
+
+    @staticmethod
+    def _origin_shift(axis_range) -> float:
+        return float(axis_range[0])
+
+
+def _tick_values(lo: float, hi: float, target_ticks: int) -> list[float]:
+    step = nice_tick_step(hi - lo, target_ticks)
+    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    return [round(k * step, 10) for k in range(first, last + 1)]
+
+
+def _tick_text(value: float) -> str:
+    return f"{value:g}".replace("-", "\u2212")
+
+
+def get_axes(
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    palette: Theme,
+    language: str,
+    x_length: float,
+    y_length: float,
+    axis_labels: bool = True,
+    target_ticks: int = 5,
+) -> BoxAxes:
+    """Axes over exactly ``x_range`` × ``y_range`` with round-numbered ticks.
+
+    Parameters
+    ----------
+    x_range, y_range
+        The window, in curve units.
+    palette, language
+        Theme colours and the language of the axis labels.
+    x_length, y_length
+        Size on screen, in scene units.
+    axis_labels
+        Add "position x" and "error".
+    target_ticks
+        About how many numbered ticks per axis.
+    """
+    axes = BoxAxes(
+        x_range=[x_range[0], x_range[1], x_range[1] - x_range[0]],
+        y_range=[y_range[0], y_range[1], y_range[1] - y_range[0]],
+        x_length=x_length,
+        y_length=y_length,
+        tips=False,
+        axis_config={"color": palette.axis, "stroke_width": 3, "include_ticks": False},
+    )
+    decorations = VGroup()
+    for value in _tick_values(*x_range, target_ticks):
+        point = axes.c2p(value, y_range[0])
+        decorations.add(Line(point, point + 0.12 * DOWN, color=palette.axis, stroke_width=3))
+        decorations.add(get_number(_tick_text(value), palette).next_to(point, DOWN, buff=0.2))
+    for value in _tick_values(*y_range, target_ticks):
+        point = axes.c2p(x_range[0], value)
+        decorations.add(Line(point, point + 0.12 * LEFT, color=palette.axis, stroke_width=3))
+        decorations.add(get_number(_tick_text(value), palette).next_to(point, LEFT, buff=0.2))
+    if axis_labels:
+        x_label = get_label("axis.position", language, palette)
+        x_label.next_to(axes.x_axis.get_right(), DOWN, buff=0.65).align_to(axes.x_axis, RIGHT)
+        y_label = get_label("axis.error", language, palette)
+        y_label.next_to(axes.y_axis.get_top(), UP, buff=0.2)
+        decorations.add(x_label, y_label)
+    axes.decorations = decorations
+    axes.add(decorations)
+    return axes
+
+
+def get_curve_graph(axes: Axes, curve: Curve, palette: Theme, samples: int = 400) -> VGroup:
+    """The error curve across the axes' window, cut where it leaves the top or bottom."""
+    x_min, x_max = axes.x_range[0], axes.x_range[1]
+    y_min, y_max = axes.y_range[0], axes.y_range[1]
+    xs = np.linspace(x_min, x_max, samples + 1)
+    ys = np.asarray(curve.error(xs), dtype=np.float64)
+    inside = (ys >= y_min) & (ys <= y_max)
+    graph = VGroup()
+    for run in _runs(inside):
+        if len(run) < 2:
+            continue
+        points = np.asarray(axes.c2p(xs[run], ys[run])).T
+        segment = VMobject(color=palette.curve, stroke_width=STROKE_WIDTH_CURVE)
+        segment.set_points_as_corners(points)
+        graph.add(segment)
+    return graph
+
+
+def _runs(mask: np.ndarray) -> list[np.ndarray]:
+    """Index arrays of the consecutive ``True`` stretches of ``mask``."""
+    indices = np.flatnonzero(mask)
+    if indices.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(indices) > 1) + 1
+    return np.split(indices, breaks)
+
+
+# --- Ball, tangent, arrows ---------------------------------------------------------------
+
+
+def ball_point(axes: Axes, curve: Curve, x: float) -> np.ndarray:
+    """Scene point of the curve at position ``x``: where the ball's centre sits."""
+    return axes.c2p(x, float(curve.error(x)))
+
+
+def get_ball(palette: Theme) -> Dot:
+    """The ball: a large saturated dot with a rim in the background colour."""
+    ball = Dot(radius=BALL_RADIUS, color=palette.ball)
+    ball.set_stroke(palette.background, width=3)
+    ball.set_z_index(3)
+    return ball
+
+
+def get_tangent(axes: Axes, curve: Curve, x: float, palette: Theme, length: float = 3.0) -> Line:
+    """The tangent of ``curve`` at ``x``, ``length`` scene units long on screen."""
+    x_unit, y_unit = axes.x_axis.unit_size, axes.y_axis.unit_size
+    start, end = tangent_line(curve, x).endpoints(length / x_unit, aspect=y_unit / x_unit)
+    line = Line(axes.c2p(*start), axes.c2p(*end), color=palette.tangent, stroke_width=STROKE_WIDTH_TANGENT)
+    line.set_z_index(2)
+    return line
+
+
+def get_step_arrow(start: np.ndarray, end: np.ndarray, palette: Theme, colour: str | None = None) -> Arrow:
+    """A horizontal step arrow between two scene points (tip at ``end``)."""
+    arrow = Arrow(
+        start,
+        end,
+        buff=0,
+        color=colour or palette.step_arrow,
+        stroke_width=6,
+        max_tip_length_to_length_ratio=0.45,
+        max_stroke_width_to_length_ratio=12,
+        tip_length=0.22,
+    )
+    arrow.set_z_index(1)
+    return arrow

@@ -1,0 +1,112 @@
+"""Ch. 10: too small, balanced and too large learning rates side by side, same steps, same time."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOut, ValueTracker, VGroup, smooth
+
+from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_round, classify, descend, view_range
+from scenes.common import (
+    DescentScene,
+    ball_point,
+    get_axes,
+    get_ball,
+    get_curve_graph,
+    nice_bounds,
+    reading_order,
+)
+from scenes.registry import SCENES
+
+__all__ = ["LearningRateComparison"]
+
+_SPEC = SCENES["learning-rate-comparison"]
+
+PANEL_SIZE: tuple[float, float] = (3.3, 3.0)
+"""Screen width and height of one panel's plot, in scene units."""
+
+PANEL_GAP: float = 1.25
+"""Horizontal room between panels, taken by the next panel's tick numbers."""
+
+
+class LearningRateComparison(DescentScene):
+    """Three descents from the same start, one per panel, stepping together.
+
+    The panels use ``slow_learning_rate``, ``learning_rate`` and
+    ``large_learning_rate``; each is labelled with its rate and, once the
+    steps are done, its regime from ``gdmath.classify``.
+    """
+
+    start = _SPEC.start
+    learning_rate = _SPEC.learning_rate
+    steps = _SPEC.steps
+    slow_learning_rate: ClassVar[float] = EXAMPLE_LEARNING_RATES[Regime.SLOW]
+    large_learning_rate: ClassVar[float] = EXAMPLE_LEARNING_RATES[Regime.OSCILLATING]
+
+    def setup(self) -> None:
+        super().setup()
+        rates = (self.slow_learning_rate, self.learning_rate, self.large_learning_rate)
+        self.paths = [descend(self.curve, self.start, rate, self.steps) for rate in rates]
+
+    def construct(self) -> None:
+        # Three panels in reading order, each with its learning rate.
+        title = self.get_title("comparison.title")
+        self.panels = [self.get_panel(path) for path in self.paths]
+        row = VGroup(*reading_order(self.panels, self.language)).arrange(RIGHT, buff=PANEL_GAP, aligned_edge=UP)
+        row.next_to(title, DOWN, buff=0.35)
+        self.play(FadeIn(title), *(FadeIn(panel) for panel in self.panels), run_time=1.5)
+
+        # Three balls at the same start.
+        self.positions = [ValueTracker(path.x[0]) for path in self.paths]
+        self.balls = [self.get_panel_ball(panel, tracker) for panel, tracker in zip(self.panels, self.positions)]
+        self.counter = self.get_counter(0)
+        self.play(*(FadeIn(ball, scale=0.5) for ball in self.balls), FadeIn(self.counter), run_time=0.6)
+
+        # The same step in every panel at the same time.
+        for index in range(self.steps):
+            self.animate_step(index)
+
+        # Name each panel's regime.
+        verdicts = [self.get_verdict(panel, path) for panel, path in zip(self.panels, self.paths)]
+        self.play(*(FadeIn(verdict, shift=0.15 * UP) for verdict in verdicts), run_time=0.8)
+        self.wait(2.0)
+
+    def animate_step(self, index: int) -> None:
+        """Move every panel's ball to point ``index + 1`` of its path, if it got that far."""
+        moves = [
+            tracker.animate.set_value(path.x[index + 1])
+            for tracker, path in zip(self.positions, self.paths)
+            if index < path.nit
+        ]
+        counter = self.get_counter(index + 1)
+        self.play(*moves, FadeOut(self.counter), FadeIn(counter), run_time=0.7, rate_func=smooth)
+        self.counter = counter
+
+    def get_panel(self, path) -> VGroup:
+        """Axes framing ``path``, the curve, and the learning rate above."""
+        x_lo, x_hi, y_lo, y_hi = view_range(path, margin=0)
+        axes = get_axes(
+            nice_bounds(x_lo, x_hi, 4), nice_bounds(min(y_lo, 0.0), y_hi, 3), self.palette, self.language,
+            *PANEL_SIZE, axis_labels=False, target_ticks=3,
+        )
+        label = self.get_label("learning_rate", learning_rate=book_round(path.learning_rate))
+        label.next_to(axes, UP, buff=0.25)
+        panel = VGroup(label, axes, get_curve_graph(axes, self.curve, self.palette))
+        panel.axes = axes
+        return panel
+
+    def get_panel_ball(self, panel: VGroup, position: ValueTracker):
+        """A ball that stays on ``panel``'s curve at ``position``."""
+        ball = get_ball(self.palette)
+        ball.add_updater(lambda mob: mob.move_to(ball_point(panel.axes, self.curve, position.get_value())))
+        ball.update()
+        return ball
+
+    def get_counter(self, step: int):
+        """``step k of n`` at the bottom edge."""
+        return self.get_caption("comparison.step", step=step, steps=self.steps)
+
+    def get_verdict(self, panel: VGroup, path):
+        """The regime of ``path`` under its panel."""
+        verdict = self.get_label(f"regime_short.{classify(path).value}")
+        return verdict.next_to(panel, DOWN, buff=0.3)

@@ -1,0 +1,121 @@
+"""Ch. 10: too large a learning rate jumps across the valley; the view follows the ball."""
+
+from __future__ import annotations
+
+from manim import DOWN, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, always_redraw, smooth
+
+from gdmath import book_round, book_table, classify, descend, follow_view, step_vector
+from scenes.common import (
+    DescentScene,
+    ball_point,
+    get_axes,
+    get_ball,
+    get_curve_graph,
+    get_readout,
+    get_step_arrow,
+    get_tangent,
+    nice_bounds,
+)
+from scenes.registry import SCENES
+
+__all__ = ["OvershootingLearningRate"]
+
+_SPEC = SCENES["overshooting-learning-rate"]
+
+AXES_SIZE: tuple[float, float] = (10.0, 3.5)
+"""Screen width and height of the plot, in scene units."""
+
+AXES_CENTER_Y: float = -0.55
+"""Vertical position of the plot's centre."""
+
+
+class OvershootingLearningRate(DescentScene):
+    """The ball overshoots the minimum each step; at 0.9 it settles, at 1.1 it flies off.
+
+    The plot's window follows the ball (``gdmath.follow_view``), so however
+    far it flies it stays on screen; the closing caption names the regime
+    from ``gdmath.classify``.
+    """
+
+    start = _SPEC.start
+    learning_rate = _SPEC.learning_rate
+    steps = _SPEC.steps
+
+    def setup(self) -> None:
+        super().setup()
+        self.path = descend(self.curve, self.start, self.learning_rate, self.steps)
+        self.regime = classify(self.path)
+
+    def construct(self) -> None:
+        # A plot whose window is four trackers, so it can follow the ball.
+        self.window = [ValueTracker(value) for value in self.get_window(0)]
+        self.axes = self.get_axes()
+        plot = always_redraw(self.get_plot)
+        title = self.get_title("overshooting.title")
+        self.rate = self.get_label("learning_rate", learning_rate=book_round(self.learning_rate))
+        self.rate.next_to(title, DOWN, buff=0.2)
+        self.play(FadeIn(title), FadeIn(self.rate), FadeIn(plot), run_time=1.2)
+
+        # The ball at the start.
+        self.position = ValueTracker(self.start)
+        self.ball = get_ball(self.palette).move_to(self._point())
+        self.ball.add_updater(lambda ball: ball.move_to(self._point()))
+        self.readout = self.get_step_readout(0)
+        self.play(FadeIn(self.ball, scale=0.5), FadeIn(self.readout), run_time=0.6)
+
+        # Each step: widen the view if needed, then jump.
+        for index in range(self.path.nit):
+            self.animate_step(index)
+
+        # Name what happened.
+        self.play(FadeIn(self.get_caption(f"regime.{self.regime.value}"), shift=0.2 * UP), run_time=0.6)
+        self.wait(2.0)
+
+    def animate_step(self, index: int) -> None:
+        """Frame points ``0 … index + 1``, show the tangent and step, and jump the ball."""
+        step = step_vector(self.path, index)
+        targets = self.get_window(index + 1)
+        self.play(*(tracker.animate.set_value(value) for tracker, value in zip(self.window, targets)), run_time=0.4)
+        tangent = always_redraw(lambda: get_tangent(self.axes, self.curve, step.x_from, self.palette, length=2.0))
+        arrow = always_redraw(
+            lambda: get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to), self.palette)
+        )
+        self.play(Create(tangent), GrowArrow(arrow), run_time=0.35)
+        readout = self.get_step_readout(index + 1)
+        self.play(
+            self.position.animate.set_value(step.x_to),
+            FadeOut(self.readout),
+            FadeIn(readout),
+            run_time=0.5,
+            rate_func=smooth,
+        )
+        self.remove(tangent, arrow)
+        self.readout = readout
+
+    def get_window(self, index: int) -> tuple[float, float, float, float]:
+        """Round-numbered window keeping points ``0 … index`` of the path in sight."""
+        x_lo, x_hi, y_lo, y_hi = follow_view(self.path, index, margin=0.0)
+        return (*nice_bounds(x_lo, x_hi), *nice_bounds(min(y_lo, 0.0), y_hi))
+
+    def get_axes(self):
+        """Axes over the trackers' current window."""
+        x_lo, x_hi, y_lo, y_hi = (tracker.get_value() for tracker in self.window)
+        axes = get_axes((x_lo, x_hi), (y_lo, y_hi), self.palette, self.language, *AXES_SIZE)
+        return axes.move_to(AXES_CENTER_Y * UP)
+
+    def get_plot(self) -> VGroup:
+        """Axes and curve for the current window; also updates ``self.axes``."""
+        self.axes = self.get_axes()
+        return VGroup(self.axes, get_curve_graph(self.axes, self.curve, self.palette))
+
+    def get_step_readout(self, index: int):
+        """``step k: x = … error = …`` as the book prints it, under the plot."""
+        if index == 0:
+            x, error = book_round(self.path.x[0]), book_round(self.path.error[0])
+        else:
+            _, x, error = book_table(self.path)[index - 1]
+        readout = get_readout("overshooting.readout", self.language, self.palette, step=index, x=x, error=error)
+        return readout.next_to(self.rate, DOWN, buff=0.2)
+
+    def _point(self):
+        return ball_point(self.axes, self.curve, self.position.get_value())

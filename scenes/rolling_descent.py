@@ -1,0 +1,126 @@
+"""Ch. 10: the book's gradient descent, step by step, with the numbers it prints."""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, linear, smooth
+
+from gdmath import book_round, book_table, descend, step_vector, tangent_line, view_range
+from scenes.common import (
+    DescentScene,
+    ball_point,
+    get_axes,
+    get_ball,
+    get_curve_graph,
+    get_number,
+    get_step_arrow,
+    get_tangent,
+    nice_bounds,
+    reading_order,
+)
+from scenes.registry import SCENES
+from scenes.style import FONT_SIZE_LABEL
+
+__all__ = ["RollingDescent"]
+
+_SPEC = SCENES["rolling-descent"]
+
+TABLE_COLUMN_WIDTH: float = 1.45
+"""Width of one column of the step table, in scene units."""
+
+TABLE_ROW_HEIGHT: float = 0.46
+"""Height of one row of the step table, in scene units."""
+
+
+class RollingDescent(DescentScene):
+    """A ball rolls down the book's curve in ``steps`` steps of ``-learning_rate * slope``.
+
+    Each step shows the tangent and its slope, the step as an arrow, the ball
+    moving, and a new row of the book's printed table.
+    """
+
+    start = _SPEC.start
+    learning_rate = _SPEC.learning_rate
+    steps = _SPEC.steps
+
+    def setup(self) -> None:
+        super().setup()
+        self.path = descend(self.curve, self.start, self.learning_rate, self.steps)
+        self.table_rows: list[tuple[str, str, str]] = []
+
+    def construct(self) -> None:
+        # The curve on the left, the learning rate and an empty table on the right.
+        x_lo, x_hi, y_lo, y_hi = view_range(self.path, margin=0)
+        self.axes = get_axes(
+            nice_bounds(x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi), self.palette, self.language,
+            x_length=7.6, y_length=4.6,
+        )
+        self.axes.to_edge(LEFT, buff=0.9).shift(0.1 * UP)
+        graph = get_curve_graph(self.axes, self.curve, self.palette)
+        title = self.get_title("rolling_descent.title")
+        self.table = VGroup(self.get_table_row(("table.step", "table.x", "table.error"), header=True))
+        self.table.move_to(self.axes.get_right() + 3.1 * RIGHT).align_to(self.axes, UP)
+        learning_rate = self.get_label("learning_rate", learning_rate=book_round(self.learning_rate))
+        learning_rate.next_to(self.table, UP, buff=0.25)
+        self.play(FadeIn(title), Create(self.axes), Create(graph), run_time=1.5)
+        self.play(FadeIn(learning_rate), FadeIn(self.table), run_time=0.5)
+
+        # The ball at the start, and the rule every step follows.
+        self.position = ValueTracker(self.start)
+        self.ball = get_ball(self.palette).move_to(self._point())
+        self.ball.add_updater(lambda ball: ball.move_to(self._point()))
+        self.caption = self.get_caption("rolling_descent.rule")
+        self.play(FadeIn(self.ball, scale=0.5), FadeIn(self.caption), run_time=0.8)
+        self.wait(0.7)
+
+        # The steps: tangent, step arrow, roll, table row.
+        self.trail = VGroup()
+        for index in range(self.path.nit):
+            self.animate_step(index)
+
+        # The lesson: the steps shrank as the slope flattened.
+        self._swap_caption("rolling_descent.shrink")
+        self.wait(2.0)
+
+    def animate_step(self, index: int) -> None:
+        """Show step ``index``: tangent and slope, the step arrow, the roll, the new table row."""
+        step = step_vector(self.path, index)
+        tangent = get_tangent(self.axes, self.curve, step.x_from, self.palette)
+        self._swap_caption("rolling_descent.detail", slope=book_round(step.slope), delta=book_round(step.delta))
+        arrow = get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to) * RIGHT
+                               + self._point() * UP, self.palette)
+        self.play(Create(tangent), GrowArrow(arrow), run_time=0.5)
+        row = self.get_table_row(book_table(self.path)[index])
+        self.play(
+            self.position.animate.set_value(step.x_to),
+            FadeIn(row, shift=0.1 * DOWN),
+            FadeOut(tangent),
+            self.trail.animate.set_opacity(0.35),
+            run_time=0.6,
+            rate_func=smooth,
+        )
+        self.trail.add(arrow)
+
+    def get_table_row(self, cells: tuple, header: bool = False) -> VGroup:
+        """One row of the table under the last, columns in reading order for the language."""
+        if header:
+            texts = [self.get_label(key) for key in cells]
+        else:
+            self.table_rows.append(tuple(str(cell) for cell in cells))
+            texts = [get_number(str(cell), self.palette, FONT_SIZE_LABEL) for cell in cells]
+        row = VGroup()
+        for column, text in enumerate(reading_order(texts, self.language)):
+            text.move_to(column * TABLE_COLUMN_WIDTH * RIGHT)
+            row.add(text)
+        if not header:
+            row.next_to(self.table, DOWN, buff=TABLE_ROW_HEIGHT - row.height)
+            row.match_x(self.table)
+            self.table.add(row)
+        return row
+
+    def _point(self):
+        return ball_point(self.axes, self.curve, self.position.get_value())
+
+    def _swap_caption(self, key: str, **values: object) -> None:
+        new = self.get_caption(key, **values)
+        self.play(FadeOut(self.caption), FadeIn(new), run_time=0.3)
+        self.caption = new

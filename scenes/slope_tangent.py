@@ -1,0 +1,102 @@
+"""Ch. 9: a tangent slides along the error curve; its slope's sign and size say where to move."""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, ValueTracker, VGroup, always_redraw, linear, smooth
+
+from gdmath import descend, downhill_direction, tangent_line, view_range
+from scenes.common import (
+    DescentScene,
+    ball_point,
+    get_axes,
+    get_ball,
+    get_curve_graph,
+    get_readout,
+    get_step_arrow,
+    get_tangent,
+    nice_bounds,
+)
+from scenes.captions import signed_number
+from scenes.registry import SCENES
+
+__all__ = ["SlopeTangent"]
+
+_SPEC = SCENES["slope-tangent"]
+
+DIRECTION_ARROW_LENGTH: float = 1.3
+"""Length on screen of the arrow that points the way to move."""
+
+
+class SlopeTangent(DescentScene):
+    """A tangent slides from the left of the valley, through the minimum, to the right.
+
+    A live readout shows the slope's number and sign, and an arrow points
+    against the slope: the way gradient descent moves.
+    """
+
+    start = _SPEC.start
+    learning_rate = _SPEC.learning_rate
+    steps = _SPEC.steps
+
+    def construct(self) -> None:
+        # The curve, framed as the book plots it.
+        x_lo, x_hi, y_lo, y_hi = view_range(descend(self.curve, self.start, self.learning_rate, 0), margin=0)
+        self.axes = get_axes(
+            (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi), self.palette, self.language, x_length=10.5, y_length=4.6
+        )
+        self.axes.move_to(0.1 * UP)
+        graph = get_curve_graph(self.axes, self.curve, self.palette)
+        title = self.get_title("slope_tangent.title")
+        self.play(FadeIn(title), Create(self.axes), Create(graph), run_time=1.5)
+
+        # A tangent at the starting point, with its slope and the way to move.
+        self.position = ValueTracker(self.start)
+        self.ball = get_ball(self.palette).move_to(self._point())
+        self.ball.add_updater(lambda ball: ball.move_to(self._point()))
+        tangent = always_redraw(lambda: get_tangent(self.axes, self.curve, self.position.get_value(), self.palette))
+        self.readout = always_redraw(self.get_slope_readout)
+        direction = always_redraw(self.get_direction_arrow)
+        caption = self.get_caption("slope_tangent.negative")
+        self.play(Create(tangent), FadeIn(self.ball), FadeIn(self.readout), FadeIn(caption), run_time=1.0)
+        self.add(direction)
+        self.wait(1.5)
+
+        # Slide down to the flat bottom: the slope shrinks to zero.
+        minimum = self.curve.minima[0]
+        self.play(self.position.animate.set_value(minimum), run_time=3.0, rate_func=smooth)
+        caption = self._swap_caption(caption, "slope_tangent.zero")
+        self.wait(1.5)
+
+        # Climb the other side: the slope turns positive and grows.
+        self.play(self.position.animate.set_value(x_hi - (self.start - x_lo)), run_time=3.0, rate_func=smooth)
+        caption = self._swap_caption(caption, "slope_tangent.positive")
+        self.wait(1.5)
+
+        # Size: the steeper the tangent, the farther the minimum.
+        caption = self._swap_caption(caption, "slope_tangent.size")
+        self.wait(2.0)
+
+    def get_slope_readout(self) -> VGroup:
+        """The live ``slope = …`` readout, high in the middle of the valley."""
+        slope = tangent_line(self.curve, self.position.get_value()).slope
+        readout = get_readout("slope_tangent.readout", self.language, self.palette, slope=signed_number(slope))
+        return readout.move_to(self.axes.c2p(self.curve.minima[0], 0) * RIGHT + self.axes.get_top() * UP + 0.4 * DOWN)
+
+    def get_direction_arrow(self) -> VGroup:
+        """An arrow above the ball pointing downhill, with a label; empty where the curve is flat."""
+        direction = downhill_direction(self.curve, round(self.position.get_value(), 6))
+        if direction == 0:
+            return VGroup()
+        start = self._point() + 0.55 * UP
+        arrow = get_step_arrow(start, start + direction * DIRECTION_ARROW_LENGTH * RIGHT, self.palette)
+        label = get_readout("slope_tangent.move", self.language, self.palette)
+        label.scale_to_fit_height(label.height).next_to(arrow, UP, buff=0.12)
+        return VGroup(arrow, label)
+
+    def _point(self):
+        return ball_point(self.axes, self.curve, self.position.get_value())
+
+    def _swap_caption(self, old, key: str):
+        new = self.get_caption(key)
+        self.play(FadeOut(old, shift=0.2 * DOWN), FadeIn(new, shift=0.2 * UP), run_time=0.6)
+        return new

@@ -1,0 +1,181 @@
+"""The one visual vocabulary of gdanim: theme colours, font, text sizes and layout.
+
+Plain strings and numbers only, so this module never imports manim and the
+render CLI and the tests can read a theme's colours cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+__all__ = [
+    "BALL_RADIUS",
+    "CAPTION_EDGE",
+    "EDGE_BUFF",
+    "FONT",
+    "FONT_SIZE_CAPTION",
+    "FONT_SIZE_LABEL",
+    "FONT_SIZE_READOUT",
+    "FONT_SIZE_TITLE",
+    "FRAME_WIDTH_AT_640",
+    "MIN_FONT_SIZE",
+    "STROKE_WIDTH_CURVE",
+    "STROKE_WIDTH_TANGENT",
+    "THEMES",
+    "TITLE_EDGE",
+    "Theme",
+    "contrast_ratio",
+    "is_rtl",
+    "relative_luminance",
+]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Named colours of one theme, as ``"#RRGGBB"`` strings.
+
+    The roles keep their hue across themes (the ball is always orange-red,
+    the curve always blue), drawn from the Okabe–Ito palette so they stay
+    apart for colour-blind viewers.
+
+    Attributes
+    ----------
+    name
+        ``"light"`` or ``"dark"``.
+    background
+        Frame background.
+    text
+        Every caption, label and readout.
+    muted
+        Secondary marks: old step arrows, grid of past positions.
+    axis
+        Axis lines, ticks and tick numbers.
+    curve
+        The error curve.
+    ball
+        The ball, the current position of the descent.
+    tangent
+        The tangent line at the ball.
+    step_arrow
+        The step ``-learning_rate * slope`` and the direction to move.
+    """
+
+    name: str
+    background: str
+    text: str
+    muted: str
+    axis: str
+    curve: str
+    ball: str
+    tangent: str
+    step_arrow: str
+
+    def colours(self) -> dict[str, str]:
+        """Every named colour of the theme, ``name`` excluded."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "name"}
+
+
+THEMES: dict[str, Theme] = {
+    "light": Theme(
+        name="light",
+        background="#FFFFFF",
+        text="#1A1A1A",
+        muted="#6B6B6B",
+        axis="#4A4A4A",
+        curve="#0072B2",
+        ball="#D55E00",
+        tangent="#009E73",
+        step_arrow="#CC79A7",
+    ),
+    "dark": Theme(
+        name="dark",
+        background="#16181D",
+        text="#F2F2F2",
+        muted="#9A9A9A",
+        axis="#B4B4B4",
+        curve="#56B4E9",
+        ball="#E69F00",
+        tangent="#2BC79A",
+        step_arrow="#E68AC0",
+    ),
+}
+"""``light`` for the book's white pages, ``dark`` for lecture slides."""
+
+FONT: str = "DejaVu Sans"
+"""The one font of every on-screen string; it has Hebrew glyphs."""
+
+MIN_FONT_SIZE: float = 24
+"""Smallest manim ``font_size`` used: about a 15 px em in a 640 px wide GIF."""
+
+FONT_SIZE_TITLE: float = 34
+"""Scene title, at the top edge."""
+
+FONT_SIZE_CAPTION: float = 28
+"""Explanatory caption, at the bottom edge."""
+
+FONT_SIZE_READOUT: float = 28
+"""Live numbers: slope, step, position."""
+
+FONT_SIZE_LABEL: float = 24
+"""Axis labels, tick numbers, table cells and panel labels."""
+
+FRAME_WIDTH_AT_640: int = 640
+"""Width in pixels of the smallest GIF the text must stay readable in."""
+
+TITLE_EDGE: str = "top"
+"""Where the title sits."""
+
+CAPTION_EDGE: str = "bottom"
+"""Where the caption sits."""
+
+EDGE_BUFF: float = 0.3
+"""Gap between the frame edge and the title or caption, in scene units."""
+
+BALL_RADIUS: float = 0.17
+"""Radius of the ball, in scene units: about 15 px across at 640 px wide."""
+
+STROKE_WIDTH_CURVE: float = 5
+"""Stroke width of the error curve."""
+
+STROKE_WIDTH_TANGENT: float = 5
+"""Stroke width of the tangent line."""
+
+_RTL_LANGUAGES: frozenset[str] = frozenset({"he"})
+
+
+def is_rtl(language: str) -> bool:
+    """Whether ``language`` reads right to left.
+
+    Examples
+    --------
+    >>> is_rtl("he"), is_rtl("en")
+    (True, False)
+    """
+    return language in _RTL_LANGUAGES
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of a ``"#RRGGBB"`` colour.
+
+    Examples
+    --------
+    >>> relative_luminance("#FFFFFF"), relative_luminance("#000000")
+    (1.0, 0.0)
+    """
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.x contrast ratio between two colours, from 1 to 21.
+
+    Examples
+    --------
+    >>> round(contrast_ratio("#000000", "#FFFFFF"), 1)
+    21.0
+    """
+    lighter, darker = sorted(
+        (relative_luminance(foreground), relative_luminance(background)), reverse=True
+    )
+    return (lighter + 0.05) / (darker + 0.05)
