@@ -21,6 +21,8 @@ from typing import Final
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from gdanim.request import ClipRequest
+
 __all__ = [
     "DEBOUNCE_SECONDS",
     "PROJECT_PACKAGES",
@@ -30,6 +32,7 @@ __all__ = [
     "project_dirs",
     "purge_project_modules",
     "watch",
+    "watch_clip",
 ]
 
 PROJECT_PACKAGES: Final[tuple[str, ...]] = ("gdmath", "scenes")
@@ -265,3 +268,37 @@ def watch(
     finally:
         observer.stop()
         observer.join()
+
+
+def watch_clip(
+    request: ClipRequest,
+    out_dir: Path,
+    formats: Sequence[str],
+    *,
+    on_paths: Callable[[Sequence[Path]], None],
+    on_error: Callable[[str], None],
+) -> None:
+    """Render one clip now and after every saved change (see :func:`watch`).
+
+    Each render is forced: the sources just changed, and the clip's file is
+    rewritten in place under its usual name, so a viewer that reloads the
+    file sees the new picture. The manifest and gallery are updated as for
+    any render.
+
+    Parameters
+    ----------
+    request
+        The clip, usually at ``low`` quality, as a ``png`` poster or an ``mp4`` preview.
+    out_dir
+        Output folder, as for :func:`gdanim.pipeline.render_clip`.
+    formats
+        File formats to write on each change.
+    on_paths, on_error
+        As for :func:`watch`.
+    """
+    from gdanim.pipeline import render_clip
+
+    def render() -> list[Path]:
+        return list(render_clip(request, out_dir, formats, force=True).files.values())
+
+    watch(render, on_paths=on_paths, on_error=on_error)
