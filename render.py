@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from gdanim.errors import EXIT_INTERRUPTED, MESSAGES, MissingToolError, RenderError
 from gdanim.quality import DEFAULT_QUALITY, QUALITIES, QUALITY_ALIASES
@@ -35,6 +36,12 @@ DEFAULT_FORMAT: str = "both"
 
 DEFAULT_JOBS: int = os.cpu_count() or 1
 """One render process per core."""
+
+WATCH_QUALITY: str = "low"
+"""``--watch`` previews at 480p15 unless ``--quality`` says otherwise: seconds, not minutes."""
+
+WATCH_FORMAT: str = "mp4"
+"""``--watch`` writes an MP4 preview unless ``--format`` says otherwise (``png`` for a poster)."""
 
 
 class _OneLineErrorCommand(click.Command):
@@ -170,6 +177,19 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     is_flag=True,
     help="No progress bars.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help=f"Render one scene ({WATCH_QUALITY} {WATCH_FORMAT} unless --quality/--format say otherwise; "
+    "--format png for a poster), then again each time a file under scenes/ or gdmath/ is saved. Ctrl-C stops.",
+)
+@click.option(
+    "--hugo-site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also export the clips (with a PNG poster) into this Hugo site's static/gdanim/ and "
+    "data/gdanim.json, for the {{< gd-clip \"SCENE\" >}} shortcode.",
+)
 def cli(
     scene_names: tuple[str, ...],
     list_scenes: bool,
@@ -184,6 +204,8 @@ def cli(
     jobs: int,
     force: bool,
     quiet: bool,
+    watch: bool,
+    hugo_site: Path | None,
 ) -> None:
     """Render gradient-descent scenes (all of them if none is named) to MP4, GIF or PNG."""
     if list_scenes:
@@ -192,6 +214,14 @@ def cli(
         for spec in SCENES.values():
             click.echo(f"{spec.name:<28} {spec.description}")
         return
+    if watch:
+        if len(scene_names) != 1 or hugo_site is not None:
+            raise click.UsageError("--watch takes exactly one scene and no --hugo-site")
+        context = click.get_current_context()
+        if context.get_parameter_source("quality") is ParameterSource.DEFAULT:
+            quality = WATCH_QUALITY
+        if context.get_parameter_source("format_name") is ParameterSource.DEFAULT:
+            format_name = WATCH_FORMAT
     try:
         requests = [
             ClipRequest.create(name.lower(), quality, language, theme, start, learning_rate, steps)
@@ -199,7 +229,20 @@ def cli(
         ]
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    _render(requests, out_dir, expand_formats(format_name), jobs, force, quiet)
+    formats = expand_formats(format_name)
+    if watch:
+        _watch(requests[0], out_dir, formats)
+        return
+    if hugo_site is not None and "mp4" in formats:
+        formats = (*formats, "png")
+    _render(requests, out_dir, formats, jobs, force, quiet)
+    if hugo_site is not None:
+        _export(requests, out_dir, hugo_site)
+
+
+def _shown_path(out_dir: Path, path: Path) -> Path:
+    """A written file's path as the user would spell it: under ``--out`` as given."""
+    return out_dir / path.relative_to(out_dir.resolve())
 
 
 def _render(
@@ -212,13 +255,41 @@ def _render(
         with progress_bars(enabled=not quiet) as on_progress:
             for result in iter_render_clips(requests, out_dir, formats, jobs, force, on_progress):
                 for path in result.files.values():
-                    click.echo(out_dir / path.relative_to(out_dir.resolve()))
+                    click.echo(_shown_path(out_dir, path))
     except (RenderError, MissingToolError) as error:
         raise click.ClickException(str(error)) from None
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     except KeyboardInterrupt:
         raise _Interrupted(MESSAGES["interrupted"]) from None
+
+
+def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> None:
+    from gdanim.watch import watch_clip
+
+    def show(paths: Any) -> None:
+        for path in paths:
+            click.echo(_shown_path(out_dir, path))
+
+    def report(line: str) -> None:
+        click.echo(f"error: {line}", err=True)
+
+    click.echo(f"watching scenes/ and gdmath/ to re-render {request.clip_id}; Ctrl-C stops", err=True)
+    try:
+        watch_clip(request, out_dir, formats, on_paths=show, on_error=report)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+
+
+def _export(requests: list[ClipRequest], out_dir: Path, hugo_site: Path) -> None:
+    from gdanim.hugo import export_to_hugo
+
+    try:
+        exported = export_to_hugo(out_dir, hugo_site, [request.clip_id for request in requests])
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"exporting to {hugo_site} failed: {error}") from None
+    for path in exported:
+        click.echo(path)
 
 
 def main() -> None:
