@@ -160,13 +160,15 @@ def render_gallery(manifest: dict[str, Any]) -> str:
     )
 
 
-def write_gallery(out_dir: Path) -> Path:
-    """Write ``OUT/index.html`` from ``OUT/manifest.json``, atomically.
+def write_gallery(out_dir: Path, manifest: dict[str, Any] | None = None) -> Path:
+    """Write ``OUT/index.html`` for the clips of ``OUT/manifest.json``, atomically.
 
     Parameters
     ----------
     out_dir
         The render output folder.
+    manifest
+        The manifest just written, if the caller has it; otherwise it is read.
 
     Returns
     -------
@@ -174,7 +176,7 @@ def write_gallery(out_dir: Path) -> Path:
         The gallery's path.
     """
     target = Path(out_dir) / GALLERY_NAME
+    page = render_gallery(read_manifest(Path(out_dir)) if manifest is None else manifest)
     with atomic_path(target) as temporary:
-        temporary.write_text(render_gallery(read_manifest(out_dir)), encoding="utf-8")
+        temporary.write_text(page, encoding="utf-8")
     return target
-
