@@ -97,6 +97,7 @@ def _locked(out_dir: Path) -> Iterator[None]:
 def update_manifest(out_dir: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Merge clip entries into ``out_dir``'s manifest under a lock; return the new manifest.
 
+    The gallery ``OUT/index.html`` is rewritten to match (:func:`gdanim.gallery.write_gallery`).
     An entry replaces the one with the same ``id``. Its ``files`` are merged
     with the old entry's when the input ``hash`` is the same (a GIF added to an
     up-to-date MP4), and replace them when it differs (old files are stale).
@@ -112,4 +113,8 @@ def update_manifest(out_dir: Path, entries: list[dict[str, Any]]) -> dict[str, A
         manifest = {"version": MANIFEST_VERSION, "clips": [clips[key] for key in sorted(clips)]}
         with atomic_path(out_dir / MANIFEST_NAME) as tmp:
             tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        # Under the same lock, so a concurrent render never leaves a gallery older than the manifest.
+        from gdanim.gallery import write_gallery  # the gallery reads manifests with this module
+
+        write_gallery(out_dir, manifest)
     return manifest
