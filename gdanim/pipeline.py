@@ -41,6 +41,7 @@ __all__ = [
     "iter_render_clips",
     "render_clip",
     "render_clips",
+    "theme_colours",
 ]
 
 FILE_FORMATS: Final[tuple[str, ...]] = ("mp4", "gif", "png")
@@ -147,11 +148,11 @@ def _up_to_date_entry(
     return entry
 
 
-def _theme_colours(theme: str) -> list[str]:
-    """The theme's named colours that must survive in a GIF (from :mod:`scenes.style`)."""
+def theme_colours(theme: str) -> dict[str, str]:
+    """Role → hex colour of a theme, background included (from :mod:`scenes.style`)."""
     from scenes.style import THEMES
 
-    return [colour for role, colour in THEMES[theme].colours().items() if role != "background"]
+    return {"background": THEMES[theme].background, **THEMES[theme].colours()}
 
 
 def _probe(path: Path) -> dict[str, Any]:
@@ -222,7 +223,7 @@ def _render(
             from gdanim.gif import make_gif
 
             report("gif", rendered.plays)
-            make_gif(rendered.movie, temps["gif"], _theme_colours(request.theme))
+            make_gif(rendered.movie, temps["gif"], theme_colours(request.theme))
         if "png" in temps:
             report("png", rendered.plays)
             scene_render.save_poster(rendered.last_frame, temps["png"])
