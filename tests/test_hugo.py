@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from gdanim.hugo import DATA_NAME, SHORTCODE_DIR, build_site_data, export_to_hugo
 from scenes.captions import scene_alt_text
+from tests.tiny_clips import TINY_CLIPS, render_tiny_clips, tiny_environment
 
-SITE_FIXTURE: Path = Path(__file__).resolve().parent / "hugo_site"
+REPO_ROOT: Path = Path(__file__).resolve().parent.parent
+SITE_FIXTURE: Path = REPO_ROOT / "tests" / "hugo_site"
 
 
 def _write_clip(out_dir: Path, scene: str, language: str, kinds: tuple[str, ...], content: bytes = b"x") -> dict:
@@ -134,3 +141,116 @@ def _clip_stub(scene: str, language: str) -> dict:
         "files": {"gif": {"path": f"{scene}/x.gif", "width": 2, "height": 2, "bytes": 1, "sha256": "0"}},
     }
 
+
+
+# The real thing: tiny gdanim renders, exported by the CLI, built by the real `hugo`.
+
+HUGO = shutil.which("hugo")
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list, list[str]]:
+    """The fixture site with the tiny clips exported by ``render.py --hugo-site``, built by hugo."""
+    if HUGO is None:
+        pytest.skip("hugo is not installed (Debian package hugo; scripts/setup.sh installs it)")
+    out_dir = tmp_path_factory.getbasetemp() / "tiny-clips"
+    results = render_tiny_clips(out_dir)
+    site = tmp_path_factory.mktemp("hugo") / "site"
+    shutil.copytree(SITE_FIXTURE, site)
+    exported: list[str] = []
+    for clip in TINY_CLIPS:
+        command = [sys.executable, str(REPO_ROOT / "render.py"), str(clip["scene"]), "--quality", "low"]
+        command += ["--lang", str(clip["language"]), "--theme", str(clip["theme"]), "--steps", str(clip["steps"])]
+        command += ["--format", "both", "--out", str(out_dir), "--hugo-site", str(site), "--quiet"]
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=120, env={**os.environ, **tiny_environment()}
+        )
+        assert completed.returncode == 0, completed.stderr
+        exported += completed.stdout.splitlines()
+    public = site.parent / "public"
+    built = subprocess.run(
+        [HUGO, "--quiet", "--source", str(site), "--destination", str(public)], capture_output=True, text=True, timeout=60
+    )
+    assert built.returncode == 0, built.stderr
+    return public, out_dir, results, exported
+
+
+def _public_file(public: Path, url: str) -> Path:
+    """The built file behind a URL of the fixture site (baseURL https://example.org/book/)."""
+    assert url.startswith("/book/gdanim/"), url
+    return public / url.removeprefix("/book/")
+
+
+def test_cli_export_prints_the_site_files(built_site: tuple) -> None:
+    _, _, _, exported = built_site
+    assert any(line.endswith("static/gdanim/rolling-descent/he-light-192x108p5-steps2.mp4") for line in exported)
+    assert any(line.endswith("static/gdanim/rolling-descent/he-light-192x108p5-steps2.png") for line in exported)
+    assert any(line.endswith("data/gdanim.json") for line in exported)
+
+
+def test_shortcode_emits_a_looping_muted_video_with_poster_and_gif_fallback(built_site: tuple) -> None:
+    public, out_dir, results, _ = built_site
+    tags = _parse_tags((public / "ch10" / "index.html").read_text(encoding="utf-8"))
+    (video,) = [attrs for tag, attrs in tags if tag == "video"]
+    assert {"autoplay", "loop", "muted", "playsinline"} <= set(video)
+    mp4 = results[0].entry["files"]["mp4"]
+    assert (video["width"], video["height"]) == (str(mp4["width"]), str(mp4["height"]))
+    assert _public_file(public, video["poster"]).read_bytes() == (out_dir / results[0].entry["files"]["png"]["path"]).read_bytes()
+    index = tags.index(("video", video))
+    source, fallback = tags[index + 1][1], tags[index + 2][1]
+    assert tags[index + 1][0] == "source" and source["type"] == "video/mp4"
+    assert _public_file(public, source["src"]).read_bytes() == (out_dir / mp4["path"]).read_bytes()
+    assert tags[index + 2][0] == "img" and _public_file(public, fallback["src"]).suffix == ".gif"
+    assert _public_file(public, fallback["src"]).exists()
+    alt = scene_alt_text("rolling-descent", "he")
+    assert fallback["alt"] == video["aria-label"] == alt
+    assert any("\u0590" <= char <= "\u05ff" for char in alt)
+    assert (video["lang"], video["dir"]) == ("he", "rtl")
+
+
+def test_shortcode_gif_mode_is_a_sized_image_with_english_alt(built_site: tuple) -> None:
+    public, _, results, _ = built_site
+    tags = _parse_tags((public / "ch10" / "index.html").read_text(encoding="utf-8"))
+    gif_images = [attrs for tag, attrs in tags if tag == "img" and attrs.get("class") == "gd-clip"]
+    (image,) = gif_images
+    gif = results[1].entry["files"]["gif"]
+    assert image["src"] == "/book/gdanim/" + gif["path"]
+    assert (image["width"], image["height"]) == (str(gif["width"]), str(gif["height"]))
+    assert image["alt"] == scene_alt_text("rolling-descent", "en")
+    assert (image["lang"], image["dir"]) == ("en", "ltr")
+    assert _public_file(public, image["src"]).read_bytes()[:6] == b"GIF89a"
+
+
+def test_page_asking_for_a_clip_not_exported_fails_the_build_with_a_clear_message(
+    built_site: tuple, tmp_path: Path
+) -> None:
+    public, _, _, _ = built_site
+    site = tmp_path / "site"
+    shutil.copytree(public.parent / "site", site)
+    (site / "content" / "ch09.md").write_text('---\ntitle: "9"\n---\n{{< gd-clip "slope-tangent" >}}\n', encoding="utf-8")
+    built = subprocess.run(
+        [HUGO, "--source", str(site), "--destination", str(tmp_path / "public")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert built.returncode != 0
+    (error,) = [line for line in built.stdout.splitlines() if line.startswith("ERROR")]
+    assert 'gd-clip: no exported clip "slope-tangent" with lang="he" theme="light"' in error
+    assert "python render.py slope-tangent --lang he --theme light --hugo-site DIR" in error
+    assert "content/ch09.md:4:1" in error
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _parse_tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    collector = _TagCollector()
+    collector.feed(page)
+    return collector.tags
