@@ -179,6 +179,16 @@ def _file_record(out_dir: Path, path: Path, ext: str, size: tuple[int, int] | No
     }
 
 
+def _remove_empty_folders(paths: Iterable[Path], out_dir: Path) -> None:
+    """After a failed first render, drop the scene folders it created, so nothing is left behind."""
+    for folder in {path.parent for path in paths}:
+        if folder != out_dir and is_inside(folder, out_dir):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # not empty: it holds earlier clips
+
+
 def _check_tools(formats: tuple[str, ...]) -> None:
     needed = list(_LATEX_TOOLS)
     if "gif" in formats:
@@ -313,9 +323,10 @@ def render_clip(
     _check_tools(formats)
     try:
         entry = _render(request, out_dir, targets, input_hash, manifest_entry, on_progress)
-    except (MissingToolError, KeyboardInterrupt):
-        raise
-    except Exception as error:  # noqa: BLE001 - any failure becomes one line naming the scene
+    except BaseException as error:
+        _remove_empty_folders(targets.values(), out_dir)
+        if isinstance(error, (MissingToolError, KeyboardInterrupt)) or not isinstance(error, Exception):
+            raise
         reason = " ".join(str(error).split()) or type(error).__name__
         raise RenderError(request.scene, f"{type(error).__name__}: {reason}"[:300]) from error
     entry = next(clip for clip in update_manifest(out_dir, [entry])["clips"] if clip["id"] == entry["id"])

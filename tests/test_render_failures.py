@@ -1,0 +1,86 @@
+"""A scene that really fails half-way through a manim render leaves no trace and keeps the earlier files."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from gdanim.errors import RenderError
+from gdanim.manifest import read_manifest
+from gdanim.pipeline import ClipRequest, render_clip
+from gdanim.quality import TEST_RESOLUTION_ENV
+from scenes.registry import SCENES, SceneSpec
+
+FLAKY_SCENE = '''
+import os
+from manim import Circle, Create, Scene, Square, Transform
+
+
+class FlakyScene(Scene):
+    start = -1.0
+    learning_rate = 0.1
+    steps = 1
+    language = "en"
+    theme = "light"
+
+    def construct(self):
+        circle = Circle()
+        self.play(Create(circle), run_time=0.4)
+        if os.environ.get("FLAKY_SCENE_FAILS"):
+            raise RuntimeError("the scene broke after its first animation")
+        self.play(Transform(circle, Square()), run_time=0.4)
+'''
+
+
+@pytest.fixture
+def flaky_scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Register a real manim scene, ``flaky-scene``, that fails when ``FLAKY_SCENE_FAILS`` is set."""
+    module_dir = tmp_path / "modules"
+    module_dir.mkdir()
+    (module_dir / "flaky_scene_module.py").write_text(textwrap.dedent(FLAKY_SCENE))
+    monkeypatch.syspath_prepend(str(module_dir))
+    monkeypatch.setitem(
+        SCENES, "flaky-scene",
+        SceneSpec("flaky-scene", "FlakyScene", "flaky_scene_module", "fails on demand", -1.0, 0.1, 1),
+    )
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
+    yield "flaky-scene"
+    sys.modules.pop("flaky_scene_module", None)
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_failing_render_raises_one_line_naming_the_scene_and_keeps_earlier_files(
+    flaky_scene: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out_dir = tmp_path / "out"
+    request = ClipRequest.create(flaky_scene, quality="low", language="en")
+    good = render_clip(request, out_dir, ["mp4", "gif", "png"])
+    assert set(good.files) == {"mp4", "gif", "png"}
+    before = _snapshot(out_dir)
+
+    monkeypatch.setenv("FLAKY_SCENE_FAILS", "1")
+    with pytest.raises(RenderError) as failure:
+        render_clip(request, out_dir, ["mp4", "gif", "png"], force=True)
+    message = str(failure.value)
+    assert message == "rendering flaky-scene failed: RuntimeError: the scene broke after its first animation"
+    assert "\n" not in message
+    assert _snapshot(out_dir) == before
+    assert [p for p in out_dir.rglob("*") if p.name.startswith(".gdanim")] == []
+    assert read_manifest(out_dir)["clips"][0]["hash"] == good.entry["hash"]
+
+
+def test_failing_first_render_writes_nothing(flaky_scene: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out_dir = tmp_path / "out"
+    monkeypatch.setenv("FLAKY_SCENE_FAILS", "1")
+    with pytest.raises(RenderError):
+        render_clip(ClipRequest.create(flaky_scene, quality="low"), out_dir, ["mp4", "gif"])
+    assert list(out_dir.rglob("*")) == []
