@@ -115,9 +115,15 @@ class DescentScene(Scene):
 
 @lru_cache(maxsize=1024)
 def _markup_text(text: str, font_size: float, colour: str) -> MarkupText:
-    return MarkupText(
+    text_mobject = MarkupText(
         escape(text), font=FONT, font_size=font_size, color=colour, disable_ligatures=True
     )
+    # The parsed SVG paths are only needed to build the glyphs; dropping them
+    # makes every later copy (each FadeIn, Transform and redraw) ~15x cheaper.
+    for glyph in text_mobject.family_members_with_points():
+        glyph.__dict__.pop("path_obj", None)
+    text_mobject.id_to_vgroup_dict = {}
+    return text_mobject
 
 
 def get_number(text: str, palette: Theme, font_size: float = FONT_SIZE_LABEL) -> MarkupText:

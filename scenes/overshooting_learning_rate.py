@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, always_redraw, smooth
+from manim import DOWN, UP, Create, FadeIn, FadeOut, GrowArrow, ReplacementTransform, ValueTracker, VGroup, smooth
 
 from gdmath import book_round, book_table, classify, descend, follow_view, step_vector
 from scenes.common import (
@@ -47,14 +47,13 @@ class OvershootingLearningRate(DescentScene):
         self.regime = classify(self.path)
 
     def construct(self) -> None:
-        # A plot whose window is four trackers, so it can follow the ball.
-        self.window = [ValueTracker(value) for value in self.get_window(0)]
-        self.axes = self.get_axes()
-        plot = always_redraw(self.get_plot)
+        # A plot framing the start; it re-frames whenever the ball would leave it.
+        self.window = self.get_window(0)
+        self.plot = self.get_plot(self.window)
         title = self.get_title("overshooting.title")
         self.rate = self.get_label("learning_rate", learning_rate=book_round(self.learning_rate))
         self.rate.next_to(title, DOWN, buff=0.2)
-        self.play(FadeIn(title), FadeIn(self.rate), FadeIn(plot), run_time=1.2)
+        self.play(FadeIn(title), FadeIn(self.rate), FadeIn(self.plot), run_time=1.2)
 
         # The ball at the start.
         self.position = ValueTracker(self.start)
@@ -74,12 +73,11 @@ class OvershootingLearningRate(DescentScene):
     def animate_step(self, index: int) -> None:
         """Frame points ``0 … index + 1``, show the tangent and step, and jump the ball."""
         step = step_vector(self.path, index)
-        targets = self.get_window(index + 1)
-        self.play(*(tracker.animate.set_value(value) for tracker, value in zip(self.window, targets)), run_time=0.4)
-        tangent = always_redraw(lambda: get_tangent(self.axes, self.curve, step.x_from, self.palette, length=2.0))
-        arrow = always_redraw(
-            lambda: get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to), self.palette)
-        )
+        window = self.get_window(index + 1)
+        if window != self.window:
+            self.reframe(window)
+        tangent = get_tangent(self.axes, self.curve, step.x_from, self.palette, length=2.0)
+        arrow = get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to), self.palette)
         self.play(Create(tangent), GrowArrow(arrow), run_time=0.35)
         readout = self.get_step_readout(index + 1)
         self.play(
@@ -97,15 +95,23 @@ class OvershootingLearningRate(DescentScene):
         x_lo, x_hi, y_lo, y_hi = follow_view(self.path, index, margin=0.0)
         return (*nice_bounds(x_lo, x_hi), *nice_bounds(min(y_lo, 0.0), y_hi))
 
-    def get_axes(self):
-        """Axes over the trackers' current window."""
-        x_lo, x_hi, y_lo, y_hi = (tracker.get_value() for tracker in self.window)
-        axes = get_axes((x_lo, x_hi), (y_lo, y_hi), self.palette, self.language, *AXES_SIZE)
-        return axes.move_to(AXES_CENTER_Y * UP)
+    def reframe(self, window: tuple[float, float, float, float]) -> None:
+        """Zoom the plot out to ``window``, carrying the ball along."""
+        new_plot = self.get_plot(window)
+        self.ball.suspend_updating()
+        self.play(
+            ReplacementTransform(self.plot, new_plot),
+            self.ball.animate.move_to(self._point()),
+            run_time=0.5,
+        )
+        self.ball.resume_updating()
+        self.plot, self.window = new_plot, window
 
-    def get_plot(self) -> VGroup:
-        """Axes and curve for the current window; also updates ``self.axes``."""
-        self.axes = self.get_axes()
+    def get_plot(self, window: tuple[float, float, float, float]) -> VGroup:
+        """Axes and curve over ``window``; they become ``self.axes`` for all later points."""
+        x_lo, x_hi, y_lo, y_hi = window
+        self.axes = get_axes((x_lo, x_hi), (y_lo, y_hi), self.palette, self.language, *AXES_SIZE)
+        self.axes.move_to(AXES_CENTER_Y * UP)
         return VGroup(self.axes, get_curve_graph(self.axes, self.curve, self.palette))
 
     def get_step_readout(self, index: int):

@@ -11,13 +11,15 @@ from scenes.common import (
     get_axes,
     get_ball,
     get_curve_graph,
+    get_number,
     get_readout,
     get_step_arrow,
     get_tangent,
     nice_bounds,
 )
-from scenes.captions import signed_number
+from scenes.captions import caption, signed_number
 from scenes.registry import SCENES
+from scenes.style import FONT_SIZE_READOUT
 
 __all__ = ["SlopeTangent"]
 
@@ -79,7 +81,8 @@ class SlopeTangent(DescentScene):
     def get_slope_readout(self) -> VGroup:
         """The live ``slope = …`` readout, high in the middle of the valley."""
         slope = tangent_line(self.curve, self.position.get_value()).slope
-        readout = get_readout("slope_tangent.readout", self.language, self.palette, slope=signed_number(slope))
+        self.readout_text = caption("slope_tangent.readout", self.language, slope=signed_number(slope))
+        readout = get_number(self.readout_text, self.palette, FONT_SIZE_READOUT)
         return readout.move_to(self.axes.c2p(self.curve.minima[0], 0) * RIGHT + self.axes.get_top() * UP + 0.4 * DOWN)
 
     def get_direction_arrow(self) -> VGroup:

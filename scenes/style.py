@@ -34,9 +34,10 @@ __all__ = [
 class Theme:
     """Named colours of one theme, as ``"#RRGGBB"`` strings.
 
-    The roles keep their hue across themes (the ball is always orange-red,
-    the curve always blue), drawn from the Okabe–Ito palette so they stay
-    apart for colour-blind viewers.
+    The roles keep their hue across themes where they can (the ball is
+    always vermillion, the curve always blue), drawn from the Okabe–Ito and
+    Tol palettes and checked to stay apart under simulated protanopia,
+    deuteranopia and tritanopia (``tests/test_scenes_style_captions.py``).
 
     Attributes
     ----------
@@ -84,7 +85,7 @@ THEMES: dict[str, Theme] = {
         axis="#4A4A4A",
         curve="#0072B2",
         ball="#D55E00",
-        tangent="#009E73",
+        tangent="#882255",
         step_arrow="#CC79A7",
     ),
     "dark": Theme(
@@ -94,9 +95,9 @@ THEMES: dict[str, Theme] = {
         muted="#9A9A9A",
         axis="#B4B4B4",
         curve="#56B4E9",
-        ball="#E69F00",
-        tangent="#2BC79A",
-        step_arrow="#E68AC0",
+        ball="#D55E00",
+        tangent="#F0E442",
+        step_arrow="#CC79A7",
     ),
 }
 """``light`` for the book's white pages, ``dark`` for lecture slides."""

@@ -1,0 +1,210 @@
+"""Rendered scenes: ball positions and readouts against gdmath, glyph counts, pixel regression.
+
+Control frames live in ``tests/control_data/scenes/``. After an intended
+change to a picture, look at the new frames, then regenerate them with::
+
+    GDANIM_UPDATE_CONTROL=1 .venv/bin/python -m pytest tests/test_scenes_render.py -k last_frame
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+manim = pytest.importorskip("manim")
+from manim import config, tempconfig  # noqa: E402
+
+import scenes  # noqa: E402
+from gdmath import BOOK_CURVE, book_round, book_table, classify, descend  # noqa: E402
+from scenes.captions import LANGUAGES, caption, caption_fields, caption_keys, visible_characters  # noqa: E402
+from scenes.common import get_label  # noqa: E402
+from scenes.registry import SCENES  # noqa: E402
+from scenes.style import EDGE_BUFF, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, THEMES  # noqa: E402
+
+CONTROL_DIR = Path(__file__).parent / "control_data" / "scenes"
+UPDATE_CONTROL = os.environ.get("GDANIM_UPDATE_CONTROL") == "1"
+TINY = {"pixel_width": 256, "pixel_height": 144, "frame_rate": 5}
+
+# Example values for every caption field, the longest the scenes produce.
+FIELD_VALUES = {
+    "slope": "-21.7669",
+    "delta": "-0.1074",
+    "x": "-21.7669",
+    "error": "615.4016",
+    "step": 10,
+    "steps": 10,
+    "learning_rate": "0.01",
+    "value": "2.5705",
+}
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("manim-media")
+
+
+def render(scene_class, media_dir: Path, **knobs):
+    """Render ``scene_class`` with ``knobs`` to its last frame only; return the scene."""
+    variant = type(scene_class.__name__, (scene_class,), knobs)
+    with tempconfig(
+        {
+            **TINY,
+            "media_dir": str(media_dir),
+            "write_to_movie": False,
+            "save_last_frame": False,
+            "skip_animations": True,
+            "disable_caching": True,
+            "verbosity": "WARNING",
+            "progress_bar": "none",
+        }
+    ):
+        scene = variant()
+        scene.render()
+        scene.renderer.update_frame(scene, ignore_skipping=True)
+        scene.last_frame = np.array(scene.renderer.get_frame())
+    return scene
+
+
+# --- Captions rendered ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", caption_keys())
+def test_every_caption_draws_one_glyph_per_character(key, language):
+    values = {name: FIELD_VALUES[name] for name in caption_fields(key)}
+    text = caption(key, language, **values)
+    size = FONT_SIZE_TITLE if key.endswith(".title") else FONT_SIZE_CAPTION
+    mobject = get_label(key, language, THEMES["light"], size, **values)
+    assert len(mobject.submobjects) == visible_characters(text), text
+    assert mobject.width <= config.frame_width - 2 * EDGE_BUFF, text
+
+
+# --- Logic: what is drawn is what gdmath computed ------------------------------------------
+
+
+class RollingProbe(scenes.RollingDescent):
+    """Records the ball's coordinates, read back through the axes, after each step."""
+
+    def setup(self):
+        super().setup()
+        self.visited = [self.start]
+
+    def animate_step(self, index):
+        super().animate_step(index)
+        self.visited.append(self.axes.point_to_coords(self.ball.get_center()))
+
+
+class OvershootProbe(scenes.OvershootingLearningRate):
+    def setup(self):
+        super().setup()
+        self.visited = []
+        self.readouts = []
+
+    def animate_step(self, index):
+        super().animate_step(index)
+        self.visited.append(self.axes.point_to_coords(self.ball.get_center()))
+        self.readouts.append(self.readout.original_text)
+
+
+class ComparisonProbe(scenes.LearningRateComparison):
+    def setup(self):
+        super().setup()
+        self.visited = []
+
+    def animate_step(self, index):
+        super().animate_step(index)
+        self.visited.append(
+            [panel.axes.point_to_coords(ball.get_center()) for panel, ball in zip(self.panels, self.balls)]
+        )
+
+
+def test_rolling_descent_ball_follows_the_books_path(media_dir):
+    scene = render(RollingProbe, media_dir, language="en")
+    path = descend(BOOK_CURVE, -1, 0.1, 10)
+    visited = np.array(scene.visited[1:])
+    np.testing.assert_allclose(visited[:, 0], path.x[1:], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(visited[:, 1], path.error[1:], rtol=0, atol=1e-9)
+
+
+def test_rolling_descent_table_prints_the_books_numbers(media_dir):
+    scene = render(RollingProbe, media_dir, language="he")
+    rows = scene.table_rows
+    assert rows == [tuple(str(cell) for cell in row) for row in book_table(scene.path)]
+    assert rows[0] == ("1", "-0.2", "12.24")
+    assert rows[1] == ("2", "0.44", "8.5536")
+    assert rows[-1] == ("10", "2.5705", "2.1845")
+    drawn = [[cell.original_text for cell in row] for row in scene.table[1:]]
+    assert sorted(map(sorted, drawn)) == sorted(map(sorted, rows))
+
+
+@pytest.mark.parametrize("learning_rate", [0.9, 1.1])
+def test_overshooting_ball_follows_gdmath_and_stays_in_view(media_dir, learning_rate):
+    scene = render(OvershootProbe, media_dir, language="en", learning_rate=learning_rate)
+    path = descend(BOOK_CURVE, -1, learning_rate, 10)
+    visited = np.array(scene.visited)
+    np.testing.assert_allclose(visited[:, 0], path.x[1:], rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(visited[:, 1], path.error[1:], rtol=1e-9, atol=1e-9)
+    ball = scene.ball
+    half_width, half_height = config.frame_width / 2, config.frame_height / 2
+    assert -half_width < ball.get_left()[0] and ball.get_right()[0] < half_width
+    assert -half_height < ball.get_bottom()[1] and ball.get_top()[1] < half_height
+    assert scene.readouts[-1] == caption(
+        "overshooting.readout", "en", step=10, x=book_round(path.x[10]), error=book_round(path.error[10])
+    )
+    assert scene.regime is classify(path)
+
+
+def test_comparison_balls_follow_their_paths(media_dir):
+    scene = render(ComparisonProbe, media_dir, language="en")
+    for panel_index, rate in enumerate((0.01, 0.1, 0.9)):
+        path = descend(BOOK_CURVE, -1, rate, 10)
+        visited = np.array([step[panel_index] for step in scene.visited])
+        np.testing.assert_allclose(visited[:, 0], path.x[1:], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(visited[:, 1], path.error[1:], rtol=0, atol=1e-9)
+
+
+def test_comparison_hebrew_panels_read_right_to_left(media_dir):
+    scene = render(ComparisonProbe, media_dir, language="he")
+    centres = [panel.get_center()[0] for panel in scene.panels]
+    assert centres[0] > centres[1] > centres[2]
+
+
+def test_slope_tangent_ends_on_the_right_with_a_positive_slope(media_dir):
+    scene = render(scenes.SlopeTangent, media_dir, language="en")
+    x, error = scene.axes.point_to_coords(scene.ball.get_center())[:2]
+    assert (x, error) == pytest.approx((7.0, BOOK_CURVE.error(7.0)))
+    assert scene.readout_text == caption("slope_tangent.readout", "en", slope="+8.0")
+
+
+# --- Pixels ------------------------------------------------------------------------------------
+
+LAST_FRAME_CASES = [
+    (name, language, theme) for name in SCENES for language in LANGUAGES for theme in THEMES
+]
+
+
+@pytest.mark.parametrize(("name", "language", "theme"), LAST_FRAME_CASES)
+def test_last_frame_matches_control(media_dir, name, language, theme):
+    scene_class = getattr(scenes, SCENES[name].class_name)
+    frame = render(scene_class, media_dir, language=language, theme=theme).last_frame
+    control_file = CONTROL_DIR / f"{name}-{language}-{theme}.npz"
+    if UPDATE_CONTROL:
+        CONTROL_DIR.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(control_file, frame=frame)
+        pytest.skip(f"wrote {control_file.name}")
+    assert control_file.exists(), f"no control frame; run with GDANIM_UPDATE_CONTROL=1 to create {control_file}"
+    control = np.load(control_file)["frame"]
+    assert frame.shape == control.shape
+    difference = np.abs(frame.astype(np.int16) - control.astype(np.int16)).max(axis=-1)
+    assert np.mean(difference > 40) < 0.002, f"{np.mean(difference > 40):.2%} of pixels changed"
+    background = np.array([int(THEMES[theme].background[i : i + 2], 16) for i in (1, 3, 5)])
+    assert np.all(np.abs(frame[0, 0, :3].astype(int) - background) <= 1)
+
+
+def test_rendering_is_deterministic(media_dir):
+    first = render(scenes.OvershootingLearningRate, media_dir, language="he", learning_rate=1.1).last_frame
+    second = render(scenes.OvershootingLearningRate, media_dir, language="he", learning_rate=1.1).last_frame
+    np.testing.assert_array_equal(first, second)
