@@ -1,14 +1,18 @@
 """Watch mode: re-render a preview each time a file under ``scenes/`` or ``gdmath/`` is saved.
 
 One long-lived process imports manim once. On a change it forgets only the
-project's own modules (``scenes.*`` and ``gdmath.*``) and imports them afresh,
-so a save costs a scene's construction and drawing, not manim's import. File
-events come from ``watchdog``; a burst of events from one editor save is
-collapsed into one render.
+changed project modules (in ``scenes`` and ``gdmath``) and the project modules
+that import them, found from their ``import`` statements; the next render
+imports them afresh, in dependency order, while manim and the untouched
+modules stay loaded with their caches warm. A save costs a scene's
+construction and drawing, not manim's import. File events come from
+``watchdog``; a burst of events from one editor save is collapsed into one
+render.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import sys
@@ -29,6 +33,9 @@ __all__ = [
     "SourceChangeHandler",
     "describe_error",
     "forget_bytecode",
+    "import_graph",
+    "module_name",
+    "purge_changed_modules",
     "project_dirs",
     "purge_project_modules",
     "watch",
@@ -59,13 +66,112 @@ def project_dirs() -> list[Path]:
     return [Path(importlib.import_module(name).__file__).resolve().parent for name in PROJECT_PACKAGES]
 
 
-def purge_project_modules(packages: Sequence[str] = PROJECT_PACKAGES) -> list[str]:
-    """Forget the project's modules so the next import reads their sources again.
+def _imported_names(module: str, source: str, is_package: bool) -> set[str]:
+    """Every module name an ``import`` statement in ``source`` may bind, relative imports resolved."""
+    names: set[str] = set()
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            names.add(base)
+            # ``from scenes import common`` imports the submodule scenes.common.
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
 
-    Dropping every project module, rather than reloading the changed one,
-    means a scene that imports a changed helper sees the new helper too, in
-    the right order, without tracking who imports whom. manim and every other
-    library stay imported.
+
+def import_graph(packages: Sequence[str] = PROJECT_PACKAGES) -> dict[str, set[str]]:
+    """Which loaded project modules each loaded project module imports, read from their sources.
+
+    Parameters
+    ----------
+    packages
+        Top-level packages that make up the project.
+
+    Returns
+    -------
+    dict
+        Module name → names of the loaded project modules it imports.
+    """
+    loaded = {
+        name: module
+        for name, module in list(sys.modules.items())
+        if name.split(".", 1)[0] in packages and getattr(module, "__file__", None)
+    }
+    graph: dict[str, set[str]] = {}
+    for name, module in loaded.items():
+        path = Path(module.__file__)
+        try:
+            source = path.read_text(encoding="utf-8")
+            imported = _imported_names(name, source, path.name == "__init__.py")
+        except (OSError, SyntaxError, ValueError):
+            imported = set(loaded)  # unreadable now: assume it may depend on anything
+        graph[name] = {other for other in imported if other in loaded and other != name}
+    return graph
+
+
+def module_name(path: Path, roots: Sequence[Path]) -> str | None:
+    """The dotted module name of a source file under one of the import ``roots``.
+
+    Examples
+    --------
+    >>> module_name(Path("/p/scenes/common.py"), [Path("/p")]), module_name(Path("/p/gdmath/__init__.py"), [Path("/p")])
+    ('scenes.common', 'gdmath')
+    """
+    for root in roots:
+        if path.is_relative_to(root):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            return ".".join(parts) or None
+    return None
+
+
+def purge_changed_modules(
+    changed: Iterable[str], packages: Sequence[str] = PROJECT_PACKAGES
+) -> list[str]:
+    """Forget the changed project modules and every loaded project module that imports them.
+
+    A module that neither changed nor depends on a change stays imported, with
+    its caches warm (a scene's text cache, say), so a save costs only what it
+    must. manim and every other library always stay imported.
+
+    Parameters
+    ----------
+    changed
+        Dotted names of the modules whose sources changed.
+    packages
+        Top-level packages that make up the project.
+
+    Returns
+    -------
+    list of str
+        The module names removed from :data:`sys.modules`, sorted.
+    """
+    importers: dict[str, set[str]] = {}
+    for name, imported in import_graph(packages).items():
+        for dependency in imported:
+            importers.setdefault(dependency, set()).add(name)
+    stale: set[str] = set()
+    pending = [name for name in changed if name.split(".", 1)[0] in packages]
+    while pending:
+        name = pending.pop()
+        if name not in stale:
+            stale.add(name)
+            pending.extend(importers.get(name, ()))
+    removed = sorted(name for name in stale if sys.modules.pop(name, None) is not None)
+    importlib.invalidate_caches()
+    return removed
+
+
+def purge_project_modules(packages: Sequence[str] = PROJECT_PACKAGES) -> list[str]:
+    """Forget every project module, so the next import reads all their sources again.
+
+    The fallback when a changed file cannot be named as a module.
 
     Parameters
     ----------
@@ -218,8 +324,9 @@ def watch(
 ) -> None:
     """Render now, then again after every saved change, until interrupted.
 
-    Before each render after the first, the project's modules are purged so
-    the render imports the saved sources. An error while importing or
+    Before each render after the first, the changed modules and their
+    importers are purged (:func:`purge_changed_modules`) so the render
+    imports the saved sources. An error while importing or
     rendering is reported as one line through ``on_error`` and the watch goes
     on; the next save tries again.
 
@@ -256,8 +363,13 @@ def watch(
         while True:
             if not first:
                 _wait_for_save(changed, debounce)
-                forget_bytecode(handler.take_paths())
-                purge_project_modules(packages)
+                sources = handler.take_paths()
+                forget_bytecode(sources)
+                names = [module_name(source, roots) for source in sources]
+                if None in names:
+                    purge_project_modules(packages)
+                else:
+                    purge_changed_modules(names, packages)
             first = False
             try:
                 paths = render()

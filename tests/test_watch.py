@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 from watchdog.events import DirCreatedEvent, FileModifiedEvent, FileMovedEvent
 
-from gdanim.watch import SourceChangeHandler, describe_error, purge_project_modules, watch
+from gdanim.watch import (
+    SourceChangeHandler,
+    describe_error,
+    import_graph,
+    module_name,
+    purge_changed_modules,
+    purge_project_modules,
+    watch,
+)
 
 EVENT_CASES = [
     (FileModifiedEvent("/p/scenes/rolling_descent.py"), True),
@@ -50,6 +58,33 @@ def test_purge_makes_a_dependent_module_see_its_changed_helper(demo_package: Pat
     assert set(purge_project_modules(["watchdemo"])) == {"watchdemo", "watchdemo.helper", "watchdemo.scene"}
     assert importlib.import_module("watchdemo.scene").render() == 2
     assert "manim" not in purge_project_modules(["watchdemo"])
+
+
+def test_import_graph_reads_absolute_relative_and_submodule_imports(demo_package: Path) -> None:
+    (demo_package / "extra.py").write_text("from . import helper\nfrom .scene import render\n")
+    importlib.import_module("watchdemo.extra")
+    assert import_graph(["watchdemo"]) == {
+        "watchdemo": set(),
+        "watchdemo.helper": set(),
+        "watchdemo.scene": {"watchdemo.helper"},
+        "watchdemo.extra": {"watchdemo", "watchdemo.helper", "watchdemo.scene"},
+    }
+
+
+def test_a_changed_scene_keeps_its_unchanged_helper_loaded(demo_package: Path) -> None:
+    importlib.import_module("watchdemo.scene")
+    helper = sys.modules["watchdemo.helper"]
+    assert purge_changed_modules(["watchdemo.scene"], ["watchdemo"]) == ["watchdemo.scene"]
+    assert sys.modules["watchdemo.helper"] is helper
+
+
+def test_a_changed_helper_takes_its_importers_with_it(demo_package: Path) -> None:
+    assert importlib.import_module("watchdemo.scene").render() == 10
+    (demo_package / "helper.py").write_text("VALUE = 2\n")
+    changed = module_name(demo_package / "helper.py", [demo_package.parent])
+    assert purge_changed_modules([changed], ["watchdemo"]) == ["watchdemo.helper", "watchdemo.scene"]
+    assert "watchdemo" in sys.modules
+    assert importlib.import_module("watchdemo.scene").render() == 5
 
 
 def test_runtime_error_names_the_project_file_and_line(demo_package: Path) -> None:
