@@ -53,6 +53,10 @@ TARGETS: dict[str, float] = {
 }
 
 
+class BenchError(RuntimeError):
+    """A command the benchmark runs failed."""
+
+
 def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, subprocess.CompletedProcess[str]]:
     """Run a command; return its wall seconds, the CPU seconds of it and all its children, and the result."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -61,7 +65,7 @@ def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, 
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {completed.stderr.strip()[-500:]}")
+        raise BenchError(f"{' '.join(command)} failed: {completed.stderr.strip()[-500:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, completed
 
@@ -162,29 +166,44 @@ def _verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
-def print_table(results: dict[str, Any]) -> None:
-    rerender, preview, jobs, gif = results["rerender"], results["preview"], results["jobs"], results["gif"]
-    rows = [
-        ("first render / re-render", f"{rerender['first_render_s']:.2f} s / {rerender['rerender_s']:.3f} s",
-         f"{rerender['speedup']}x", "≥ 10x", _verdict(rerender["speedup"] >= TARGETS["rerender_speedup_min"])),
-        ("gdanim -q l / manim -ql", f"{preview['gdanim_s']:.2f} s / {preview['manim_s']:.2f} s",
-         f"{preview['ratio']}x", "≤ 1.05x", _verdict(preview["ratio"] <= TARGETS["preview_overhead_max"])),
-        (f"--jobs 2 / CPU floor ({jobs['quality']})", f"{jobs['jobs2']['wall_s']:.1f} s / {jobs['jobs2']['floor_s']:.1f} s",
-         f"{jobs['jobs2_vs_floor']}x", "≤ 1.15x", _verdict(jobs["jobs2_vs_floor"] <= TARGETS["jobs_vs_floor_max"])),
-        ("--jobs 2 / --jobs 1", f"{jobs['jobs2']['wall_s']:.1f} s / {jobs['jobs1']['wall_s']:.1f} s",
-         f"{jobs['jobs2_vs_jobs1']}x", "≤ 1x", _verdict(jobs["jobs2_vs_jobs1"] <= 1.0)),
-    ]
+def _rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    rows: list[tuple[str, str, str, str, str]] = []
+    if "speedup" in (rerender := results.get("rerender", {})):
+        rows.append(("first render / re-render", f"{rerender['first_render_s']:.2f} s / {rerender['rerender_s']:.3f} s",
+                     f"{rerender['speedup']}x", ">= 10x", _verdict(rerender["speedup"] >= TARGETS["rerender_speedup_min"])))
+    if "ratio" in (preview := results.get("preview", {})):
+        rows.append(("gdanim -q l / manim -ql", f"{preview['gdanim_s']:.2f} s / {preview['manim_s']:.2f} s",
+                     f"{preview['ratio']}x", "<= 1.05x", _verdict(preview["ratio"] <= TARGETS["preview_overhead_max"])))
+    if "jobs2" in (jobs := results.get("jobs", {})):
+        rows.append((f"--jobs 2 / CPU floor ({jobs['quality']})",
+                     f"{jobs['jobs2']['wall_s']:.1f} s / {jobs['jobs2']['floor_s']:.1f} s",
+                     f"{jobs['jobs2_vs_floor']}x", "<= 1.15x", _verdict(jobs["jobs2_vs_floor"] <= TARGETS["jobs_vs_floor_max"])))
+        rows.append(("--jobs 2 / --jobs 1", f"{jobs['jobs2']['wall_s']:.1f} s / {jobs['jobs1']['wall_s']:.1f} s",
+                     f"{jobs['jobs2_vs_jobs1']}x", "<= 1x", _verdict(jobs["jobs2_vs_jobs1"] <= 1.0)))
+    gif = results.get("gif", {})
     for theme in ("light", "dark"):
+        if theme not in gif:
+            continue
         entry = gif[theme]
         rows.append((f"GIF bytes / manim GIF ({theme})", f"{entry['gif_bytes']} / {gif['manim_gif_bytes']}",
-                     f"{entry['bytes_ratio']:.1%}", "≤ 40%", _verdict(entry["bytes_ratio"] <= TARGETS["gif_bytes_ratio_max"])))
+                     f"{entry['bytes_ratio']:.1%}", "<= 40%",
+                     _verdict(entry["bytes_ratio"] <= TARGETS["gif_bytes_ratio_max"])))
         errors = ", ".join(f"{role} {error}" for role, error in entry["colour_rgb_error"].items())
-        rows.append((f"GIF SSIM, colour error ({theme})", f"{entry['ssim']}; {errors}", "", f"≤ {COLOUR_TOLERANCE:g} RGB",
-                     _verdict(not entry["lost_colours"])))
-    width = max(len(row[0]) for row in rows)
+        rows.append((f"GIF SSIM; colour RGB error ({theme})", f"{entry['ssim']}; {errors}", "",
+                     f"<= {COLOUR_TOLERANCE:g} RGB", _verdict(not entry["lost_colours"])))
+    return rows
+
+
+def print_table(results: dict[str, Any]) -> None:
+    """Print one row per measurement: what, measured, ratio, target, verdict."""
+    rows = _rows(results)
+    width = max((len(row[0]) for row in rows), default=0)
     for name, measured, ratio, target, verdict in rows:
-        print(f"{name:<{width}}  {measured:<40}  {ratio:>8}  {target:<12} {verdict}")
-    print(f"load average before {results['load_before']}, after {results['load_after']}")
+        print(f"{name:<{width}}  {measured:<44}  {ratio:>8}  {target:<12} {verdict}")
+    for section, value in results.items():
+        if isinstance(value, dict) and "error" in value:
+            print(f"{section}: not measured: {value['error']}")
+    print(f"load average before {results['load_before']}, after {results.get('load_after')}")
 
 
 def main() -> None:
@@ -192,6 +211,7 @@ def main() -> None:
     parser.add_argument("--scene", default="rolling-descent", choices=list(SCENES))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--jobs-quality", default="low")
+    parser.add_argument("--only", nargs="*", choices=["preview", "rerender", "gif", "jobs"], default=None)
     arguments = parser.parse_args()
     if shutil.which("gifsicle") is None or shutil.which("ffmpeg") is None:
         raise SystemExit("bench_render needs ffmpeg and gifsicle: apt-get install ffmpeg gifsicle")
@@ -206,16 +226,30 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory(prefix="gdanim-bench-") as work:
         root = Path(work)
-        media_dir = root / "manim-media"
-        results["preview"] = bench_preview(arguments.scene, root / "preview", media_dir, arguments.repeats)
-        results["rerender"] = bench_rerender(arguments.scene, root / "rerender")
-        results["gif"] = bench_gif(arguments.scene, root / "gif", root / "manim-gif-media")
-        results["jobs"] = bench_jobs(arguments.jobs_quality, root)
+        sections = {
+            "preview": lambda: bench_preview(arguments.scene, root / "preview", root / "manim-media", arguments.repeats),
+            "rerender": lambda: bench_rerender(arguments.scene, root / "rerender"),
+            "gif": lambda: bench_gif(arguments.scene, root / "gif", root / "manim-gif-media"),
+            "jobs": lambda: bench_jobs(arguments.jobs_quality, root),
+        }
+        for name, measure in sections.items():
+            if arguments.only is not None and name not in arguments.only:
+                continue
+            try:
+                results[name] = measure()
+            except BenchError as error:
+                results[name] = {"error": str(error)}
+            results[name]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+            print(f"{name}: {json.dumps(results[name])}", file=sys.stderr, flush=True)
     results["load_after"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_PATH.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print_table(results)
     print(f"wrote {RESULTS_PATH.relative_to(REPO_ROOT)}")
+    if any(row[-1] != "ok" for row in _rows(results)) or any(
+        isinstance(value, dict) and "error" in value for value in results.values()
+    ):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

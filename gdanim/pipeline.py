@@ -161,7 +161,7 @@ def _probe(path: Path) -> dict[str, Any]:
 
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        frames = stream.frames or sum(1 for _ in container.demux(stream) if _.dts is not None)
+        frames = stream.frames or sum(1 for packet in container.demux(stream) if packet.dts is not None)
         return {"width": stream.codec_context.width, "height": stream.codec_context.height, "frames": frames}
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Final
 
 from gdanim.errors import MESSAGES
-from gdanim.quality import QUALITIES, QualityPreset, get_preset, resolve_quality
+from gdanim.quality import DEFAULT_QUALITY, QUALITIES, QualityPreset, get_preset, resolve_quality
 from gdmath import validate_descent_args
 from scenes.registry import SCENES, get_spec
 
@@ -132,7 +132,7 @@ class ClipRequest:
     def create(
         cls,
         scene: str,
-        quality: str = "high",
+        quality: str = DEFAULT_QUALITY,
         language: str = DEFAULT_LANGUAGE,
         theme: str = DEFAULT_THEME,
         start: float | None = None,

@@ -21,10 +21,27 @@ from PIL import Image
 from gdanim.request import ClipRequest
 from scenes.registry import get_spec
 
-__all__ = ["MAX_INFLIGHT_ENCODERS", "RenderedScene", "remux_faststart", "render_scene", "save_poster"]
+__all__ = ["MAX_INFLIGHT_ENCODERS", "RenderedScene", "inflight_encoders", "remux_faststart", "render_scene", "save_poster"]
 
 MAX_INFLIGHT_ENCODERS: Final[int] = 4
-"""Partial movies encoded while manim keeps drawing; overlaps Cairo with x264 (see manim's default.cfg)."""
+"""Most partial movies encoded while manim keeps drawing; overlaps Cairo with x264 (see manim's default.cfg)."""
+
+QUEUED_FRAMES_BUDGET_BYTES: Final[int] = 512 * 1024 * 1024
+"""Memory the encoder queues of one render may hold; at 4K a single queue of 8 RGBA frames is 265 MB."""
+
+_ENCODER_QUEUE_SIZE: Final[int] = 8
+
+
+def inflight_encoders(width: int, height: int) -> int:
+    """How many partial movies may encode at once at this size, within :data:`QUEUED_FRAMES_BUDGET_BYTES`.
+
+    Examples
+    --------
+    >>> inflight_encoders(854, 480), inflight_encoders(1920, 1080), inflight_encoders(3840, 2160)
+    (4, 4, 2)
+    """
+    per_encoder = width * height * 4 * _ENCODER_QUEUE_SIZE
+    return max(1, min(MAX_INFLIGHT_ENCODERS, QUEUED_FRAMES_BUDGET_BYTES // per_encoder))
 
 
 @dataclass(frozen=True)
@@ -133,7 +150,8 @@ def render_scene(
         "format": "mp4" if movie else "png",
         # gdanim skips unchanged clips itself; manim's per-animation hashing only costs time.
         "disable_caching": True,
-        "max_inflight_encoders": MAX_INFLIGHT_ENCODERS,
+        "max_inflight_encoders": inflight_encoders(preset.pixel_width, preset.pixel_height),
+        "encoder_queue_size": _ENCODER_QUEUE_SIZE,
         "progress_bar": "none",
         "verbosity": "CRITICAL",
         "log_to_file": False,
