@@ -170,3 +170,37 @@ def test_a_burst_of_saves_renders_once_and_errors_keep_the_watch_going(demo_pack
     assert isinstance(outcome[0], _Done)
     assert len(calls) == renders_before_burst + 1
     assert reported[-1] == [Path("value-2.0")]
+
+
+USAGE_CASES = [
+    (["--watch"], "--watch takes exactly one scene"),
+    (["rolling-descent", "slope-tangent", "--watch"], "--watch takes exactly one scene"),
+    (["rolling-descent", "--watch", "--hugo-site", "site"], "--watch takes exactly one scene and no --hugo-site"),
+]
+
+
+@pytest.mark.parametrize(("arguments", "message"), USAGE_CASES)
+def test_watch_usage_errors_are_one_line_and_exit_2(
+    arguments: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from render import cli
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [*arguments, "--out", str(tmp_path / "out")], prog_name="gdanim")
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_hugo_site_must_not_be_a_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from render import cli
+
+    site = tmp_path / "site"
+    site.write_text("not a folder")
+    result = CliRunner().invoke(cli, ["rolling-descent", "--hugo-site", str(site), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "--hugo-site" in result.output
