@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from gdanim.gallery import GALLERY_NAME, render_gallery, write_gallery
 from scenes.captions import scene_alt_text
+from tests.html_tags import parse_tags
 
 
 def _clip(scene: str, language: str, theme: str, kinds: tuple[str, ...], learning_rate: float = 0.1) -> dict:
@@ -44,33 +44,16 @@ MANIFEST = {
 }
 
 
-class _Collector(HTMLParser):
-    """Tags and attributes of a page, in order."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
-def _parse(page: str) -> list[tuple[str, dict[str, str | None]]]:
-    collector = _Collector()
-    collector.feed(page)
-    return collector.tags
-
-
 def test_every_clip_has_a_section_with_its_parameters() -> None:
     page = render_gallery(MANIFEST)
-    sections = [attrs["id"] for tag, attrs in _parse(page) if tag == "section"]
+    sections = [attrs["id"] for tag, attrs in parse_tags(page) if tag == "section"]
     assert sections == [clip["id"] for clip in MANIFEST["clips"]]
     assert "0.25" in page and "learning rate" in page
     assert "854×480, 15 fps" in page
 
 
 def test_gif_and_mp4_side_by_side_with_sizes_and_relative_links() -> None:
-    tags = _parse(render_gallery(MANIFEST))
+    tags = parse_tags(render_gallery(MANIFEST))
     images = [attrs for tag, attrs in tags if tag == "img"]
     sources = [attrs["src"] for tag, attrs in tags if tag == "source"]
     videos = [attrs for tag, attrs in tags if tag == "video"]
@@ -88,7 +71,7 @@ def test_gif_and_mp4_side_by_side_with_sizes_and_relative_links() -> None:
 
 
 def test_alt_text_comes_from_the_caption_catalogue_with_its_direction() -> None:
-    tags = _parse(render_gallery(MANIFEST))
+    tags = parse_tags(render_gallery(MANIFEST))
     image = next(attrs for tag, attrs in tags if tag == "img")
     assert image["alt"] == scene_alt_text("rolling-descent", "he")
     alt_paragraphs = [attrs for tag, attrs in tags if tag == "p" and attrs.get("class") == "alt"]
@@ -103,7 +86,7 @@ def test_paths_and_values_are_escaped() -> None:
     clip["parameters"]["note"] = "<script>alert(1)</script>"
     page = render_gallery({"version": 1, "clips": [clip]})
     assert "<script>" not in page
-    image = next(attrs for tag, attrs in _parse(page) if tag == "img")
+    image = next(attrs for tag, attrs in parse_tags(page) if tag == "img")
     assert image["src"] == "odd%20dir/%22quote%22%20%3Cx%3E.gif"
 
 

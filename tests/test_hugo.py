@@ -8,13 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from gdanim.hugo import DATA_NAME, SHORTCODE_DIR, build_site_data, export_to_hugo
 from scenes.captions import scene_alt_text
+from tests.html_tags import parse_tags
 from tests.tiny_clips import TINY_CLIPS, render_tiny_clips, tiny_environment
 
 REPO_ROOT: Path = Path(__file__).resolve().parent.parent
@@ -190,7 +190,7 @@ def test_cli_export_prints_the_site_files(built_site: tuple) -> None:
 
 def test_shortcode_emits_a_looping_muted_video_with_poster_and_gif_fallback(built_site: tuple) -> None:
     public, out_dir, results, _ = built_site
-    tags = _parse_tags((public / "ch10" / "index.html").read_text(encoding="utf-8"))
+    tags = parse_tags((public / "ch10" / "index.html").read_text(encoding="utf-8"))
     (video,) = [attrs for tag, attrs in tags if tag == "video"]
     assert {"autoplay", "loop", "muted", "playsinline"} <= set(video)
     mp4 = results[0].entry["files"]["mp4"]
@@ -210,7 +210,7 @@ def test_shortcode_emits_a_looping_muted_video_with_poster_and_gif_fallback(buil
 
 def test_shortcode_gif_mode_is_a_sized_image_with_english_alt(built_site: tuple) -> None:
     public, _, results, _ = built_site
-    tags = _parse_tags((public / "ch10" / "index.html").read_text(encoding="utf-8"))
+    tags = parse_tags((public / "ch10" / "index.html").read_text(encoding="utf-8"))
     gif_images = [attrs for tag, attrs in tags if tag == "img" and attrs.get("class") == "gd-clip"]
     (image,) = gif_images
     gif = results[1].entry["files"]["gif"]
@@ -240,17 +240,3 @@ def test_page_asking_for_a_clip_not_exported_fails_the_build_with_a_clear_messag
     assert "python render.py slope-tangent --lang he --theme light --hugo-site DIR" in error
     assert "content/ch09.md:4:1" in error
 
-
-class _TagCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
-def _parse_tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
-    collector = _TagCollector()
-    collector.feed(page)
-    return collector.tags
