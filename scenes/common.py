@@ -58,6 +58,8 @@ __all__ = [
     "get_step_arrow",
     "get_tangent",
     "get_title",
+    "get_trail",
+    "get_trail_dot",
     "nice_bounds",
     "nice_tick_step",
     "reading_order",
@@ -324,6 +326,29 @@ def get_tangent(axes: Axes, curve: Curve, x: float, palette: Theme, length: floa
     line = Line(axes.c2p(*start), axes.c2p(*end), color=palette.tangent, stroke_width=STROKE_WIDTH_TANGENT)
     line.set_z_index(2)
     return line
+
+
+TRAIL_DOT_RADIUS: float = 0.06
+"""Radius of the small dots that mark where the ball has been."""
+
+TRAIL_OPACITY: float = 0.6
+"""Opacity of the trail, faint next to the ball and the current step."""
+
+
+def get_trail_dot(point: np.ndarray, palette: Theme) -> Dot:
+    """A small dot marking a place the ball has been."""
+    return Dot(point, radius=TRAIL_DOT_RADIUS, color=palette.step_arrow, fill_opacity=TRAIL_OPACITY)
+
+
+def get_trail(axes: Axes, curve: Curve, xs, palette: Theme) -> VGroup:
+    """The visited points ``xs`` on the curve, as dots joined by straight jumps."""
+    points = [ball_point(axes, curve, x) for x in xs]
+    trail = VGroup(*(get_trail_dot(point, palette) for point in points))
+    if len(points) > 1:
+        jumps = VMobject(stroke_color=palette.step_arrow, stroke_width=3, stroke_opacity=TRAIL_OPACITY)
+        jumps.set_points_as_corners(points)
+        trail.add_to_back(jumps)
+    return trail
 
 
 def get_step_arrow(start: np.ndarray, end: np.ndarray, palette: Theme, colour: str | None = None) -> Arrow:

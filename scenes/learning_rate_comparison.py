@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOut, ValueTracker, VGroup, smooth
+from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, ValueTracker, VGroup, smooth
 
 from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_round, classify, descend, view_range
 from scenes.common import (
@@ -13,20 +13,22 @@ from scenes.common import (
     get_axes,
     get_ball,
     get_curve_graph,
+    get_trail_dot,
     nice_bounds,
     reading_order,
 )
 from scenes.registry import SCENES
+from scenes.style import EDGE_BUFF, FONT_SIZE_READOUT
 
 __all__ = ["LearningRateComparison"]
 
 _SPEC = SCENES["learning-rate-comparison"]
 
-PANEL_SIZE: tuple[float, float] = (3.3, 3.0)
+PANEL_SIZE: tuple[float, float] = (3.3, 3.7)
 """Screen width and height of one panel's plot, in scene units."""
 
-PANEL_GAP: float = 1.25
-"""Horizontal room between panels, taken by the next panel's tick numbers."""
+PANEL_GAP: float = 0.75
+"""Horizontal room between panels (the tick numbers sit in it)."""
 
 
 class LearningRateComparison(DescentScene):
@@ -53,7 +55,7 @@ class LearningRateComparison(DescentScene):
         title = self.get_title("comparison.title")
         self.panels = [self.get_panel(path) for path in self.paths]
         row = VGroup(*reading_order(self.panels, self.language)).arrange(RIGHT, buff=PANEL_GAP, aligned_edge=UP)
-        row.next_to(title, DOWN, buff=0.35)
+        row.move_to(0.05 * DOWN)
         self.play(FadeIn(title), *(FadeIn(panel) for panel in self.panels), run_time=1.5)
 
         # Three balls at the same start.
@@ -73,12 +75,11 @@ class LearningRateComparison(DescentScene):
 
     def animate_step(self, index: int) -> None:
         """Move every panel's ball to point ``index + 1`` of its path, if it got that far."""
-        moves = [
-            tracker.animate.set_value(path.x[index + 1])
-            for tracker, path in zip(self.positions, self.paths)
-            if index < path.nit
-        ]
+        moving = [number for number, path in enumerate(self.paths) if index < path.nit]
+        trail = [get_trail_dot(self.balls[number].get_center(), self.palette) for number in moving]
+        moves = [self.positions[number].animate.set_value(self.paths[number].x[index + 1]) for number in moving]
         counter = self.get_counter(index + 1)
+        self.add(*trail)
         self.play(*moves, FadeOut(self.counter), FadeIn(counter), run_time=0.7, rate_func=smooth)
         self.counter = counter
 
@@ -86,7 +87,7 @@ class LearningRateComparison(DescentScene):
         """Axes framing ``path``, the curve, and the learning rate above."""
         x_lo, x_hi, y_lo, y_hi = view_range(path, margin=0)
         axes = get_axes(
-            nice_bounds(x_lo, x_hi, 4), nice_bounds(min(y_lo, 0.0), y_hi, 3), self.palette, self.language,
+            (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi, 3), self.palette, self.language,
             *PANEL_SIZE, axis_labels=False, target_ticks=3,
         )
         label = self.get_label("learning_rate", learning_rate=book_round(path.learning_rate))
@@ -103,8 +104,9 @@ class LearningRateComparison(DescentScene):
         return ball
 
     def get_counter(self, step: int):
-        """``step k of n`` at the bottom edge."""
-        return self.get_caption("comparison.step", step=step, steps=self.steps)
+        """``step k of n`` under the title."""
+        counter = self.get_label("comparison.step", FONT_SIZE_READOUT, step=step, steps=self.steps)
+        return counter.to_edge(UP, buff=EDGE_BUFF + 0.62)
 
     def get_verdict(self, panel: VGroup, path):
         """The regime of ``path`` under its panel."""

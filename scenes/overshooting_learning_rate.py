@@ -11,6 +11,7 @@ from scenes.common import (
     get_axes,
     get_ball,
     get_curve_graph,
+    get_trail,
     get_readout,
     get_step_arrow,
     get_tangent,
@@ -49,7 +50,7 @@ class OvershootingLearningRate(DescentScene):
     def construct(self) -> None:
         # A plot framing the start; it re-frames whenever the ball would leave it.
         self.window = self.get_window(0)
-        self.plot = self.get_plot(self.window)
+        self.plot = self.get_plot(self.window, visited=0)
         title = self.get_title("overshooting.title")
         self.rate = self.get_label("learning_rate", learning_rate=book_round(self.learning_rate))
         self.rate.next_to(title, DOWN, buff=0.2)
@@ -74,8 +75,7 @@ class OvershootingLearningRate(DescentScene):
         """Frame points ``0 … index + 1``, show the tangent and step, and jump the ball."""
         step = step_vector(self.path, index)
         window = self.get_window(index + 1)
-        if window != self.window:
-            self.reframe(window)
+        self.reframe(window, visited=index)
         tangent = get_tangent(self.axes, self.curve, step.x_from, self.palette, length=2.0)
         arrow = get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to), self.palette)
         self.play(Create(tangent), GrowArrow(arrow), run_time=0.35)
@@ -95,9 +95,16 @@ class OvershootingLearningRate(DescentScene):
         x_lo, x_hi, y_lo, y_hi = follow_view(self.path, index, margin=0.0)
         return (*nice_bounds(x_lo, x_hi), *nice_bounds(min(y_lo, 0.0), y_hi))
 
-    def reframe(self, window: tuple[float, float, float, float]) -> None:
-        """Zoom the plot out to ``window``, carrying the ball along."""
-        new_plot = self.get_plot(window)
+    def reframe(self, window: tuple[float, float, float, float], visited: int) -> None:
+        """Show the trail of the first ``visited`` points, zooming out to ``window`` if it changed."""
+        if window == self.window:
+            new_plot = self.get_plot(window, visited)
+            self.remove(self.plot)
+            self.add(new_plot)
+            self.bring_to_front(self.ball)
+            self.plot = new_plot
+            return
+        new_plot = self.get_plot(window, visited)
         self.ball.suspend_updating()
         self.play(
             ReplacementTransform(self.plot, new_plot),
@@ -107,12 +114,16 @@ class OvershootingLearningRate(DescentScene):
         self.ball.resume_updating()
         self.plot, self.window = new_plot, window
 
-    def get_plot(self, window: tuple[float, float, float, float]) -> VGroup:
-        """Axes and curve over ``window``; they become ``self.axes`` for all later points."""
+    def get_plot(self, window: tuple[float, float, float, float], visited: int) -> VGroup:
+        """Axes, curve and the trail of the first ``visited`` points over ``window``.
+
+        The new axes become ``self.axes`` for every later point.
+        """
         x_lo, x_hi, y_lo, y_hi = window
         self.axes = get_axes((x_lo, x_hi), (y_lo, y_hi), self.palette, self.language, *AXES_SIZE)
         self.axes.move_to(AXES_CENTER_Y * UP)
-        return VGroup(self.axes, get_curve_graph(self.axes, self.curve, self.palette))
+        trail = get_trail(self.axes, self.curve, self.path.x[: visited + 1] if visited else [], self.palette)
+        return VGroup(self.axes, get_curve_graph(self.axes, self.curve, self.palette), trail)
 
     def get_step_readout(self, index: int):
         """``step k: x = … error = …`` as the book prints it, under the plot."""

@@ -30,6 +30,9 @@ TABLE_COLUMN_WIDTH: float = 1.45
 TABLE_ROW_HEIGHT: float = 0.46
 """Height of one row of the step table, in scene units."""
 
+TRAIL_OPACITY: float = 0.55
+"""Opacity of the arrows of past steps, kept so the viewer sees them shrink."""
+
 
 class RollingDescent(DescentScene):
     """A ball rolls down the book's curve in ``steps`` steps of ``-learning_rate * slope``.
@@ -60,7 +63,7 @@ class RollingDescent(DescentScene):
         self.table = VGroup(self.get_table_row(("table.step", "table.x", "table.error"), header=True))
         self.table.move_to(self.axes.get_right() + 3.1 * RIGHT).align_to(self.axes, UP)
         learning_rate = self.get_label("learning_rate", learning_rate=book_round(self.learning_rate))
-        learning_rate.next_to(self.table, UP, buff=0.25)
+        learning_rate.move_to(self.axes.c2p(self.curve.minima[0], 0) * RIGHT + self.axes.get_top() * UP + 0.3 * DOWN)
         self.play(FadeIn(title), Create(self.axes), Create(graph), run_time=1.5)
         self.play(FadeIn(learning_rate), FadeIn(self.table), run_time=0.5)
 
@@ -94,7 +97,7 @@ class RollingDescent(DescentScene):
             self.position.animate.set_value(step.x_to),
             FadeIn(row, shift=0.1 * DOWN),
             FadeOut(tangent),
-            self.trail.animate.set_opacity(0.35),
+            self.trail.animate.set_opacity(TRAIL_OPACITY),
             run_time=0.6,
             rate_func=smooth,
         )
