@@ -208,28 +208,29 @@ def _innermost(error: BaseException) -> BaseException:
     return error
 
 
-def _display_path(filename: str, roots: Sequence[Path]) -> str:
-    """A source path relative to the project when it is inside it, else as given."""
+def _display_path(filename: str, directories: Sequence[Path]) -> str:
+    """A source path as ``package/module.py`` when it is in a watched package, else as given."""
     path = Path(filename)
-    for root in roots:
-        if path.is_relative_to(root):
-            return path.relative_to(root).as_posix()
+    for directory in directories:
+        if path.is_relative_to(directory):
+            return path.relative_to(directory.parent).as_posix()
     return filename
 
 
-def describe_error(error: BaseException, roots: Sequence[Path]) -> str:
+def describe_error(error: BaseException, directories: Sequence[Path]) -> str:
     """One line ``file:line: Kind: message`` for an error raised while rendering a scene.
 
-    The location is the innermost frame inside the project (``roots``), which
-    is the author's code rather than manim's, or for a syntax error the place
-    the parser stopped.
+    The location is the innermost frame in the watched packages, which is the
+    author's code rather than manim's or the pipeline's, or for a syntax error
+    the place the parser stopped.
 
     Parameters
     ----------
     error
         The exception, possibly wrapping the original one.
-    roots
-        Folders that hold the project's sources; paths are shown relative to them.
+    directories
+        The watched package folders (``scenes/``, ``gdmath/``); paths in them are
+        shown from the package name on.
 
     Returns
     -------
@@ -238,19 +239,19 @@ def describe_error(error: BaseException, roots: Sequence[Path]) -> str:
 
     Examples
     --------
-    >>> describe_error(SyntaxError("invalid syntax", ("/p/scenes/a.py", 3, 1, "x(")), [Path("/p")])
+    >>> describe_error(SyntaxError("invalid syntax", ("/p/scenes/a.py", 3, 1, "x(")), [Path("/p/scenes")])
     'scenes/a.py:3: SyntaxError: invalid syntax'
     """
     original = _innermost(error)
     kind = type(original).__name__
     if isinstance(original, SyntaxError) and original.filename:
-        location = f"{_display_path(original.filename, roots)}:{original.lineno}"
+        location = f"{_display_path(original.filename, directories)}:{original.lineno}"
         message = original.msg
     else:
         frames = traceback.extract_tb(original.__traceback__)
-        inside = [frame for frame in frames if any(Path(frame.filename).is_relative_to(root) for root in roots)]
+        inside = [frame for frame in frames if any(Path(frame.filename).is_relative_to(d) for d in directories)]
         frame = (inside or frames or [None])[-1]
-        location = f"{_display_path(frame.filename, roots)}:{frame.lineno}" if frame else "<unknown>"
+        location = f"{_display_path(frame.filename, directories)}:{frame.lineno}" if frame else "<unknown>"
         message = str(original)
     first_line = (message.strip().splitlines() or [""])[0]
     return f"{location}: {kind}: {first_line}" if first_line else f"{location}: {kind}"
@@ -374,7 +375,7 @@ def watch(
             try:
                 paths = render()
             except Exception as error:  # the author's scene may raise anything; keep watching
-                on_error(describe_error(error, roots))
+                on_error(describe_error(error, directories))
             else:
                 on_paths(paths)
     finally:

@@ -92,15 +92,29 @@ def test_runtime_error_names_the_project_file_and_line(demo_package: Path) -> No
     scene = importlib.import_module("watchdemo.scene")
     with pytest.raises(ZeroDivisionError) as caught:
         scene.render()
-    line = describe_error(caught.value, [demo_package.parent])
+    line = describe_error(caught.value, [demo_package])
     assert line == "watchdemo/scene.py:5: ZeroDivisionError: division by zero"
+
+
+def test_error_inside_a_library_names_the_scene_line_that_called_it(
+    demo_package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = demo_package.parent / "lib"
+    library.mkdir()
+    (library / "fakelib.py").write_text("def draw(value):\n    raise ValueError(f'cannot draw {value}')\n")
+    monkeypatch.syspath_prepend(str(library))
+    (demo_package / "scene.py").write_text("import fakelib\n\n\ndef render():\n    fakelib.draw(3)\n")
+    with pytest.raises(ValueError) as caught:
+        importlib.import_module("watchdemo.scene").render()
+    assert describe_error(caught.value, [demo_package]) == "watchdemo/scene.py:5: ValueError: cannot draw 3"
+    sys.modules.pop("fakelib", None)
 
 
 def test_syntax_error_names_the_file_and_line(demo_package: Path) -> None:
     (demo_package / "helper.py").write_text("VALUE = 1\n\ndef broken(:\n    pass\n")
     with pytest.raises(SyntaxError) as caught:
         importlib.import_module("watchdemo.helper")
-    line = describe_error(caught.value, [demo_package.parent])
+    line = describe_error(caught.value, [demo_package])
     assert line.startswith("watchdemo/helper.py:3: SyntaxError: ")
     assert "\n" not in line
 
@@ -112,7 +126,7 @@ def test_wrapped_error_reports_the_original_cause(demo_package: Path) -> None:
         except ZeroDivisionError as error:
             raise RuntimeError("rendering rolling-descent failed: division by zero") from error
     except RuntimeError as wrapped:
-        line = describe_error(wrapped, [demo_package.parent])
+        line = describe_error(wrapped, [demo_package])
     assert line.endswith(": ZeroDivisionError: division by zero")
     assert line.startswith(f"{Path(__file__)}:")
 
