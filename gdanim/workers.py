@@ -25,11 +25,17 @@ __all__ = ["run_parallel"]
 
 _progress_queue: Any = None
 _busy: bool = False
+_interrupted: bool = False
 
 
 def _on_interrupt(signum: int, frame: object) -> None:
-    """Interrupt a render in progress once; an idle worker or one already cleaning up ignores it."""
-    global _busy
+    """Interrupt a render in progress once; an idle worker or one already cleaning up ignores it.
+
+    Either way the worker starts no further clip: the pool may already have
+    queued one for it.
+    """
+    global _busy, _interrupted
+    _interrupted = True
     if _busy:
         _busy = False
         raise KeyboardInterrupt
@@ -44,6 +50,8 @@ def _init_worker(progress_queue: Any) -> None:
 def _render_in_worker(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], force: bool) -> tuple[str, Any]:
     """Render one clip; report the outcome as plain data (exceptions with extra fields do not pickle)."""
     global _busy
+    if _interrupted:
+        return "interrupted", None
     _busy = True
     on_progress = _progress_queue.put if _progress_queue is not None else None
     try:

@@ -26,6 +26,7 @@ from gdanim.manifest import MANIFEST_NAME, read_manifest
 from gdanim.pipeline import ClipRequest, render_clip, theme_colours
 from gdanim.quality import TEST_RESOLUTION_ENV
 from render import cli
+from scenes.registry import SCENES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TINY = "160x90@5"
@@ -207,15 +208,16 @@ def test_jobs_render_several_scenes_in_parallel(tmp_path: Path) -> None:
         assert probe_video(Path(line))["codec"] == "h264"
 
 
+@pytest.mark.parametrize("scenes", [["rolling-descent"], ["rolling-descent", "slope-tangent", "learning-rate-comparison"]])
 def test_ctrl_c_mid_render_exits_130_and_keeps_earlier_files(
-    tiny_clip: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+    tiny_clip: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path, scenes: list[str]
 ) -> None:
     source, _ = tiny_clip
     out_dir = tmp_path / "out"
     subprocess.run(["cp", "-a", str(source), str(out_dir)], check=True)
     before = {p.relative_to(out_dir): sha256(p) for p in out_dir.rglob("*") if p.is_file()}
     process = subprocess.Popen(
-        [sys.executable, "render.py", "rolling-descent", "-q", "l", "-f", "both", "--steps", "2", "--force",
+        [sys.executable, "render.py", *scenes, "-q", "l", "-f", "both", "--steps", "2", "--force", "--jobs", "2",
          "--out", str(out_dir)],
         cwd=REPO_ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
@@ -231,6 +233,16 @@ def test_ctrl_c_mid_render_exits_130_and_keeps_earlier_files(
     assert len(stderr.splitlines()) == 1 and stderr.startswith("Error: interrupted"), stderr
     assert debris(out_dir) == []
     assert {p.relative_to(out_dir): sha256(p) for p in out_dir.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in out_dir.iterdir() if p.is_dir()) == ["rolling-descent"]
+
+
+def test_console_script_lists_the_scenes() -> None:
+    script = Path(sys.executable).parent / "gdanim"
+    if not script.exists():
+        pytest.skip("the gdanim console script is not installed in this environment")
+    completed = subprocess.run([str(script), "--list"], capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 0
+    assert [line.split()[0] for line in completed.stdout.splitlines()] == list(SCENES)
 
 
 def _path_without(tmp_path: Path, missing: str) -> str:
