@@ -1,0 +1,203 @@
+"""The plain API without rendering: requests, names that never escape --out, quality presets, the manifest."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gdanim.cache import hash_inputs
+from gdanim.files import atomic_path, is_inside
+from gdanim.gif import palette_additions
+from gdanim.manifest import MANIFEST_NAME, read_manifest, update_manifest
+from gdanim.pipeline import ClipRequest, check_clip
+from gdanim.quality import QUALITIES, QUALITY_ALIASES, TEST_RESOLUTION_ENV, get_preset, resolve_quality
+from gdanim.request import MAX_RENDER_STEPS
+from scenes.registry import SCENES
+
+SAFE_NAME = r"^[A-Za-z0-9.+_-]+$"
+
+PRESETS = [
+    ("low", 854, 480, 15, "480p15"),
+    ("medium", 1280, 720, 30, "720p30"),
+    ("high", 1920, 1080, 60, "1080p60"),
+    ("production", 2560, 1440, 60, "1440p60"),
+    ("4k", 3840, 2160, 60, "2160p60"),
+]
+
+
+@pytest.mark.parametrize(("name", "width", "height", "fps", "tag"), PRESETS)
+def test_quality_presets_are_manims(name: str, width: int, height: int, fps: int, tag: str,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(TEST_RESOLUTION_ENV, raising=False)
+    preset = get_preset(name)
+    assert (preset.pixel_width, preset.pixel_height, preset.frame_rate, preset.tag) == (width, height, fps, tag)
+    assert resolve_quality(name[0] if name != "4k" else "k") == name
+
+
+def test_every_alias_names_a_preset() -> None:
+    assert set(QUALITY_ALIASES.values()) == set(QUALITIES)
+
+
+def test_test_resolution_override_changes_size_and_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
+    assert get_preset("high").tag == "160x90p5"
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, "161x90")
+    with pytest.raises(ValueError, match="even"):
+        get_preset("low")
+
+
+def test_default_knobs_come_from_the_registry() -> None:
+    for name, spec in SCENES.items():
+        request = ClipRequest.create(name, quality="low")
+        assert (request.start, request.learning_rate, request.steps) == (spec.start, spec.learning_rate, spec.steps)
+        assert request.stem == "he-light-480p15"
+
+
+def test_names_say_the_knobs_that_differ(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(TEST_RESOLUTION_ENV, raising=False)
+    request = ClipRequest.create("rolling-descent", "l", "en", "dark", start=-1, learning_rate=0.9, steps=20)
+    assert request.output_path(Path("out"), "mp4") == Path("out/rolling-descent/en-dark-480p15-lr0.9-steps20.mp4")
+    assert ClipRequest.create("rolling-descent", "k", start=2.5).stem == "he-light-2160p60-start2.5"
+
+
+BAD_REQUESTS = [
+    {"scene": "../etc"},
+    {"scene": "rolling-descent/../../x"},
+    {"quality": "8k"},
+    {"language": "../he"},
+    {"theme": "light/../../x"},
+    {"learning_rate": math.nan},
+    {"learning_rate": 0.0},
+    {"start": math.inf},
+    {"steps": 0},
+    {"steps": MAX_RENDER_STEPS + 1},
+    {"steps": 2.5},
+]
+
+
+@pytest.mark.parametrize("change", BAD_REQUESTS, ids=[str(c) for c in BAD_REQUESTS])
+def test_invalid_requests_cannot_be_built(change: dict[str, object]) -> None:
+    fields = {"scene": "rolling-descent", "quality": "low", "language": "he", "theme": "light",
+              "start": -1.0, "learning_rate": 0.1, "steps": 10, **change}
+    with pytest.raises(ValueError):
+        ClipRequest(**fields)  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scene=st.sampled_from(list(SCENES)),
+    start=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    learning_rate=st.floats(min_value=1e-300, max_value=1e300, allow_nan=False, allow_infinity=False),
+    steps=st.integers(min_value=1, max_value=MAX_RENDER_STEPS),
+    extension=st.sampled_from(["mp4", "gif", "png"]),
+)
+def test_output_paths_never_escape_out(scene: str, start: float, learning_rate: float, steps: int,
+                                       extension: str) -> None:
+    request = ClipRequest.create(scene, "low", start=start, learning_rate=learning_rate, steps=steps)
+    out_dir = Path("/srv/out")
+    path = request.output_path(out_dir, extension)
+    assert path.parent == out_dir / scene
+    assert not path.name.startswith(".")
+    assert path.suffix == f".{extension}"
+    assert re.match(SAFE_NAME, path.name)
+    assert is_inside(path, out_dir)
+
+
+def test_distinct_knobs_get_distinct_names() -> None:
+    stems = {ClipRequest.create("rolling-descent", "low", learning_rate=lr).stem for lr in (0.1, 0.1000001, 0.01, 1.0)}
+    assert len(stems) == 4
+
+
+def test_input_hash_changes_with_every_knob(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(TEST_RESOLUTION_ENV, raising=False)
+    base = ClipRequest.create("rolling-descent", "low")
+    variants = [
+        ClipRequest.create("rolling-descent", "medium"),
+        ClipRequest.create("rolling-descent", "low", language="en"),
+        ClipRequest.create("rolling-descent", "low", theme="dark"),
+        ClipRequest.create("rolling-descent", "low", start=0.0),
+        ClipRequest.create("rolling-descent", "low", learning_rate=0.2),
+        ClipRequest.create("rolling-descent", "low", steps=11),
+        ClipRequest.create("slope-tangent", "low"),
+    ]
+    hashes = {hash_inputs(request) for request in [base, *variants]}
+    assert len(hashes) == len(variants) + 1
+    assert hash_inputs(base) == hash_inputs(ClipRequest.create("rolling-descent", "l"))
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
+    assert hash_inputs(base) not in hashes
+
+
+def test_a_clip_missing_from_the_manifest_is_not_up_to_date(tmp_path: Path) -> None:
+    assert check_clip(ClipRequest.create("rolling-descent", "low"), tmp_path, ["mp4"]) is None
+
+
+def _entry(clip_id: str, input_hash: str, formats: tuple[str, ...]) -> dict[str, object]:
+    """A manifest entry shaped like the ones render_clip writes."""
+    scene, stem = clip_id.split("/")
+    return {
+        "id": clip_id, "scene": scene, "language": "he", "theme": "light", "quality": "low",
+        "width": 854, "height": 480, "fps": 15,
+        "parameters": {"start": -1.0, "learning_rate": 0.1, "steps": 10},
+        "files": {ext: {"path": f"{clip_id}.{ext}", "bytes": 1, "sha256": "0" * 64, "width": 854, "height": 480}
+                  for ext in formats},
+        "duration": 1.0, "hash": input_hash,
+    }
+
+
+def test_concurrent_manifest_updates_all_land(tmp_path: Path) -> None:
+    def entry(index: int) -> dict[str, object]:
+        return _entry(f"rolling-descent/clip-{index:02d}", "h", ("mp4",))
+
+    threads = [threading.Thread(target=update_manifest, args=(tmp_path, [entry(i)])) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [clip["id"] for clip in read_manifest(tmp_path)["clips"]] == [f"rolling-descent/clip-{i:02d}" for i in range(20)]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".gdanim")] == []
+    assert (tmp_path / MANIFEST_NAME).exists()
+
+
+def test_manifest_merges_files_of_the_same_inputs_and_drops_stale_ones(tmp_path: Path) -> None:
+    update_manifest(tmp_path, [_entry("rolling-descent/a", "1", ("mp4",))])
+    update_manifest(tmp_path, [_entry("rolling-descent/a", "1", ("gif",))])
+    assert set(read_manifest(tmp_path)["clips"][0]["files"]) == {"mp4", "gif"}
+    update_manifest(tmp_path, [_entry("rolling-descent/a", "2", ("png",))])
+    assert set(read_manifest(tmp_path)["clips"][0]["files"]) == {"png"}
+
+
+def test_unreadable_manifest_counts_as_empty(tmp_path: Path) -> None:
+    (tmp_path / MANIFEST_NAME).write_text("{not json")
+    assert read_manifest(tmp_path) == {"version": 1, "clips": []}
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps({"version": 99, "clips": [{"id": "x"}]}))
+    assert read_manifest(tmp_path)["clips"] == []
+
+
+def test_atomic_path_leaves_the_old_file_when_the_writer_fails(tmp_path: Path) -> None:
+    target = tmp_path / "clip.mp4"
+    target.write_bytes(b"good")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(b"half")
+            raise RuntimeError("encoder died")
+    assert target.read_bytes() == b"good"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_palette_keeps_every_theme_colour_and_its_tints() -> None:
+    from scenes.style import THEMES
+
+    for theme in THEMES.values():
+        colours = {"background": theme.background, **theme.colours()}
+        additions = palette_additions(colours)
+        for colour in theme.colours().values():
+            rgb = tuple(int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+            assert rgb in additions
+        assert len(additions) <= 256 - 32
