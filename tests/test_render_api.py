@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import threading
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdanim.cache import hash_inputs
+from gdanim.cache import hash_inputs, prune_slot
 from gdanim.files import atomic_path, is_inside
 from gdanim.gif import palette_additions
 from gdanim.manifest import MANIFEST_NAME, read_manifest, update_manifest
@@ -201,3 +202,19 @@ def test_palette_keeps_every_theme_colour_and_its_tints() -> None:
             rgb = tuple(int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
             assert rgb in additions
         assert len(additions) <= 256 - 32
+
+
+def test_prune_slot_drops_videos_and_keeps_only_the_newest_cached_files(tmp_path: Path) -> None:
+    (tmp_path / "videos" / "partial").mkdir(parents=True)
+    (tmp_path / "videos" / "partial" / "uncached_00000.mp4").write_bytes(b"x")
+    (tmp_path / ".lock").write_bytes(b"")
+    tex = tmp_path / "Tex"
+    tex.mkdir()
+    for index in range(5):
+        path = tex / f"{index}.svg"
+        path.write_text("svg")
+        os.utime(path, (1_000_000 + index, 1_000_000 + index))
+    prune_slot(tmp_path, max_files=3)
+    assert not (tmp_path / "videos").exists()
+    assert sorted(p.name for p in tex.iterdir()) == ["2.svg", "3.svg", "4.svg"]
+    assert (tmp_path / ".lock").exists()

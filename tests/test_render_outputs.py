@@ -185,10 +185,11 @@ def test_cli_runner_renders_a_poster_in_process(tmp_path: Path, monkeypatch: pyt
 
 def test_two_renders_into_one_folder_at_once_both_land_in_the_manifest(tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
+    cache_dir = tmp_path / "cache"
     common = [sys.executable, "render.py", "rolling-descent", "-q", "l", "-f", "mp4", "--steps", "1", "--out", str(out_dir)]
     processes = [
-        subprocess.Popen([*common, "--lang", language], cwd=REPO_ROOT, env=_env(), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([*common, "--lang", language], cwd=REPO_ROOT, env=_env(GDANIM_CACHE_DIR=str(cache_dir)),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for language in ("he", "en")
     ]
     outputs = [process.communicate(timeout=240) for process in processes]
@@ -196,6 +197,9 @@ def test_two_renders_into_one_folder_at_once_both_land_in_the_manifest(tmp_path:
     ids = [clip["id"] for clip in read_manifest(out_dir)["clips"]]
     assert ids == [f"rolling-descent/en-light-{TINY_TAG}-steps1", f"rolling-descent/he-light-{TINY_TAG}-steps1"]
     assert debris(out_dir) == []
+    # Each process had its own manim media folder in the cache (slot-1 while slot-0 was busy), and left no movies.
+    assert {p.name for p in (cache_dir / "media").iterdir()} <= {"slot-0", "slot-1"}
+    assert [p for p in cache_dir.rglob("*") if p.suffix in {".mp4", ".png", ".gif"}] == []
 
 
 def test_jobs_render_several_scenes_in_parallel(tmp_path: Path) -> None:
