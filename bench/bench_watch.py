@@ -61,6 +61,7 @@ def bench_posters(scene_names: list[str], repeats: int) -> dict[str, Any]:
     import manim  # noqa: F401 - timed on its own: watch mode pays it once
 
     import_seconds = time.perf_counter() - started
+    from gdanim.errors import RenderError
     from gdanim.pipeline import ClipRequest, render_clip
 
     results: dict[str, Any] = {"import_manim_seconds": round(import_seconds, 3), "scenes": {}}
@@ -68,11 +69,16 @@ def bench_posters(scene_names: list[str], repeats: int) -> dict[str, Any]:
         for name in scene_names:
             request = ClipRequest.create(name, quality="low")
             samples, cpu_samples = [], []
-            for _ in range(repeats + 1):
-                started, cpu_started = time.perf_counter(), time.process_time()
-                render_clip(request, Path(out), ("png",), force=True)
-                samples.append(time.perf_counter() - started)
-                cpu_samples.append(time.process_time() - cpu_started)
+            try:
+                for _ in range(repeats + 1):
+                    started, cpu_started = time.perf_counter(), time.process_time()
+                    render_clip(request, Path(out), ("png",), force=True)
+                    samples.append(time.perf_counter() - started)
+                    cpu_samples.append(time.process_time() - cpu_started)
+            except RenderError as error:
+                results["scenes"][name] = {"error": str(error)}
+                print(f"poster {name:<28} failed: {error}", flush=True)
+                continue
             summary = _summary(samples[1:])
             summary["cold_seconds"] = round(samples[0], 3)
             # CPU time is what the render costs with the cores to itself; wall time includes waiting for them.
@@ -93,9 +99,19 @@ def _copy_project(target: Path) -> None:
             shutil.copy2(source, target / part)
 
 
-def _pump(stream, lines: queue.Queue) -> None:
+def _pump(stream, name: str, lines: queue.Queue) -> None:
     for line in stream:
-        lines.put((time.monotonic(), line.rstrip("\n")))
+        lines.put((time.monotonic(), name, line.rstrip("\n")))
+
+
+def _next_path(lines: queue.Queue, timeout: float) -> float:
+    """When the next path arrived on stdout; an ``error:`` line on stderr first raises it."""
+    while True:
+        arrived, stream, line = lines.get(timeout=timeout)
+        if stream == "stdout":
+            return arrived
+        if line.startswith("error:"):
+            raise RuntimeError(line)
 
 
 def bench_save_to_poster(scene_name: str, saves: int, format_name: str) -> dict[str, Any]:
@@ -113,12 +129,11 @@ def bench_save_to_poster(scene_name: str, saves: int, format_name: str) -> dict[
         process = subprocess.Popen(
             command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        stdout: queue.Queue = queue.Queue()
-        threading.Thread(target=_pump, args=(process.stdout, stdout), daemon=True).start()
-        threading.Thread(target=process.stderr.read, daemon=True).start()
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=_pump, args=(process.stdout, "stdout", lines), daemon=True).start()
+        threading.Thread(target=_pump, args=(process.stderr, "stderr", lines), daemon=True).start()
         try:
-            arrived, _ = stdout.get(timeout=300)
-            first_seconds = arrived - started
+            first_seconds = _next_path(lines, 300) - started
             source = project / "scenes" / f"{SCENES[scene_name].module.rsplit('.', 1)[-1]}.py"
             samples = []
             for index in range(saves):
@@ -126,8 +141,7 @@ def bench_save_to_poster(scene_name: str, saves: int, format_name: str) -> dict[
                 text = source.read_text(encoding="utf-8") + f"\n# bench save {index}\n"
                 saved = time.monotonic()
                 source.write_text(text, encoding="utf-8")
-                arrived, _ = stdout.get(timeout=120)
-                samples.append(arrived - saved)
+                samples.append(_next_path(lines, 120) - saved)
         finally:
             process.send_signal(signal.SIGINT)
             try:
@@ -144,6 +158,15 @@ def bench_save_to_poster(scene_name: str, saves: int, format_name: str) -> dict[
     return summary
 
 
+def _or_error(measure, name: str, *args: Any) -> dict[str, Any]:
+    """A measurement, or the one-line reason it failed (a scene being edited may not render)."""
+    try:
+        return measure(name, *args)
+    except (RuntimeError, queue.Empty) as error:
+        print(f"watch {name:<29} failed: {error or 'timed out'}", flush=True)
+        return {"error": str(error) or "timed out"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="warm posters rendered per scene")
@@ -158,14 +181,19 @@ def main() -> None:
         "load_average_before": [round(load, 2) for load in load_before],
         "targets": {"poster_seconds": POSTER_TARGET_SECONDS, "save_to_poster_seconds": SAVE_TO_POSTER_TARGET_SECONDS},
         "posters": bench_posters(scene_names, args.repeats),
-        "save_to_poster": {name: bench_save_to_poster(name, args.saves, "png") for name in scene_names},
+        "save_to_poster": {
+            name: _or_error(bench_save_to_poster, name, args.saves, "png") for name in scene_names
+        },
     }
     for name in scene_names:
         # What watch mode adds to a warm poster: debounce, re-importing the project, reporting.
-        overhead = results["save_to_poster"][name]["median"] - results["posters"]["scenes"][name]["median"]
-        results["save_to_poster"][name]["watch_overhead_seconds"] = round(overhead, 3)
+        watched, poster = results["save_to_poster"][name], results["posters"]["scenes"][name]
+        if "median" in watched and "median" in poster:
+            watched["watch_overhead_seconds"] = round(watched["median"] - poster["median"], 3)
     if not args.no_mp4:
-        results["save_to_mp4_preview"] = {name: bench_save_to_poster(name, 2, "mp4") for name in scene_names[:1]}
+        results["save_to_mp4_preview"] = {
+            name: _or_error(bench_save_to_poster, name, 2, "mp4") for name in scene_names[:1]
+        }
     results["load_average_after"] = [round(load, 2) for load in os.getloadavg()]
     RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_PATH.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
