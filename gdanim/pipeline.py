@@ -262,6 +262,26 @@ def _render(
     }
 
 
+def _current_mp4(out_dir: Path, entry: dict[str, Any] | None, input_hash: str) -> Path | None:
+    """The clip's MP4 in ``out_dir`` if it is up to date with ``input_hash``, else ``None``."""
+    if entry is None or entry.get("hash") != input_hash:
+        return None
+    record = entry.get("files", {}).get("mp4")
+    return out_dir / record["path"] if record is not None and verify_file(out_dir, record) else None
+
+
+def _gif_from_mp4(
+    request: ClipRequest, out_dir: Path, target: Path, source: Path, entry: dict[str, Any]
+) -> dict[str, Any]:
+    """Add a GIF to a clip whose MP4 is up to date: cut from that same render, so manim need not run."""
+    from gdanim.gif import make_gif
+
+    with atomic_path(target) as tmp:
+        make_gif(source, tmp, theme_colours(request.theme))
+        record = _file_record(out_dir, tmp, "gif", None) | {"path": target.relative_to(out_dir).as_posix()}
+    return {**entry, "files": {**entry["files"], "gif": record}}
+
+
 def check_clip(request: ClipRequest, out_dir: Path, formats: Iterable[str] = ("mp4",)) -> ClipResult | None:
     """Return the up-to-date :class:`ClipResult` of a clip, or ``None`` if it must be rendered.
 
@@ -322,7 +342,11 @@ def render_clip(
     manifest_entry = find_clip(read_manifest(out_dir), request.clip_id)
     _check_tools(formats)
     try:
-        entry = _render(request, out_dir, targets, input_hash, manifest_entry, on_progress)
+        source = None if force else _current_mp4(out_dir, manifest_entry, input_hash)
+        if source is not None and "gif" in targets and set(formats) <= {"mp4", "gif"}:
+            entry = _gif_from_mp4(request, out_dir, targets["gif"], source, manifest_entry)
+        else:
+            entry = _render(request, out_dir, targets, input_hash, manifest_entry, on_progress)
     except BaseException as error:
         _remove_empty_folders(targets.values(), out_dir)
         if isinstance(error, (MissingToolError, KeyboardInterrupt)) or not isinstance(error, Exception):

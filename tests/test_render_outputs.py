@@ -61,6 +61,16 @@ def probe_video(path: Path) -> dict[str, object]:
         }
 
 
+def gif_seconds(path: Path) -> float:
+    """Total play time of a GIF: the sum of its frame delays."""
+    with Image.open(path) as image:
+        total_ms = 0
+        for index in range(image.n_frames):
+            image.seek(index)
+            total_ms += image.info["duration"]
+    return total_ms / 1000
+
+
 def debris(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.startswith(".gdanim")]
 
@@ -108,13 +118,8 @@ def test_gif_loops_forever_and_has_the_clip_length(tiny_clip: tuple[Path, subpro
         assert image.format == "GIF"
         assert image.info.get("loop") == 0
         assert image.size == (160, 90)
-        frames = image.n_frames
-        total_ms = 0
-        for index in range(frames):
-            image.seek(index)
-            total_ms += image.info["duration"]
     entry = read_manifest(out_dir)["clips"][0]
-    assert abs(total_ms / 1000 - entry["duration"]) < 0.5
+    assert abs(gif_seconds(gif) - entry["duration"]) < 0.5
 
 
 def test_manifest_describes_the_clip(tiny_clip: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
@@ -167,6 +172,21 @@ def test_a_tampered_file_is_rendered_again(tmp_path: Path, monkeypatch: pytest.M
     with Image.open(poster) as image:
         assert image.size == (160, 90)
     assert render_clip(request, tmp_path, ["png"], force=True).up_to_date is False
+
+
+def test_a_gif_asked_after_the_mp4_is_cut_from_that_mp4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
+    request = ClipRequest.create("slope-tangent", quality="low", steps=1)
+    first = render_clip(request, tmp_path, ["mp4"])
+    mp4 = first.files["mp4"]
+    stamp = mp4.stat().st_mtime_ns
+    second = render_clip(request, tmp_path, ["mp4", "gif"])
+    assert not second.up_to_date
+    assert mp4.stat().st_mtime_ns == stamp
+    assert second.entry["render_seconds"] == first.entry["render_seconds"]
+    assert set(second.entry["files"]) == {"mp4", "gif"}
+    assert abs(gif_seconds(second.files["gif"]) - first.entry["duration"]) < 0.5
+    assert render_clip(request, tmp_path, ["gif"]).up_to_date
 
 
 def test_cli_runner_renders_a_poster_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
