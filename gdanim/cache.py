@@ -29,6 +29,8 @@ __all__ = [
     "hash_inputs",
     "media_slot",
     "prune_slot",
+    "read_render_seconds",
+    "record_render_seconds",
     "tool_versions",
 ]
 
@@ -188,3 +190,31 @@ def prune_slot(folder: Path, max_files: int = MAX_CACHE_FILES_PER_SLOT) -> None:
     files.sort(key=lambda p: p.stat().st_mtime)
     for path in files[: len(files) - max_files]:
         path.unlink(missing_ok=True)
+
+
+def _timing_file(clip_id: str) -> Path:
+    return get_cache_dir() / "timings" / f"{clip_id.replace('/', '--')}.txt"
+
+
+def record_render_seconds(clip_id: str, seconds: float) -> None:
+    """Remember how long a clip took to render, whatever ``--out`` it went to (for scheduling ``--jobs``).
+
+    At most :data:`MAX_CACHE_FILES_PER_SLOT` timings are kept; the oldest go first.
+    """
+    target = _timing_file(clip_id)
+    try:
+        with atomic_path(target) as tmp:
+            tmp.write_text(f"{seconds:.3f}\n", encoding="utf-8")
+        timings = sorted(target.parent.glob("*.txt"), key=lambda path: path.stat().st_mtime)
+        for path in timings[:-MAX_CACHE_FILES_PER_SLOT]:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass  # Only scheduling gets worse without it.
+
+
+def read_render_seconds(clip_id: str) -> float:
+    """The last render time of a clip, or 0.0 if unknown."""
+    try:
+        return float(_timing_file(clip_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0.0

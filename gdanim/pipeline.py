@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from gdanim.cache import hash_inputs, media_slot, prune_slot
+from gdanim.cache import hash_inputs, media_slot, prune_slot, record_render_seconds
 from gdanim.errors import MESSAGES, MissingToolError, RenderError
 from gdanim.files import atomic_path, file_digest, is_inside
 from gdanim.manifest import find_clip, read_manifest, update_manifest, verify_file
@@ -244,6 +244,8 @@ def _render(
             }
         prune_slot(media_dir)
     # Leaving the ExitStack without an error renamed every temporary file into place.
+    render_seconds = time.perf_counter() - started
+    record_render_seconds(clip_id, render_seconds)
     return {
         "id": clip_id,
         "scene": request.scene,
@@ -258,7 +260,7 @@ def _render(
         "duration": round(rendered.duration, 3),
         "hash": input_hash,
         "plays": rendered.plays,
-        "render_seconds": round(time.perf_counter() - started, 3),
+        "render_seconds": round(render_seconds, 3),
     }
 
 

@@ -1,8 +1,8 @@
 """``--jobs N``: render clips in separate processes, keeping every core busy.
 
 Each worker is a spawned Python process that imports manim once and renders
-clip after clip. Clips that took longest last time start first, so the last
-one to finish is short. Ctrl-C reaches every worker, which removes its
+clip after clip. Clips that took longest last time (timings are kept in the
+cache, whatever ``--out`` was) start first, so the last one to finish is short. Ctrl-C reaches every worker, which removes its
 unfinished temporary files before the whole run stops.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gdanim.errors import MissingToolError, RenderError
-from gdanim.manifest import find_clip, read_manifest
+from gdanim.cache import read_render_seconds
 from gdanim.pipeline import ClipRequest, ClipResult, ProgressCallback, check_clip, check_out_dir, render_clip
 
 __all__ = ["run_parallel"]
@@ -100,11 +100,6 @@ def _interrupt_workers(executor: ProcessPoolExecutor) -> None:
                 pass
 
 
-def _expected_seconds(request: ClipRequest, manifest: dict[str, Any]) -> float:
-    entry = find_clip(manifest, request.clip_id)
-    return float(entry.get("render_seconds", 0.0)) if entry else 0.0
-
-
 def run_parallel(
     requests: list[ClipRequest],
     out_dir: Path,
@@ -130,8 +125,7 @@ def run_parallel(
         for request in pending:
             yield render_clip(request, out_dir, formats, force, on_progress)
         return
-    manifest = read_manifest(out_dir)
-    pending.sort(key=lambda request: _expected_seconds(request, manifest), reverse=True)
+    pending.sort(key=lambda request: read_render_seconds(request.clip_id), reverse=True)
 
     context = multiprocessing.get_context("spawn")
     queue = context.Queue() if on_progress is not None else None

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdanim.cache import hash_inputs, prune_slot
+from gdanim.cache import CACHE_DIR_ENV, hash_inputs, prune_slot, read_render_seconds, record_render_seconds
 from gdanim.files import atomic_path, is_inside
 from gdanim.gif import palette_additions
 from gdanim.manifest import MANIFEST_NAME, read_manifest, update_manifest
@@ -218,3 +218,11 @@ def test_prune_slot_drops_videos_and_keeps_only_the_newest_cached_files(tmp_path
     assert not (tmp_path / "videos").exists()
     assert sorted(p.name for p in tex.iterdir()) == ["2.svg", "3.svg", "4.svg"]
     assert (tmp_path / ".lock").exists()
+
+
+def test_render_times_are_remembered_in_the_cache_for_scheduling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    assert read_render_seconds("rolling-descent/he-light-480p15") == 0.0
+    record_render_seconds("rolling-descent/he-light-480p15", 12.5)
+    assert read_render_seconds("rolling-descent/he-light-480p15") == 12.5
+    assert [p.name for p in (tmp_path / "timings").iterdir()] == ["rolling-descent--he-light-480p15.txt"]
