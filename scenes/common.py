@@ -15,6 +15,9 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    FadeIn,
+    FadeOut,
+    Succession,
     RIGHT,
     UP,
     Arrow,
@@ -55,6 +58,7 @@ __all__ = [
     "get_curve_graph",
     "get_label",
     "get_number",
+    "get_readout",
     "get_step_arrow",
     "get_tangent",
     "get_title",
@@ -110,6 +114,18 @@ class DescentScene(Scene):
     def get_caption(self, key: str, **values: object) -> MarkupText:
         """:func:`get_caption` in this scene's language and theme."""
         return get_caption(key, self.language, self.palette, **values)
+
+    def replace_text(self, old: Mobject, new: Mobject, run_time: float = 0.5) -> Mobject:
+        """Fade ``old`` out, then ``new`` in, never both at once (overlaid text is unreadable).
+
+        With ``run_time=0`` the swap is instant, as suits a changing number.
+        """
+        if run_time <= 0:
+            self.remove(old)
+            self.add(new)
+        else:
+            self.play(Succession(FadeOut(old, run_time=run_time / 2), FadeIn(new, run_time=run_time / 2)))
+        return new
 
 
 # --- Text ---------------------------------------------------------------------------------
@@ -179,7 +195,7 @@ def nice_tick_step(span: float, target_ticks: int = 5) -> float:
     Examples
     --------
     >>> nice_tick_step(10), nice_tick_step(25), nice_tick_step(600)
-    (2.0, 5.0, 100.0)
+    (2.0, 5.0, 200.0)
     """
     raw = span / max(target_ticks, 1)
     power = 10.0 ** math.floor(math.log10(raw))
@@ -323,6 +339,7 @@ def get_tangent(axes: Axes, curve: Curve, x: float, palette: Theme, length: floa
     """The tangent of ``curve`` at ``x``, ``length`` scene units long on screen."""
     x_unit, y_unit = axes.x_axis.unit_size, axes.y_axis.unit_size
     start, end = tangent_line(curve, x).endpoints(length / x_unit, aspect=y_unit / x_unit)
+    start, end = _clip_segment(start, end, axes.x_range[:2], axes.y_range[:2])
     line = Line(axes.c2p(*start), axes.c2p(*end), color=palette.tangent, stroke_width=STROKE_WIDTH_TANGENT)
     line.set_z_index(2)
     return line
@@ -349,6 +366,28 @@ def get_trail(axes: Axes, curve: Curve, xs, palette: Theme) -> VGroup:
         jumps.set_points_as_corners(points)
         trail.add_to_back(jumps)
     return trail
+
+
+def _clip_segment(start, end, x_range, y_range):
+    """The part of the segment ``start``–``end`` inside the box ``x_range`` × ``y_range``.
+
+    Examples
+    --------
+    >>> _clip_segment((-1.0, 0.0), (1.0, 2.0), (0.0, 5.0), (0.0, 5.0))
+    ((0.0, 1.0), (1.0, 2.0))
+    """
+    (x0, y0), (x1, y1) = start, end
+    t_lo, t_hi = 0.0, 1.0
+    for origin, delta, (lo, hi) in ((x0, x1 - x0, x_range), (y0, y1 - y0, y_range)):
+        if delta == 0:
+            continue
+        t_a, t_b = sorted(((lo - origin) / delta, (hi - origin) / delta))
+        t_lo, t_hi = max(t_lo, t_a), min(t_hi, t_b)
+    t_hi = max(t_hi, t_lo)
+    return (
+        (x0 + t_lo * (x1 - x0), y0 + t_lo * (y1 - y0)),
+        (x0 + t_hi * (x1 - x0), y0 + t_hi * (y1 - y0)),
+    )
 
 
 def get_step_arrow(start: np.ndarray, end: np.ndarray, palette: Theme, colour: str | None = None) -> Arrow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, ValueTracker, VGroup, smooth
+from manim import DOWN, RIGHT, UP, FadeIn, ValueTracker, VGroup, smooth
 
 from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_round, classify, descend, view_range
 from scenes.common import (
@@ -80,8 +80,8 @@ class LearningRateComparison(DescentScene):
         moves = [self.positions[number].animate.set_value(self.paths[number].x[index + 1]) for number in moving]
         counter = self.get_counter(index + 1)
         self.add(*trail)
-        self.play(*moves, FadeOut(self.counter), FadeIn(counter), run_time=0.7, rate_func=smooth)
-        self.counter = counter
+        self.play(*moves, run_time=0.7, rate_func=smooth)
+        self.counter = self.replace_text(self.counter, counter, run_time=0)
 
     def get_panel(self, path) -> VGroup:
         """Axes framing ``path``, the curve, and the learning rate above."""

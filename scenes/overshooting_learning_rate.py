@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, UP, Create, FadeIn, FadeOut, GrowArrow, ReplacementTransform, ValueTracker, VGroup, smooth
+from manim import DOWN, UP, Create, FadeIn, GrowArrow, ValueTracker, VGroup, always_redraw, smooth
 
 from gdmath import book_round, book_table, classify, descend, follow_view, step_vector
 from scenes.common import (
@@ -80,15 +80,9 @@ class OvershootingLearningRate(DescentScene):
         arrow = get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to), self.palette)
         self.play(Create(tangent), GrowArrow(arrow), run_time=0.35)
         readout = self.get_step_readout(index + 1)
-        self.play(
-            self.position.animate.set_value(step.x_to),
-            FadeOut(self.readout),
-            FadeIn(readout),
-            run_time=0.5,
-            rate_func=smooth,
-        )
+        self.play(self.position.animate.set_value(step.x_to), run_time=0.5, rate_func=smooth)
         self.remove(tangent, arrow)
-        self.readout = readout
+        self.readout = self.replace_text(self.readout, readout, run_time=0)
 
     def get_window(self, index: int) -> tuple[float, float, float, float]:
         """Round-numbered window keeping points ``0 … index`` of the path in sight."""
@@ -96,23 +90,22 @@ class OvershootingLearningRate(DescentScene):
         return (*nice_bounds(x_lo, x_hi), *nice_bounds(min(y_lo, 0.0), y_hi))
 
     def reframe(self, window: tuple[float, float, float, float], visited: int) -> None:
-        """Show the trail of the first ``visited`` points, zooming out to ``window`` if it changed."""
-        if window == self.window:
-            new_plot = self.get_plot(window, visited)
+        """Show the trail of the first ``visited`` points, zooming smoothly out to ``window``."""
+        if window != self.window:
+            # Redraw the plot every frame while the window's bounds glide to the new ones.
+            bounds = [ValueTracker(value) for value in self.window]
+            zooming = always_redraw(lambda: self.get_plot(tuple(b.get_value() for b in bounds), visited))
             self.remove(self.plot)
-            self.add(new_plot)
-            self.bring_to_front(self.ball)
-            self.plot = new_plot
-            return
+            # Added after the plot, the ball updates after it and rides the new axes each frame.
+            self.add(zooming, self.ball)
+            self.play(*(b.animate.set_value(value) for b, value in zip(bounds, window)), run_time=0.6)
+            self.remove(zooming)
+            self.plot, self.window = zooming, window
         new_plot = self.get_plot(window, visited)
-        self.ball.suspend_updating()
-        self.play(
-            ReplacementTransform(self.plot, new_plot),
-            self.ball.animate.move_to(self._point()),
-            run_time=0.5,
-        )
-        self.ball.resume_updating()
-        self.plot, self.window = new_plot, window
+        self.remove(self.plot)
+        self.add(new_plot, self.ball)
+        self.plot = new_plot
+        self.ball.update()
 
     def get_plot(self, window: tuple[float, float, float, float], visited: int) -> VGroup:
         """Axes, curve and the trail of the first ``visited`` points over ``window``.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, linear, smooth
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, smooth
 
-from gdmath import book_round, book_table, descend, step_vector, tangent_line, view_range
+from gdmath import book_round, book_table, descend, step_vector, view_range
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -81,14 +81,15 @@ class RollingDescent(DescentScene):
             self.animate_step(index)
 
         # The lesson: the steps shrank as the slope flattened.
-        self._swap_caption("rolling_descent.shrink")
+        self.caption = self.replace_text(self.caption, self.get_caption("rolling_descent.shrink"))
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:
         """Show step ``index``: tangent and slope, the step arrow, the roll, the new table row."""
         step = step_vector(self.path, index)
         tangent = get_tangent(self.axes, self.curve, step.x_from, self.palette)
-        self._swap_caption("rolling_descent.detail", slope=book_round(step.slope), delta=book_round(step.delta))
+        detail = self.get_caption("rolling_descent.detail", slope=book_round(step.slope), delta=book_round(step.delta))
+        self.caption = self.replace_text(self.caption, detail, run_time=0.4 if index == 0 else 0)
         arrow = get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to) * RIGHT
                                + self._point() * UP, self.palette)
         self.play(Create(tangent), GrowArrow(arrow), run_time=0.5)
@@ -122,8 +123,3 @@ class RollingDescent(DescentScene):
 
     def _point(self):
         return ball_point(self.axes, self.curve, self.position.get_value())
-
-    def _swap_caption(self, key: str, **values: object) -> None:
-        new = self.get_caption(key, **values)
-        self.play(FadeOut(self.caption), FadeIn(new), run_time=0.3)
-        self.caption = new

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, ValueTracker, VGroup, always_redraw, linear, smooth
+from manim import DOWN, RIGHT, UP, Create, FadeIn, ValueTracker, VGroup, always_redraw, smooth
 
 from gdmath import descend, downhill_direction, tangent_line, view_range
 from scenes.common import (
@@ -66,16 +66,16 @@ class SlopeTangent(DescentScene):
         # Slide down to the flat bottom: the slope shrinks to zero.
         minimum = self.curve.minima[0]
         self.play(self.position.animate.set_value(minimum), run_time=3.0, rate_func=smooth)
-        caption = self._swap_caption(caption, "slope_tangent.zero")
+        caption = self.replace_text(caption, self.get_caption("slope_tangent.zero"))
         self.wait(1.5)
 
         # Climb the other side: the slope turns positive and grows.
+        caption = self.replace_text(caption, self.get_caption("slope_tangent.positive"))
         self.play(self.position.animate.set_value(x_hi - (self.start - x_lo)), run_time=3.0, rate_func=smooth)
-        caption = self._swap_caption(caption, "slope_tangent.positive")
         self.wait(1.5)
 
         # Size: the steeper the tangent, the farther the minimum.
-        caption = self._swap_caption(caption, "slope_tangent.size")
+        caption = self.replace_text(caption, self.get_caption("slope_tangent.size"))
         self.wait(2.0)
 
     def get_slope_readout(self) -> VGroup:
@@ -98,8 +98,3 @@ class SlopeTangent(DescentScene):
 
     def _point(self):
         return ball_point(self.axes, self.curve, self.position.get_value())
-
-    def _swap_caption(self, old, key: str):
-        new = self.get_caption(key)
-        self.play(FadeOut(old, shift=0.2 * DOWN), FadeIn(new, shift=0.2 * UP), run_time=0.6)
-        return new
