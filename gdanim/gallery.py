@@ -149,7 +149,8 @@ def render_gallery(manifest: dict[str, Any]) -> str:
     """
     clips = manifest.get("clips", [])
     body = "".join(_clip_html(clip) for clip in clips) or "<p>No clips rendered yet.</p>"
-    summary = f"{len(clips)} clip{'s' if len(clips) != 1 else ''} · manifest: <a href=\"{MANIFEST_NAME}\">{MANIFEST_NAME}</a>"
+    count = f"{len(clips)} clip{'s' if len(clips) != 1 else ''}"
+    summary = f'{count} · manifest: <a href="{MANIFEST_NAME}">{MANIFEST_NAME}</a>'
     return (
         '<!DOCTYPE html>\n<html lang="en" dir="ltr">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

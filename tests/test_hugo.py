@@ -82,7 +82,8 @@ def test_export_copies_files_writes_data_and_installs_the_shortcode(out_dir: Pat
         site / "layouts" / "shortcodes" / "gd-clip.html",
         site / "data" / DATA_NAME,
     ]
-    assert (static / "he-light-480p15.gif").read_bytes() == (out_dir / "rolling-descent/he-light-480p15.gif").read_bytes()
+    source = out_dir / "rolling-descent" / "he-light-480p15.gif"
+    assert (static / "he-light-480p15.gif").read_bytes() == source.read_bytes()
     assert not (site / "static" / "gdanim" / "slope-tangent").exists()
     data = json.loads((site / "data" / DATA_NAME).read_text(encoding="utf-8"))
     (variant,) = data["clips"]["rolling-descent"]
@@ -149,8 +150,12 @@ HUGO = shutil.which("hugo")
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list, list[str]]:
-    """The fixture site with the tiny clips exported by ``render.py --hugo-site``, built by hugo."""
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict, list[str]]:
+    """The site built by hugo after ``render.py --hugo-site`` exported the tiny clips.
+
+    Returns the public folder, the render output folder, the clips' manifest
+    entries by language, and the lines the exports printed.
+    """
     if HUGO is None:
         pytest.skip("hugo is not installed (Debian package hugo; scripts/setup.sh installs it)")
     out_dir = tmp_path_factory.getbasetemp() / "tiny-clips"
@@ -169,10 +174,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, li
         exported += completed.stdout.splitlines()
     public = site.parent / "public"
     built = subprocess.run(
-        [HUGO, "--quiet", "--source", str(site), "--destination", str(public)], capture_output=True, text=True, timeout=60
+        [HUGO, "--quiet", "--source", str(site), "--destination", str(public)],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert built.returncode == 0, built.stderr
-    return public, out_dir, results, exported
+    entries = {result.entry["language"]: result.entry for result in results}
+    return public, out_dir, entries, exported
 
 
 def _public_file(public: Path, url: str) -> Path:
@@ -182,20 +191,20 @@ def _public_file(public: Path, url: str) -> Path:
 
 
 def test_cli_export_prints_the_site_files(built_site: tuple) -> None:
-    _, _, _, exported = built_site
-    assert any(line.endswith("static/gdanim/rolling-descent/he-light-192x108p5-steps2.mp4") for line in exported)
-    assert any(line.endswith("static/gdanim/rolling-descent/he-light-192x108p5-steps2.png") for line in exported)
+    _, _, entries, exported = built_site
+    for kind in ("mp4", "gif", "png"):
+        assert any(line.endswith(f"static/gdanim/{entries['he']['files'][kind]['path']}") for line in exported)
     assert any(line.endswith("data/gdanim.json") for line in exported)
 
 
 def test_shortcode_emits_a_looping_muted_video_with_poster_and_gif_fallback(built_site: tuple) -> None:
-    public, out_dir, results, _ = built_site
+    public, out_dir, entries, _ = built_site
     tags = parse_tags((public / "ch10" / "index.html").read_text(encoding="utf-8"))
     (video,) = [attrs for tag, attrs in tags if tag == "video"]
     assert {"autoplay", "loop", "muted", "playsinline"} <= set(video)
-    mp4 = results[0].entry["files"]["mp4"]
+    mp4, png = entries["he"]["files"]["mp4"], entries["he"]["files"]["png"]
     assert (video["width"], video["height"]) == (str(mp4["width"]), str(mp4["height"]))
-    assert _public_file(public, video["poster"]).read_bytes() == (out_dir / results[0].entry["files"]["png"]["path"]).read_bytes()
+    assert _public_file(public, video["poster"]).read_bytes() == (out_dir / png["path"]).read_bytes()
     index = tags.index(("video", video))
     source, fallback = tags[index + 1][1], tags[index + 2][1]
     assert tags[index + 1][0] == "source" and source["type"] == "video/mp4"
@@ -209,11 +218,11 @@ def test_shortcode_emits_a_looping_muted_video_with_poster_and_gif_fallback(buil
 
 
 def test_shortcode_gif_mode_is_a_sized_image_with_english_alt(built_site: tuple) -> None:
-    public, _, results, _ = built_site
+    public, _, entries, _ = built_site
     tags = parse_tags((public / "ch10" / "index.html").read_text(encoding="utf-8"))
     gif_images = [attrs for tag, attrs in tags if tag == "img" and attrs.get("class") == "gd-clip"]
     (image,) = gif_images
-    gif = results[1].entry["files"]["gif"]
+    gif = entries["en"]["files"]["gif"]
     assert image["src"] == "/book/gdanim/" + gif["path"]
     assert (image["width"], image["height"]) == (str(gif["width"]), str(gif["height"]))
     assert image["alt"] == scene_alt_text("rolling-descent", "en")
@@ -227,7 +236,8 @@ def test_page_asking_for_a_clip_not_exported_fails_the_build_with_a_clear_messag
     public, _, _, _ = built_site
     site = tmp_path / "site"
     shutil.copytree(public.parent / "site", site)
-    (site / "content" / "ch09.md").write_text('---\ntitle: "9"\n---\n{{< gd-clip "slope-tangent" >}}\n', encoding="utf-8")
+    page = '---\ntitle: "9"\n---\n{{< gd-clip "slope-tangent" >}}\n'
+    (site / "content" / "ch09.md").write_text(page, encoding="utf-8")
     built = subprocess.run(
         [HUGO, "--source", str(site), "--destination", str(tmp_path / "public")],
         capture_output=True,
