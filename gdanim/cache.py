@@ -155,8 +155,12 @@ def media_slot() -> Iterator[Path]:
     is guarded by ``flock``; the lock dies with its process, so a killed
     render never leaves a folder locked. When all are busy, a throwaway folder
     is used and removed afterwards.
+
+    A slot starts with every SVG another slot has published (see
+    :func:`prune_slot`), so a second worker does not typeset all text again.
     """
-    slots = get_cache_dir() / "media"
+    cache_dir = get_cache_dir()
+    slots = cache_dir / "media"
     slots.mkdir(parents=True, exist_ok=True)
     for index in range(MAX_SLOTS):
         folder = slots / f"slot-{index}"
@@ -168,6 +172,7 @@ def media_slot() -> Iterator[Path]:
             os.close(lock)
             continue
         try:
+            _link_missing(cache_dir / "shared", folder)
             yield folder
             return
         finally:
@@ -175,15 +180,50 @@ def media_slot() -> Iterator[Path]:
     folder = slots / f"overflow-{os.getpid()}-{time.monotonic_ns()}"
     folder.mkdir()
     try:
+        _link_missing(cache_dir / "shared", folder)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+_SHARED_KINDS: Final[tuple[str, ...]] = ("Tex", "texts")
+"""Media subfolders whose files are pure functions of their names (hashes), safe to share."""
+
+
+def _link_missing(source: Path, target: Path) -> None:
+    """Hard-link into ``target`` the shared files of ``source`` it lacks.
+
+    Manim never rewrites an existing SVG (it checks for it first), and a link
+    appears atomically, so readers see a whole file or none.
+    """
+    for kind in _SHARED_KINDS:
+        if not (source / kind).is_dir():
+            continue
+        (target / kind).mkdir(parents=True, exist_ok=True)
+        present = {path.name for path in (target / kind).iterdir()}
+        for path in (source / kind).iterdir():
+            if path.name not in present and path.suffix == ".svg":
+                try:
+                    os.link(path, target / kind / path.name)
+                except OSError:
+                    pass  # already linked by another process, or no hard links here: it is only a cache
+
+
 def prune_slot(folder: Path, max_files: int = MAX_CACHE_FILES_PER_SLOT) -> None:
-    """Keep a media folder bounded: drop rendered videos, then the oldest cached files beyond ``max_files``."""
+    """After a successful render: publish the slot's SVGs for other slots, then keep the slot bounded.
+
+    Rendered videos and images go; of the cached files, only the newest
+    ``max_files`` stay, in the slot and in the shared store alike.
+    """
     shutil.rmtree(folder / "videos", ignore_errors=True)
     shutil.rmtree(folder / "images", ignore_errors=True)
+    shared = get_cache_dir() / "shared"
+    _link_missing(folder, shared)
+    for place in (folder, shared):
+        _drop_oldest(place, max_files)
+
+
+def _drop_oldest(folder: Path, max_files: int) -> None:
     files = [p for p in folder.rglob("*") if p.is_file() and p.name != ".lock"]
     if len(files) <= max_files:
         return

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdanim.cache import CACHE_DIR_ENV, hash_inputs, prune_slot, read_render_seconds, record_render_seconds
+from gdanim.cache import CACHE_DIR_ENV, hash_inputs, media_slot, prune_slot, read_render_seconds, record_render_seconds
 from gdanim.files import atomic_path, is_inside
 from gdanim.gif import palette_additions
 from gdanim.manifest import MANIFEST_NAME, read_manifest, update_manifest
@@ -204,20 +204,35 @@ def test_palette_keeps_every_theme_colour_and_its_tints() -> None:
         assert len(additions) <= 256 - 32
 
 
-def test_prune_slot_drops_videos_and_keeps_only_the_newest_cached_files(tmp_path: Path) -> None:
-    (tmp_path / "videos" / "partial").mkdir(parents=True)
-    (tmp_path / "videos" / "partial" / "uncached_00000.mp4").write_bytes(b"x")
-    (tmp_path / ".lock").write_bytes(b"")
-    tex = tmp_path / "Tex"
-    tex.mkdir()
+def test_prune_slot_publishes_svgs_drops_videos_and_keeps_only_the_newest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    slot = tmp_path / "media" / "slot-0"
+    (slot / "videos" / "partial").mkdir(parents=True)
+    (slot / "videos" / "partial" / "uncached_00000.mp4").write_bytes(b"x")
+    (slot / ".lock").write_bytes(b"")
+    texts = slot / "texts"
+    texts.mkdir()
     for index in range(5):
-        path = tex / f"{index}.svg"
+        path = texts / f"{index}.svg"
         path.write_text("svg")
         os.utime(path, (1_000_000 + index, 1_000_000 + index))
-    prune_slot(tmp_path, max_files=3)
-    assert not (tmp_path / "videos").exists()
-    assert sorted(p.name for p in tex.iterdir()) == ["2.svg", "3.svg", "4.svg"]
-    assert (tmp_path / ".lock").exists()
+    prune_slot(slot, max_files=3)
+    assert not (slot / "videos").exists()
+    assert sorted(p.name for p in texts.iterdir()) == ["2.svg", "3.svg", "4.svg"]
+    assert sorted(p.name for p in (tmp_path / "shared" / "texts").iterdir()) == ["2.svg", "3.svg", "4.svg"]
+    assert (slot / ".lock").exists()
+
+
+def test_a_new_slot_starts_with_the_published_svgs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    (tmp_path / "shared" / "texts").mkdir(parents=True)
+    (tmp_path / "shared" / "texts" / "abc.svg").write_text("<svg/>")
+    with media_slot() as first, media_slot() as second:
+        assert first != second
+        for slot in (first, second):
+            assert (slot / "texts" / "abc.svg").read_text() == "<svg/>"
 
 
 def test_render_times_are_remembered_in_the_cache_for_scheduling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
