@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from gdanim.files import atomic_path
-from gdanim.manifest import read_manifest
+from gdanim.files import atomic_path, is_inside
+from gdanim.manifest import MANIFEST_NAME, read_manifest
 from scenes.captions import scene_alt_text
 
 __all__ = ["DATA_NAME", "SHORTCODE_DIR", "STATIC_PREFIX", "build_site_data", "export_to_hugo"]
@@ -126,14 +126,15 @@ def export_to_hugo(out_dir: Path, site_dir: Path, clip_ids: Iterable[str] | None
     Raises
     ------
     ValueError
-        If a requested clip id is not in the manifest.
+        If a requested clip id is not in the manifest, or a manifest path
+        would land outside ``SITE/static/gdanim/``.
     """
     out_dir, site_dir = Path(out_dir), Path(site_dir)
     manifest_clips = {clip["id"]: clip for clip in read_manifest(out_dir).get("clips", [])}
     wanted = list(manifest_clips) if clip_ids is None else list(dict.fromkeys(clip_ids))
     missing = [clip_id for clip_id in wanted if clip_id not in manifest_clips]
     if missing:
-        raise ValueError(f"not in {out_dir / 'manifest.json'}: {', '.join(missing)}")
+        raise ValueError(f"not in {out_dir / MANIFEST_NAME}: {', '.join(missing)}")
     clips = [manifest_clips[clip_id] for clip_id in wanted]
 
     data_path = site_dir / "data" / DATA_NAME
@@ -151,6 +152,8 @@ def export_to_hugo(out_dir: Path, site_dir: Path, clip_ids: Iterable[str] | None
         for file in clip["files"].values():
             url = f"{STATIC_PREFIX}/{Path(file['path']).as_posix()}"
             target = site_dir / "static" / url
+            if not is_inside(target, site_dir / "static" / STATIC_PREFIX):
+                raise ValueError(f"refusing to write {target}: it is outside {site_dir / 'static' / STATIC_PREFIX}")
             _copy_if_changed(out_dir / file["path"], target, file["sha256"], previous_sha256.get(url))
             exported.append(target)
     exported += _install_shortcodes(site_dir)

@@ -123,6 +123,16 @@ def test_unknown_clip_id_is_refused_before_writing(out_dir: Path, tmp_path: Path
     assert not site.exists()
 
 
+def test_a_manifest_path_escaping_the_static_folder_is_refused(out_dir: Path, tmp_path: Path) -> None:
+    clip = _write_clip(out_dir, "rolling-descent", "he", ("gif",))
+    clip["files"]["gif"]["path"] = "../../../escaped.gif"
+    _write_manifest(out_dir, [clip])
+    with pytest.raises(ValueError, match="outside"):
+        export_to_hugo(out_dir, tmp_path / "site")
+    assert not (tmp_path / "escaped.gif").exists()
+    assert not any(tmp_path.rglob("escaped.gif"))
+
+
 def test_site_data_groups_variants_by_scene() -> None:
     out = [
         {**_clip_stub("rolling-descent", "he"), "id": "rolling-descent/he"},
