@@ -57,6 +57,10 @@ class _OneLineErrorCommand(click.Command):
         except (click.Abort, KeyboardInterrupt):
             click.echo(f"Error: {MESSAGES['interrupted']}", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader of stdout went away (``| head -1``); say nothing more, as Click does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
 
