@@ -1,7 +1,13 @@
 """Render gdanim's scenes to MP4, GIF and PNG: a thin Click layer over :mod:`gdanim.pipeline`.
 
 stdout carries only the paths of the files written (or already up to date),
-one per line; progress and messages go to stderr.
+one per line; progress and messages go to stderr. Exit status: 0 done,
+1 a render failed or a tool is missing, 2 bad usage, 130 interrupted.
+
+Environment: ``GDANIM_CACHE_DIR`` moves manim's media folders and gdanim's
+caches (default ``.cache/gdanim`` in the checkout). The test suite sets
+``GDANIM_TEST_RESOLUTION=160x90@5`` to render tiny clips
+(:data:`gdanim.quality.TEST_RESOLUTION_ENV`).
 """
 
 from __future__ import annotations
