@@ -49,6 +49,7 @@ from scenes.style import (
 )
 
 __all__ = [
+    "PACED_STEPS",
     "BoxAxes",
     "DescentScene",
     "ball_point",
@@ -67,7 +68,12 @@ __all__ = [
     "nice_bounds",
     "nice_tick_step",
     "reading_order",
+    "valley_label_point",
 ]
+
+
+PACED_STEPS: int = 10
+"""Up to this many steps each step plays at full length; more steps play faster."""
 
 
 class DescentScene(Scene):
@@ -94,6 +100,14 @@ class DescentScene(Scene):
     steps: ClassVar[int] = 10
     language: ClassVar[str] = LANGUAGES[0]
     theme: ClassVar[str] = "light"
+
+    @property
+    def pace(self) -> float:
+        """Factor on every per-step run time: 1 up to :data:`PACED_STEPS` steps, less beyond.
+
+        Keeps a clip with many steps about as long as the book's ten-step one.
+        """
+        return min(1.0, PACED_STEPS / max(self.steps, 1))
 
     def setup(self) -> None:
         if self.language not in LANGUAGES:
@@ -325,6 +339,15 @@ def _runs(mask: np.ndarray) -> list[np.ndarray]:
 def ball_point(axes: Axes, curve: Curve, x: float) -> np.ndarray:
     """Scene point of the curve at position ``x``: where the ball's centre sits."""
     return axes.c2p(x, float(curve.error(x)))
+
+
+def valley_label_point(axes: Axes, curve: Curve, below_top: float = 0.35) -> np.ndarray:
+    """Scene point above the curve's first minimum, ``below_top`` under the plot's top.
+
+    A U-shaped curve leaves this spot empty, so a label there overlaps nothing.
+    """
+    above_minimum = axes.c2p(curve.minima[0], axes.y_range[0])
+    return np.array([above_minimum[0], axes.y_axis.get_top()[1] - below_top, 0.0])
 
 
 def get_ball(palette: Theme) -> Dot:

@@ -80,7 +80,7 @@ class LearningRateComparison(DescentScene):
         moves = [self.positions[number].animate.set_value(self.paths[number].x[index + 1]) for number in moving]
         counter = self.get_counter(index + 1)
         self.add(*trail)
-        self.play(*moves, run_time=0.7, rate_func=smooth)
+        self.play(*moves, run_time=0.7 * self.pace, rate_func=smooth)
         self.counter = self.replace_text(self.counter, counter, run_time=0)
 
     def get_panel(self, path) -> VGroup:

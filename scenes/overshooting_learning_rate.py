@@ -78,9 +78,9 @@ class OvershootingLearningRate(DescentScene):
         self.reframe(window, visited=index)
         tangent = get_tangent(self.axes, self.curve, step.x_from, self.palette, length=2.0)
         arrow = get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to), self.palette)
-        self.play(Create(tangent), GrowArrow(arrow), run_time=0.35)
+        self.play(Create(tangent), GrowArrow(arrow), run_time=0.35 * self.pace)
         readout = self.get_step_readout(index + 1)
-        self.play(self.position.animate.set_value(step.x_to), run_time=0.5, rate_func=smooth)
+        self.play(self.position.animate.set_value(step.x_to), run_time=0.5 * self.pace, rate_func=smooth)
         self.remove(tangent, arrow)
         self.readout = self.replace_text(self.readout, readout, run_time=0)
 
@@ -98,7 +98,7 @@ class OvershootingLearningRate(DescentScene):
             self.remove(self.plot)
             # Added after the plot, the ball updates after it and rides the new axes each frame.
             self.add(zooming, self.ball)
-            self.play(*(b.animate.set_value(value) for b, value in zip(bounds, window)), run_time=0.6)
+            self.play(*(b.animate.set_value(value) for b, value in zip(bounds, window)), run_time=0.6 * self.pace)
             self.remove(zooming)
             self.plot, self.window = zooming, window
         new_plot = self.get_plot(window, visited)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, smooth
 
-from gdmath import book_round, book_table, descend, step_vector, view_range
+from gdmath import Regime, book_round, book_table, classify, descend, step_vector, view_range
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -16,9 +16,10 @@ from scenes.common import (
     get_tangent,
     nice_bounds,
     reading_order,
+    valley_label_point,
 )
 from scenes.registry import SCENES
-from scenes.style import FONT_SIZE_LABEL
+from scenes.style import EDGE_BUFF, FONT_SIZE_LABEL
 
 __all__ = ["RollingDescent"]
 
@@ -29,6 +30,9 @@ TABLE_COLUMN_WIDTH: float = 1.45
 
 TABLE_ROW_HEIGHT: float = 0.46
 """Height of one row of the step table, in scene units."""
+
+TABLE_MAX_ROWS: int = 10
+"""Rows of numbers the table shows at once; a longer run scrolls."""
 
 TRAIL_OPACITY: float = 0.55
 """Opacity of the arrows of past steps, kept so the viewer sees them shrink."""
@@ -61,9 +65,9 @@ class RollingDescent(DescentScene):
         graph = get_curve_graph(self.axes, self.curve, self.palette)
         title = self.get_title("rolling_descent.title")
         self.table = VGroup(self.get_table_row(("table.step", "table.x", "table.error"), header=True))
-        self.table.move_to(self.axes.get_right() + 3.1 * RIGHT).align_to(self.axes, UP)
+        self.table.to_edge(RIGHT, buff=EDGE_BUFF + 0.2).align_to(self.axes, UP)
         learning_rate = self.get_label("learning_rate", learning_rate=book_round(self.learning_rate))
-        learning_rate.move_to(self.axes.c2p(self.curve.minima[0], 0) * RIGHT + self.axes.get_top() * UP + 0.3 * DOWN)
+        learning_rate.move_to(valley_label_point(self.axes, self.curve))
         self.play(FadeIn(title), Create(self.axes), Create(graph), run_time=1.5)
         self.play(FadeIn(learning_rate), FadeIn(self.table), run_time=0.5)
 
@@ -80,8 +84,8 @@ class RollingDescent(DescentScene):
         for index in range(self.path.nit):
             self.animate_step(index)
 
-        # The lesson: the steps shrank as the slope flattened.
-        self.caption = self.replace_text(self.caption, self.get_caption("rolling_descent.shrink"))
+        # The lesson: the steps shrank as the slope flattened, unless the rate was too large.
+        self.caption = self.replace_text(self.caption, self.get_caption(self.get_closing_key()))
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:
@@ -92,20 +96,30 @@ class RollingDescent(DescentScene):
         self.caption = self.replace_text(self.caption, detail, run_time=0.4 if index == 0 else 0)
         arrow = get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to) * RIGHT
                                + self._point() * UP, self.palette)
-        self.play(Create(tangent), GrowArrow(arrow), run_time=0.5)
+        self.play(Create(tangent), GrowArrow(arrow), run_time=0.5 * self.pace)
         row = self.get_table_row(book_table(self.path)[index])
         self.play(
             self.position.animate.set_value(step.x_to),
             FadeIn(row, shift=0.1 * DOWN),
             FadeOut(tangent),
             self.trail.animate.set_opacity(TRAIL_OPACITY),
-            run_time=0.6,
+            run_time=0.6 * self.pace,
             rate_func=smooth,
         )
         self.trail.add(arrow)
 
+    def get_closing_key(self) -> str:
+        """Caption key of the lesson: shrinking steps, or the regime when the rate overshoots."""
+        regime = classify(self.path)
+        if regime in (Regime.SLOW, Regime.CONVERGING):
+            return "rolling_descent.shrink"
+        return f"regime.{regime.value}"
+
     def get_table_row(self, cells: tuple, header: bool = False) -> VGroup:
-        """One row of the table under the last, columns in reading order for the language."""
+        """A table row, columns in reading order for the language, placed under the last row.
+
+        Past :data:`TABLE_MAX_ROWS` rows the oldest row leaves and the rest move up.
+        """
         if header:
             texts = [self.get_label(key) for key in cells]
         else:
@@ -115,10 +129,17 @@ class RollingDescent(DescentScene):
         for column, text in enumerate(reading_order(texts, self.language)):
             text.move_to(column * TABLE_COLUMN_WIDTH * RIGHT)
             row.add(text)
-        if not header:
-            row.next_to(self.table, DOWN, buff=TABLE_ROW_HEIGHT - row.height)
-            row.match_x(self.table)
-            self.table.add(row)
+        if header:
+            return row
+        if len(self.table) > TABLE_MAX_ROWS:
+            oldest = self.table[1]
+            self.table.remove(oldest)
+            self.remove(oldest)
+            for earlier in self.table[1:]:
+                earlier.shift(TABLE_ROW_HEIGHT * UP)
+        header_row = self.table[0]
+        row.move_to(header_row.get_center() + len(self.table) * TABLE_ROW_HEIGHT * DOWN)
+        self.table.add(row)
         return row
 
     def _point(self):

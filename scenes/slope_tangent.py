@@ -16,6 +16,7 @@ from scenes.common import (
     get_step_arrow,
     get_tangent,
     nice_bounds,
+    valley_label_point,
 )
 from scenes.captions import caption, signed_number
 from scenes.registry import SCENES
@@ -58,24 +59,25 @@ class SlopeTangent(DescentScene):
         tangent = always_redraw(lambda: get_tangent(self.axes, self.curve, self.position.get_value(), self.palette))
         self.readout = always_redraw(self.get_slope_readout)
         direction = always_redraw(self.get_direction_arrow)
-        caption = self.get_caption("slope_tangent.negative")
-        self.play(Create(tangent), FadeIn(self.ball), FadeIn(self.readout), FadeIn(caption), run_time=1.0)
+        explanation = self.get_caption("slope_tangent.negative")
+        self.play(Create(tangent), FadeIn(self.ball), FadeIn(self.readout), FadeIn(explanation), run_time=1.0)
         self.add(direction)
         self.wait(1.5)
 
         # Slide down to the flat bottom: the slope shrinks to zero.
         minimum = self.curve.minima[0]
         self.play(self.position.animate.set_value(minimum), run_time=3.0, rate_func=smooth)
-        caption = self.replace_text(caption, self.get_caption("slope_tangent.zero"))
+        explanation = self.replace_text(explanation, self.get_caption("slope_tangent.zero"))
         self.wait(1.5)
 
-        # Climb the other side: the slope turns positive and grows.
-        caption = self.replace_text(caption, self.get_caption("slope_tangent.positive"))
-        self.play(self.position.animate.set_value(x_hi - (self.start - x_lo)), run_time=3.0, rate_func=smooth)
+        # Climb the other side, as far from the right edge as the start was from the left.
+        explanation = self.replace_text(explanation, self.get_caption("slope_tangent.positive"))
+        mirrored_start = x_hi - (self.start - x_lo)
+        self.play(self.position.animate.set_value(mirrored_start), run_time=3.0, rate_func=smooth)
         self.wait(1.5)
 
         # Size: the steeper the tangent, the farther the minimum.
-        caption = self.replace_text(caption, self.get_caption("slope_tangent.size"))
+        explanation = self.replace_text(explanation, self.get_caption("slope_tangent.size"))
         self.wait(2.0)
 
     def get_slope_readout(self) -> VGroup:
@@ -83,17 +85,17 @@ class SlopeTangent(DescentScene):
         slope = tangent_line(self.curve, self.position.get_value()).slope
         self.readout_text = caption("slope_tangent.readout", self.language, slope=signed_number(slope))
         readout = get_number(self.readout_text, self.palette, FONT_SIZE_READOUT)
-        return readout.move_to(self.axes.c2p(self.curve.minima[0], 0) * RIGHT + self.axes.get_top() * UP + 0.4 * DOWN)
+        return readout.move_to(valley_label_point(self.axes, self.curve))
 
     def get_direction_arrow(self) -> VGroup:
         """An arrow above the ball pointing downhill, with a label; empty where the curve is flat."""
-        direction = downhill_direction(self.curve, round(self.position.get_value(), 6))
+        direction = downhill_direction(self.curve, self.position.get_value())
         if direction == 0:
             return VGroup()
         start = self._point() + 0.55 * UP
         arrow = get_step_arrow(start, start + direction * DIRECTION_ARROW_LENGTH * RIGHT, self.palette)
         label = get_readout("slope_tangent.move", self.language, self.palette)
-        label.scale_to_fit_height(label.height).next_to(arrow, UP, buff=0.12)
+        label.next_to(arrow, UP, buff=0.12)
         return VGroup(arrow, label)
 
     def _point(self):

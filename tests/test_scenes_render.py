@@ -8,7 +8,9 @@ change to a picture, look at the new frames, then regenerate them with::
 
 from __future__ import annotations
 
+import doctest
 import os
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -18,11 +20,12 @@ manim = pytest.importorskip("manim")
 from manim import config, tempconfig  # noqa: E402
 
 import scenes  # noqa: E402
+import scenes.common  # noqa: E402
 from gdmath import BOOK_CURVE, book_round, book_table, classify, descend  # noqa: E402
 from scenes.captions import LANGUAGES, caption, caption_fields, caption_keys, visible_characters  # noqa: E402
 from scenes.common import get_label  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
-from scenes.style import EDGE_BUFF, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, THEMES  # noqa: E402
+from scenes.style import EDGE_BUFF, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, MIN_FONT_SIZE, THEMES  # noqa: E402
 
 CONTROL_DIR = Path(__file__).parent / "control_data" / "scenes"
 UPDATE_CONTROL = os.environ.get("GDANIM_UPDATE_CONTROL") == "1"
@@ -160,6 +163,15 @@ def test_rolling_descent_table_prints_the_books_numbers(media_dir):
     assert sorted(map(sorted, drawn)) == sorted(map(sorted, rows))
 
 
+def test_rolling_descent_table_scrolls_and_names_an_overshoot(media_dir):
+    scene = render_once(RollingProbe, media_dir, language="en", theme="dark", learning_rate=0.9, steps=14)
+    path = descend(BOOK_CURVE, -1, 0.9, 14)
+    np.testing.assert_allclose(np.array(scene.visited[1:])[:, 0], path.x[1:], rtol=0, atol=1e-9)
+    drawn = [tuple(cell.original_text for cell in row) for row in scene.table[1:]]
+    assert drawn == [tuple(str(cell) for cell in row) for row in book_table(path)[-10:]]
+    assert scene.caption.original_text == caption("regime.oscillating", "en")
+
+
 @pytest.mark.parametrize("learning_rate", [0.9, 1.1])
 def test_overshooting_ball_follows_gdmath_and_stays_in_view(media_dir, learning_rate):
     knobs = {} if learning_rate == SCENES["overshooting-learning-rate"].learning_rate else {"learning_rate": learning_rate}
@@ -230,3 +242,44 @@ def test_rendering_is_deterministic(media_dir):
     second = render(OvershootProbe, media_dir, **knobs)
     np.testing.assert_array_equal(first.last_frame, second.last_frame)
     assert first.visited is not second.visited
+
+
+# --- Layout of the last frame ---------------------------------------------------------------
+
+
+def _texts(scene) -> list:
+    """Every text mobject on screen in the last frame."""
+    seen, texts = set(), []
+    for mobject in scene.mobjects:
+        for member in mobject.get_family():
+            if isinstance(member, manim.MarkupText) and id(member) not in seen and member.get_fill_opacity() > 0:
+                seen.add(id(member))
+                texts.append(member)
+    return texts
+
+
+def _box(mobject) -> tuple[float, float, float, float]:
+    return mobject.get_left()[0], mobject.get_right()[0], mobject.get_bottom()[1], mobject.get_top()[1]
+
+
+@pytest.mark.parametrize(("name", "language", "theme"), LAST_FRAME_CASES)
+def test_last_frame_text_is_large_inside_and_apart(media_dir, name, language, theme):
+    scene = render_once(PROBES[name], media_dir, language=language, theme=theme)
+    texts = _texts(scene)
+    assert texts
+    # Keep a margin of half the edge buffer, so no glyph touches the frame's edge.
+    half_width = config.frame_width / 2 - EDGE_BUFF / 2
+    half_height = config.frame_height / 2 - EDGE_BUFF / 2
+    for text in texts:
+        assert text.font_size >= MIN_FONT_SIZE - 1e-6, text.original_text
+        left, right, bottom, top = _box(text)
+        assert -half_width < left and right < half_width, text.original_text
+        assert -half_height < bottom and top < half_height, text.original_text
+    for first, second in combinations(texts, 2):
+        a, b = _box(first), _box(second)
+        apart = a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2]
+        assert apart, (first.original_text, second.original_text)
+
+
+def test_common_doctests():
+    assert doctest.testmod(scenes.common).failed == 0
