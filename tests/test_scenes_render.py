@@ -30,6 +30,7 @@ from scenes.style import EDGE_BUFF, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, MIN_FONT
 CONTROL_DIR = Path(__file__).parent / "control_data" / "scenes"
 UPDATE_CONTROL = os.environ.get("GDANIM_UPDATE_CONTROL") == "1"
 TINY = {"pixel_width": 256, "pixel_height": 144, "frame_rate": 5}
+MAX_CHANGED_PIXELS = 8
 
 # Example values for every caption field, the longest the scenes produce.
 FIELD_VALUES = {
@@ -231,7 +232,9 @@ def test_last_frame_matches_control(media_dir, name, language, theme):
     control = np.load(control_file)["frame"]
     assert frame.shape == control.shape
     difference = np.abs(frame.astype(np.int16) - control.astype(np.int16)).max(axis=-1)
-    assert np.mean(difference > 40) < 0.002, f"{np.mean(difference > 40):.2%} of pixels changed"
+    # A few edge pixels of slack for anti-aliasing; the ball moving by one radius changes dozens.
+    changed = np.count_nonzero(difference > 40)
+    assert changed <= MAX_CHANGED_PIXELS, f"{changed} pixels changed"
     background = np.array([int(THEMES[theme].background[i : i + 2], 16) for i in (1, 3, 5)])
     assert np.all(np.abs(frame[0, 0, :3].astype(int) - background) <= 1)
 

@@ -1,0 +1,49 @@
+"""The gdmath helpers added for the scenes: ``follow_view`` and ``downhill_direction``."""
+
+from __future__ import annotations
+
+import pytest
+
+from gdmath import BOOK_CURVE, TWO_VALLEYS, descend, downhill_direction, follow_view, view_range
+
+DOWNHILL_CASES = [
+    (BOOK_CURVE, -1.0, 1),
+    (BOOK_CURVE, 2.999, 1),
+    (BOOK_CURVE, 3.0, 0),
+    (BOOK_CURVE, 3.001, -1),
+    (BOOK_CURVE, 7.0, -1),
+    (TWO_VALLEYS, 0.0, 1),
+    (TWO_VALLEYS, 6.5, -1),
+]
+
+
+@pytest.mark.parametrize(("curve", "x", "expected"), DOWNHILL_CASES)
+def test_downhill_direction_points_against_the_slope(curve, x, expected):
+    assert downhill_direction(curve, x) == expected
+    assert isinstance(downhill_direction(curve, x), int)
+
+
+@pytest.mark.parametrize("learning_rate", [0.01, 0.1, 0.9, 1.1])
+def test_follow_view_keeps_every_visited_point_in_sight(learning_rate):
+    path = descend(BOOK_CURVE, -1, learning_rate, 10)
+    previous = None
+    for index in range(path.nit + 1):
+        x_lo, x_hi, y_lo, y_hi = follow_view(path, index, margin=0.0)
+        assert x_lo <= path.x[: index + 1].min() and path.x[: index + 1].max() <= x_hi
+        assert y_lo <= path.error[: index + 1].min() and path.error[: index + 1].max() <= y_hi
+        if previous is not None:
+            # The window only ever grows: the camera never loses what it has shown.
+            assert x_lo <= previous[0] and previous[1] <= x_hi and previous[3] <= y_hi
+        previous = (x_lo, x_hi, y_lo, y_hi)
+    assert follow_view(path, path.nit) == view_range(path)
+
+
+def test_follow_view_of_the_start_frames_only_the_curve_range():
+    path = descend(BOOK_CURVE, -1, 1.1, 10)
+    assert follow_view(path, 0, margin=0.0) == (-2.0, 8.0, 2.0, 27.0)
+
+
+@pytest.mark.parametrize("index", [-1, 11])
+def test_follow_view_rejects_points_outside_the_path(index):
+    with pytest.raises(ValueError, match="point index"):
+        follow_view(descend(BOOK_CURVE, -1, 0.1, 10), index)
