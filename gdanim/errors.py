@@ -27,6 +27,7 @@ MESSAGES: Final[dict[str, str]] = {
     "out_not_writable": "--out {path} is not writable",
     "steps_range": "steps must be between 1 and {cap}, got {steps}",
     "unsafe_path": "refusing to write {path}: it is outside --out {out_dir}",
+    "worker_died": "its render process died (killed, or out of memory)",
 }
 """Every user-facing error message, with ``str.format`` fields."""
 

@@ -4,15 +4,67 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_path", "file_digest", "is_inside"]
+__all__ = [
+    "TEMP_PREFIX",
+    "atomic_path",
+    "file_digest",
+    "is_inside",
+    "remove_empty_folders",
+    "remove_stale_temporaries",
+    "temp_prefix",
+]
 
 TEMP_PREFIX: str = ".gdanim-"
 """Prefix of every temporary file gdanim creates next to a final file."""
+
+_TEMP_NAME: re.Pattern[str] = re.compile(rf"^{re.escape(TEMP_PREFIX)}.*-p(\d+)-[a-z0-9_]+(\.[A-Za-z0-9]+)?$")
+
+
+def temp_prefix(stem: str) -> str:
+    """Prefix for a temporary file or folder of this process: ``.gdanim-<stem>-p<pid>-``.
+
+    The process id lets :func:`remove_stale_temporaries` tell the debris of a
+    killed render from the work of one still running.
+    """
+    return f"{TEMP_PREFIX}{stem}-p{os.getpid()}-"
+
+
+def _process_is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove temporary files and folders in ``folder`` left by gdanim processes that no longer run.
+
+    A render killed outright (``SIGKILL``, power loss) cannot clean up after
+    itself; the next render into the same folder does. Returns what was removed.
+    """
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for path in folder.iterdir():
+        match = _TEMP_NAME.match(path.name)
+        if match is None or _process_is_alive(int(match.group(1))):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
 
 
 @contextmanager
@@ -34,7 +86,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     ['a.txt']
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.stem}-", suffix=target.suffix, dir=target.parent)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(target.stem), suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -59,3 +111,13 @@ def file_digest(path: Path) -> tuple[int, str]:
 def is_inside(path: Path, folder: Path) -> bool:
     """Whether ``path`` resolves to a place inside ``folder`` (symlinks followed)."""
     return path.resolve().is_relative_to(folder.resolve())
+
+
+def remove_empty_folders(folders: Iterable[Path], out_dir: Path) -> None:
+    """Remove those of ``folders`` (inside ``out_dir``, not it) that are empty, e.g. after a failed first render."""
+    for folder in folders:
+        if folder.resolve() != out_dir.resolve() and is_inside(folder, out_dir):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # not empty: it holds earlier clips, or is gone already

@@ -20,6 +20,7 @@ from typing import Final
 from PIL import Image
 
 from gdanim.errors import MissingToolError
+from gdanim.files import temp_prefix
 
 __all__ = ["GIF_SETTINGS", "GifSettings", "make_gif", "palette_additions", "require_tool"]
 
@@ -138,7 +139,7 @@ def make_gif(
     gifsicle = require_tool("gifsicle")
     scale = f"fps={settings.fps},scale='min({settings.width},iw)':-2:flags=lanczos"
     additions = palette_additions(colours or {}, settings.tints)
-    with tempfile.TemporaryDirectory(prefix=".gdanim-gif-", dir=target.parent) as work:
+    with tempfile.TemporaryDirectory(prefix=temp_prefix("gif"), dir=target.parent) as work:
         palette = Path(work) / "palette.png"
         quantised = Path(work) / "quantised.gif"
         _run([

@@ -27,7 +27,7 @@ from typing import Any, Final
 
 from gdanim.cache import hash_inputs, media_slot, prune_slot, record_render_seconds
 from gdanim.errors import MESSAGES, MissingToolError, RenderError
-from gdanim.files import atomic_path, file_digest, is_inside
+from gdanim.files import atomic_path, file_digest, is_inside, remove_empty_folders, remove_stale_temporaries
 from gdanim.manifest import find_clip, read_manifest, update_manifest, verify_file
 from gdanim.request import FORMATS, ClipRequest
 
@@ -177,16 +177,6 @@ def _file_record(out_dir: Path, path: Path, ext: str, size: tuple[int, int] | No
         "width": size[0],
         "height": size[1],
     }
-
-
-def _remove_empty_folders(paths: Iterable[Path], out_dir: Path) -> None:
-    """After a failed first render, drop the scene folders it created, so nothing is left behind."""
-    for folder in {path.parent for path in paths}:
-        if folder != out_dir and is_inside(folder, out_dir):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass  # not empty: it holds earlier clips
 
 
 def _check_tools(formats: tuple[str, ...]) -> None:
@@ -343,6 +333,8 @@ def render_clip(
     input_hash = hash_inputs(request)
     manifest_entry = find_clip(read_manifest(out_dir), request.clip_id)
     _check_tools(formats)
+    for folder in {path.parent for path in targets.values()}:
+        remove_stale_temporaries(folder)
     try:
         source = None if force else _current_mp4(out_dir, manifest_entry, input_hash)
         if source is not None and "gif" in targets and set(formats) <= {"mp4", "gif"}:
@@ -350,7 +342,7 @@ def render_clip(
         else:
             entry = _render(request, out_dir, targets, input_hash, manifest_entry, on_progress)
     except BaseException as error:
-        _remove_empty_folders(targets.values(), out_dir)
+        remove_empty_folders({path.parent for path in targets.values()}, out_dir)
         if isinstance(error, (MissingToolError, KeyboardInterrupt)) or not isinstance(error, Exception):
             raise
         reason = " ".join(str(error).split()) or type(error).__name__

@@ -14,10 +14,12 @@ import signal
 import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from gdanim.errors import MissingToolError, RenderError
+from gdanim.errors import MESSAGES, MissingToolError, RenderError
+from gdanim.files import remove_empty_folders, remove_stale_temporaries
 from gdanim.cache import read_render_seconds
 from gdanim.pipeline import ClipRequest, ClipResult, ProgressCallback, check_clip, check_out_dir, render_clip
 
@@ -84,6 +86,10 @@ def _forward_progress(queue: Any, on_progress: ProgressCallback) -> None:
         on_progress(event)
 
 
+def _finished_well(future: Future[tuple[str, Any]]) -> bool:
+    return future.done() and future.exception() is None and future.result()[0] == "ok"
+
+
 def _cancel(futures: set[Future[tuple[str, Any]]]) -> None:
     for future in futures:
         future.cancel()
@@ -136,14 +142,21 @@ def run_parallel(
     executor = ProcessPoolExecutor(
         max_workers=min(jobs, len(pending)), mp_context=context, initializer=_init_worker, initargs=(queue,)
     )
-    futures: set[Future[tuple[str, Any]]] = {
-        executor.submit(_render_in_worker, request, out_dir, formats, True) for request in pending
+    request_of: dict[Future[tuple[str, Any]], ClipRequest] = {
+        executor.submit(_render_in_worker, request, out_dir, formats, True): request for request in pending
     }
+    futures = set(request_of)
+    broken: list[ClipRequest] = []
     try:
         while futures:
             done, futures = wait(futures, return_when=FIRST_COMPLETED)
             for future in done:
-                kind, payload = future.result()
+                try:
+                    kind, payload = future.result()
+                except BrokenProcessPool:
+                    broken = [request_of[f] for f in (done | futures) if not _finished_well(f)]
+                    scenes = ", ".join(dict.fromkeys(request.scene for request in broken))
+                    raise RenderError(scenes, MESSAGES["worker_died"]) from None
                 if kind != "ok":
                     _raise_outcome(kind, payload)
                 yield payload
@@ -156,6 +169,11 @@ def run_parallel(
         raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        # A worker that died outright could not clean up; now that all are gone, their leftovers can go.
+        folders = {request.output_path(out_dir, "mp4").parent for request in broken}
+        for folder in folders:
+            remove_stale_temporaries(folder)
+        remove_empty_folders(folders, out_dir)
         if queue is not None:
             queue.put(None)
             if forwarder is not None:

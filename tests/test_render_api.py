@@ -6,6 +6,8 @@ import json
 import math
 import os
 import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gdanim.cache import CACHE_DIR_ENV, hash_inputs, media_slot, prune_slot, read_render_seconds, record_render_seconds
-from gdanim.files import atomic_path, is_inside
+from gdanim.files import atomic_path, is_inside, remove_stale_temporaries, temp_prefix
 from gdanim.gif import palette_additions
 from gdanim.manifest import MANIFEST_NAME, read_manifest, update_manifest
 from gdanim.pipeline import ClipRequest, check_clip
@@ -241,3 +243,18 @@ def test_render_times_are_remembered_in_the_cache_for_scheduling(tmp_path: Path,
     record_render_seconds("rolling-descent/he-light-480p15", 12.5)
     assert read_render_seconds("rolling-descent/he-light-480p15") == 12.5
     assert [p.name for p in (tmp_path / "timings").iterdir()] == ["rolling-descent--he-light-480p15.txt"]
+
+
+def test_leftovers_of_dead_processes_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(finished.stdout)
+    stale_file = tmp_path / f".gdanim-he-light-480p15-p{dead_pid}-abc_1234.mp4"
+    stale_folder = tmp_path / f".gdanim-gif-p{dead_pid}-xyz98765"
+    live_file = tmp_path / f"{temp_prefix('he-light-480p15')}q1w2e3r4.gif"
+    final_file = tmp_path / "he-light-480p15.mp4"
+    for path in (stale_file, live_file, final_file):
+        path.write_bytes(b"x")
+    stale_folder.mkdir()
+    (stale_folder / "palette.png").write_bytes(b"x")
+    assert sorted(remove_stale_temporaries(tmp_path)) == sorted([stale_file, stale_folder])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live_file.name, final_file.name])

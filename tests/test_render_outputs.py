@@ -269,6 +269,25 @@ def test_console_script_lists_the_scenes() -> None:
     assert [line.split()[0] for line in completed.stdout.splitlines()] == list(SCENES)
 
 
+def test_a_killed_worker_fails_the_run_in_one_line_and_leaves_no_debris(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "render.py", "slope-tangent", "rolling-descent", "-q", "l", "--steps", "3", "--jobs", "2",
+         "--out", str(out_dir)],
+        cwd=REPO_ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not debris(out_dir) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = subprocess.run(["pgrep", "-P", str(process.pid), "-f", "spawn_main"], capture_output=True, text=True).stdout
+    os.kill(int(workers.split()[0]), signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1
+    (line,) = stderr.splitlines()
+    assert line.startswith("Error: rendering ") and "render process died" in line
+    assert debris(out_dir) == []
+
+
 def _path_without(tmp_path: Path, missing: str) -> str:
     """A PATH with ffmpeg, gifsicle, latex and dvisvgm, except ``missing``."""
     tools = tmp_path / "bin"
