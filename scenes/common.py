@@ -31,8 +31,9 @@ from manim import (
     VMobject,
 )
 
-from gdmath import BOOK_CURVE, Curve, tangent_line
+from gdmath import BOOK_CURVE, Curve, DescentResult, descend, tangent_line
 from scenes.captions import LANGUAGES, caption
+from scenes.registry import SCENES
 from scenes.style import (
     BALL_RADIUS,
     EDGE_BUFF,
@@ -68,8 +69,21 @@ __all__ = [
     "nice_bounds",
     "nice_tick_step",
     "reading_order",
+    "registry_defaults",
     "valley_label_point",
 ]
+
+
+def registry_defaults(scene_name: str) -> tuple[float, float, int]:
+    """``(start, learning_rate, steps)`` of a scene as :data:`scenes.registry.SCENES` sets them.
+
+    Examples
+    --------
+    >>> registry_defaults("overshooting-learning-rate")
+    (-1.0, 0.9, 10)
+    """
+    spec = SCENES[scene_name]
+    return spec.start, spec.learning_rate, spec.steps
 
 
 PACED_STEPS: int = 10
@@ -87,7 +101,9 @@ class DescentScene(Scene):
     curve
         The error curve from :mod:`gdmath`.
     start, learning_rate, steps
-        The descent's inputs; defaults come from :data:`scenes.registry.SCENES`.
+        The descent's inputs; each scene takes its defaults from
+        :data:`scenes.registry.SCENES` with :func:`registry_defaults`.
+        ``setup()`` runs the descent into ``self.path``.
     language
         ``"he"`` or ``"en"``.
     theme
@@ -116,6 +132,7 @@ class DescentScene(Scene):
             raise ValueError(f"unknown theme {self.theme!r}; choose from: {', '.join(THEMES)}")
         self.palette: Theme = THEMES[self.theme]
         self.camera.background_color = self.palette.background
+        self.path: DescentResult = descend(self.curve, self.start, self.learning_rate, self.steps)
 
     def get_label(self, key: str, font_size: float = FONT_SIZE_LABEL, **values: object) -> MarkupText:
         """:func:`get_label` in this scene's language and theme."""

@@ -16,13 +16,11 @@ from scenes.common import (
     get_trail_dot,
     nice_bounds,
     reading_order,
+    registry_defaults,
 )
-from scenes.registry import SCENES
 from scenes.style import EDGE_BUFF, FONT_SIZE_READOUT
 
 __all__ = ["LearningRateComparison"]
-
-_SPEC = SCENES["learning-rate-comparison"]
 
 PANEL_SIZE: tuple[float, float] = (3.3, 3.7)
 """Screen width and height of one panel's plot, in scene units."""
@@ -39,9 +37,7 @@ class LearningRateComparison(DescentScene):
     steps are done, its regime from ``gdmath.classify``.
     """
 
-    start = _SPEC.start
-    learning_rate = _SPEC.learning_rate
-    steps = _SPEC.steps
+    start, learning_rate, steps = registry_defaults("learning-rate-comparison")
     slow_learning_rate: ClassVar[float] = EXAMPLE_LEARNING_RATES[Regime.SLOW]
     large_learning_rate: ClassVar[float] = EXAMPLE_LEARNING_RATES[Regime.OSCILLATING]
 

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from manim import DOWN, UP, Create, FadeIn, GrowArrow, ValueTracker, VGroup, always_redraw, smooth
 
-from gdmath import book_round, book_table, classify, descend, follow_view, step_vector
+from gdmath import book_round, book_table, classify, follow_view, step_vector
 from scenes.common import (
     DescentScene,
     ball_point,
     get_axes,
     get_ball,
     get_curve_graph,
-    get_trail,
     get_readout,
     get_step_arrow,
     get_tangent,
+    get_trail,
     nice_bounds,
+    registry_defaults,
 )
-from scenes.registry import SCENES
 
 __all__ = ["OvershootingLearningRate"]
-
-_SPEC = SCENES["overshooting-learning-rate"]
 
 AXES_SIZE: tuple[float, float] = (10.0, 3.5)
 """Screen width and height of the plot, in scene units."""
@@ -38,13 +36,10 @@ class OvershootingLearningRate(DescentScene):
     from ``gdmath.classify``.
     """
 
-    start = _SPEC.start
-    learning_rate = _SPEC.learning_rate
-    steps = _SPEC.steps
+    start, learning_rate, steps = registry_defaults("overshooting-learning-rate")
 
     def setup(self) -> None:
         super().setup()
-        self.path = descend(self.curve, self.start, self.learning_rate, self.steps)
         self.regime = classify(self.path)
 
     def construct(self) -> None:

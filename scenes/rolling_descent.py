@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, smooth
 
-from gdmath import Regime, book_round, book_table, classify, descend, step_vector, view_range
+from gdmath import Regime, book_round, book_table, classify, step_vector, view_range
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -16,14 +16,12 @@ from scenes.common import (
     get_tangent,
     nice_bounds,
     reading_order,
+    registry_defaults,
     valley_label_point,
 )
-from scenes.registry import SCENES
 from scenes.style import EDGE_BUFF, FONT_SIZE_LABEL
 
 __all__ = ["RollingDescent"]
-
-_SPEC = SCENES["rolling-descent"]
 
 TABLE_COLUMN_WIDTH: float = 1.45
 """Width of one column of the step table, in scene units."""
@@ -45,13 +43,10 @@ class RollingDescent(DescentScene):
     moving, and a new row of the book's printed table.
     """
 
-    start = _SPEC.start
-    learning_rate = _SPEC.learning_rate
-    steps = _SPEC.steps
+    start, learning_rate, steps = registry_defaults("rolling-descent")
 
     def setup(self) -> None:
         super().setup()
-        self.path = descend(self.curve, self.start, self.learning_rate, self.steps)
         self.table_rows: list[tuple[str, str, str]] = []
 
     def construct(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, UP, Create, FadeIn, ValueTracker, VGroup, always_redraw, smooth
+from manim import RIGHT, UP, Create, FadeIn, ValueTracker, VGroup, always_redraw, smooth
 
 from gdmath import descend, downhill_direction, tangent_line, view_range
 from scenes.common import (
@@ -16,15 +16,13 @@ from scenes.common import (
     get_step_arrow,
     get_tangent,
     nice_bounds,
+    registry_defaults,
     valley_label_point,
 )
 from scenes.captions import caption, signed_number
-from scenes.registry import SCENES
 from scenes.style import FONT_SIZE_READOUT
 
 __all__ = ["SlopeTangent"]
-
-_SPEC = SCENES["slope-tangent"]
 
 DIRECTION_ARROW_LENGTH: float = 1.3
 """Length on screen of the arrow that points the way to move."""
@@ -37,12 +35,10 @@ class SlopeTangent(DescentScene):
     against the slope: the way gradient descent moves.
     """
 
-    start = _SPEC.start
-    learning_rate = _SPEC.learning_rate
-    steps = _SPEC.steps
+    start, learning_rate, steps = registry_defaults("slope-tangent")
 
     def construct(self) -> None:
-        # The curve, framed as the book plots it.
+        # The curve, framed as the book plots it: a path of no steps is just the start.
         x_lo, x_hi, y_lo, y_hi = view_range(descend(self.curve, self.start, self.learning_rate, 0), margin=0)
         self.axes = get_axes(
             (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi), self.palette, self.language, x_length=10.5, y_length=4.6
