@@ -288,6 +288,18 @@ def test_a_killed_worker_fails_the_run_in_one_line_and_leaves_no_debris(tmp_path
     assert debris(out_dir) == []
 
 
+def test_a_render_failure_exits_1_with_one_line_naming_the_scene(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    completed = run_render("rolling-descent", "-q", "l", "--steps", "1", "--out", str(out_dir),
+                           env=_env(GDANIM_CACHE_DIR="/proc/gdanim-cache"))
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    (line,) = completed.stderr.splitlines()
+    assert line.startswith("Error: rendering rolling-descent failed: ")
+    assert "Traceback" not in completed.stderr
+    assert list(out_dir.rglob("*")) == []
+
+
 def _path_without(tmp_path: Path, missing: str) -> str:
     """A PATH with ffmpeg, gifsicle, latex and dvisvgm, except ``missing``."""
     tools = tmp_path / "bin"
