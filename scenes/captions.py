@@ -19,6 +19,7 @@ __all__ = [
     "caption",
     "caption_fields",
     "caption_keys",
+    "regime_key",
     "scene_alt_text",
     "signed_number",
     "visible_characters",
@@ -79,7 +80,6 @@ CAPTIONS: dict[str, dict[str, str]] = {
     "table.step": {"en": "step", "he": "צעד"},
     "table.x": {"en": "x", "he": _ltr("x")},
     "table.error": {"en": "error", "he": "טעות"},
-    "table.number": {"en": "{value}", "he": _ltr("{value}")},
     # OvershootingLearningRate (ch. 10).
     "overshooting.title": {"en": "Learning rate too large", "he": "קצב למידה גדול מדי"},
     "overshooting.readout": {
@@ -168,6 +168,18 @@ def caption_fields(key: str) -> frozenset[str]:
     for template in CAPTIONS[key].values():
         names.update(name for _, name, _, _ in string.Formatter().parse(template) if name)
     return frozenset(names)
+
+
+def regime_key(regime: object, short: bool = False) -> str:
+    """Catalogue key naming a ``gdmath.Regime``: a sentence, or with ``short`` two words.
+
+    Examples
+    --------
+    >>> from gdmath import Regime
+    >>> regime_key(Regime.OSCILLATING), regime_key(Regime.SLOW, short=True)
+    ('regime.oscillating', 'regime_short.slow')
+    """
+    return f"regime{'_short' if short else ''}.{regime}"
 
 
 def caption(key: str, language: str, **values: object) -> str:

@@ -7,6 +7,7 @@ from typing import ClassVar
 from manim import DOWN, RIGHT, UP, FadeIn, ValueTracker, VGroup, smooth
 
 from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_round, classify, descend, view_range
+from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -106,5 +107,5 @@ class LearningRateComparison(DescentScene):
 
     def get_verdict(self, panel: VGroup, path):
         """The regime of ``path`` under its panel."""
-        verdict = self.get_label(f"regime_short.{classify(path).value}")
+        verdict = self.get_label(regime_key(classify(path), short=True))
         return verdict.next_to(panel, DOWN, buff=0.3)

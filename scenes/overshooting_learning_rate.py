@@ -5,6 +5,7 @@ from __future__ import annotations
 from manim import DOWN, UP, Create, FadeIn, GrowArrow, ValueTracker, VGroup, always_redraw, smooth
 
 from gdmath import book_round, book_table, classify, follow_view, step_vector
+from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -63,7 +64,7 @@ class OvershootingLearningRate(DescentScene):
             self.animate_step(index)
 
         # Name what happened.
-        self.play(FadeIn(self.get_caption(f"regime.{self.regime.value}"), shift=0.2 * UP), run_time=0.6)
+        self.play(FadeIn(self.get_caption(regime_key(self.regime)), shift=0.2 * UP), run_time=0.6)
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:

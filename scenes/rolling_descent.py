@@ -5,6 +5,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, smooth
 
 from gdmath import Regime, book_round, book_table, classify, step_vector, view_range
+from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -108,7 +109,7 @@ class RollingDescent(DescentScene):
         regime = classify(self.path)
         if regime in (Regime.SLOW, Regime.CONVERGING):
             return "rolling_descent.shrink"
-        return f"regime.{regime.value}"
+        return regime_key(regime)
 
     def get_table_row(self, cells: tuple, header: bool = False) -> VGroup:
         """A table row, columns in reading order for the language, placed under the last row.

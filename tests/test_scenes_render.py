@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import doctest
 import os
+import string
 from itertools import combinations
 from pathlib import Path
 
@@ -22,10 +23,10 @@ from manim import config, tempconfig  # noqa: E402
 import scenes  # noqa: E402
 import scenes.common  # noqa: E402
 from gdmath import BOOK_CURVE, book_round, book_table, classify, descend  # noqa: E402
-from scenes.captions import LANGUAGES, caption, caption_fields, caption_keys, visible_characters  # noqa: E402
+from scenes.captions import CAPTIONS, LANGUAGES, caption, caption_fields, caption_keys, visible_characters  # noqa: E402
 from scenes.common import get_label  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
-from scenes.style import EDGE_BUFF, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, MIN_FONT_SIZE, THEMES  # noqa: E402
+from scenes.style import EDGE_BUFF, FONT, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, MIN_FONT_SIZE, THEMES  # noqa: E402
 
 CONTROL_DIR = Path(__file__).parent / "control_data" / "scenes"
 UPDATE_CONTROL = os.environ.get("GDANIM_UPDATE_CONTROL") == "1"
@@ -286,3 +287,45 @@ def test_last_frame_text_is_large_inside_and_apart(media_dir, name, language, th
 
 def test_common_doctests():
     assert doctest.testmod(scenes.common).failed == 0
+
+
+# --- Direction of mixed Hebrew, numbers and Latin ---------------------------------------------
+
+FIELD_COLOURS = ["#FF0000", "#00C000", "#0000FF"]
+
+
+def _fields_in_order(key: str, language: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(CAPTIONS[key][language]) if name]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", [key for key in caption_keys() if caption_fields(key)])
+def test_caption_values_follow_the_reading_direction(key, language):
+    """Each value stays whole and in reading order: right to left in Hebrew, left to right in English."""
+    fields = _fields_in_order(key, language)
+    colour_of = dict(zip(fields, FIELD_COLOURS))
+    values = {
+        name: f'<span foreground="{colour_of[name]}">{FIELD_VALUES[name]}</span>' for name in fields
+    }
+    text = manim.MarkupText(
+        caption(key, language, **values), font=FONT, color="#000000", disable_ligatures=True
+    )
+    glyphs = sorted(text.submobjects, key=lambda glyph: glyph.get_center()[0])
+    colours = [glyph.get_fill_color().to_hex().upper() for glyph in glyphs]
+    # Each value's glyphs form one unbroken run on screen.
+    runs = [colour for index, colour in enumerate(colours) if index == 0 or colour != colours[index - 1]]
+    value_runs = [colour for colour in runs if colour != "#000000"]
+    assert sorted(value_runs) == sorted(colour_of.values()), runs
+    expected = [colour_of[name] for name in fields]
+    assert value_runs == (expected[::-1] if language == "he" else expected)
+    # A line that starts with words starts at the reading edge: the right one in Hebrew.
+    if CAPTIONS[key][language][0] != "{":
+        assert colours[-1 if language == "he" else 0] == "#000000"
+
+
+@pytest.mark.parametrize(("knobs", "message"), [({"language": "fr"}, "unknown language"), ({"theme": "sepia"}, "unknown theme")])
+def test_unknown_language_or_theme_is_refused(media_dir, knobs, message):
+    variant = type("Unknown", (scenes.RollingDescent,), knobs)
+    with tempconfig({**TINY, "media_dir": str(media_dir), "write_to_movie": False}):
+        with pytest.raises(ValueError, match=message):
+            variant().setup()

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import scenes.captions
+from gdmath import Regime
 import scenes.style
 from scenes.captions import (
     CAPTIONS,
@@ -19,6 +20,7 @@ from scenes.captions import (
     caption,
     caption_fields,
     caption_keys,
+    regime_key,
     scene_alt_text,
     signed_number,
     visible_characters,
@@ -113,6 +115,12 @@ def test_hebrew_keeps_numbers_and_latin_inside_left_to_right_isolates(key):
     hebrew = CAPTIONS[key]["he"]
     outside = re.sub("\u2066[^\u2069]*\u2069", "", hebrew)
     assert not re.search(r"[A-Za-z0-9{}]", outside), outside
+
+
+@pytest.mark.parametrize("regime", Regime)
+def test_every_regime_has_a_sentence_and_a_short_name(regime):
+    assert regime_key(regime) in caption_keys()
+    assert regime_key(regime, short=True) in caption_keys()
 
 
 @pytest.mark.parametrize("scene_name", SCENES)
