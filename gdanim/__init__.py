@@ -1,6 +1,20 @@
 """gdanim's render pipeline: clips of the scenes as MP4, GIF and PNG, skipping unchanged ones.
 
 The public API is in :mod:`gdanim.pipeline`; ``render.py`` is its command line.
+Where each thing lives:
+
+- :mod:`gdanim.quality`: the quality presets (``QUALITIES``) and their aliases;
+- :mod:`gdanim.request`: ``ClipRequest`` (one clip), languages, themes, formats, file names;
+- :mod:`gdanim.pipeline`: ``render_clip``, ``render_clips``, ``check_clip``;
+- :mod:`gdanim.scene_render`: the only module that imports manim;
+- :mod:`gdanim.gif`: GIF settings and the ffmpeg + gifsicle recipe;
+- :mod:`gdanim.gif_quality`: SSIM and colour survival of a GIF;
+- :mod:`gdanim.manifest`: ``OUT/manifest.json``, its schema and its lock;
+- :mod:`gdanim.cache`: the cache folder, input hashes, tool versions, media slots;
+- :mod:`gdanim.workers`: ``--jobs`` in separate processes;
+- :mod:`gdanim.files`: atomic writes and temporary-file hygiene;
+- :mod:`gdanim.errors`: error types, exit statuses and every error message;
+- :mod:`gdanim.progress`: progress bars on stderr.
 """
 
 from __future__ import annotations
