@@ -12,10 +12,11 @@ Schema (version 1)::
                           "gif": {…}, "png": {…}},
                 "duration": 12.4,
                 "hash": "<sha256 of the render inputs>",
-                "render_seconds": 6.1}]}
+                "plays": 23, "render_seconds": 6.1}]}
 
 ``path`` is relative to the folder that holds the manifest; ``duration`` is the
-clip's length in seconds; ``hash`` is :func:`gdanim.cache.hash_inputs`.
+clip's length in seconds; ``hash`` is :func:`gdanim.cache.hash_inputs`;
+``plays`` (animations) and ``render_seconds`` size the next progress bar.
 Clips are sorted by ``id``. Writers take an ``flock`` on the output folder,
 read, merge their entry and atomically replace the file, so renders running at
 once into one folder all land in it.
