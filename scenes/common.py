@@ -36,6 +36,7 @@ from scenes.captions import LANGUAGES, caption
 from scenes.registry import SCENES
 from scenes.style import (
     BALL_RADIUS,
+    CAPTION_EDGE,
     EDGE_BUFF,
     FONT,
     FONT_SIZE_CAPTION,
@@ -45,6 +46,7 @@ from scenes.style import (
     STROKE_WIDTH_CURVE,
     STROKE_WIDTH_TANGENT,
     THEMES,
+    TITLE_EDGE,
     Theme,
     is_rtl,
 )
@@ -191,14 +193,19 @@ def get_label(
     return get_number(caption(key, language, **values), palette, font_size)
 
 
+_EDGES = {"top": UP, "bottom": DOWN}
+
+
 def get_title(key: str, language: str, palette: Theme, **values: object) -> MarkupText:
-    """A scene title at the top edge."""
-    return get_label(key, language, palette, FONT_SIZE_TITLE, **values).to_edge(UP, buff=EDGE_BUFF)
+    """A scene title at the :data:`~scenes.style.TITLE_EDGE`."""
+    title = get_label(key, language, palette, FONT_SIZE_TITLE, **values)
+    return title.to_edge(_EDGES[TITLE_EDGE], buff=EDGE_BUFF)
 
 
 def get_caption(key: str, language: str, palette: Theme, **values: object) -> MarkupText:
-    """An explanatory caption at the bottom edge."""
-    return get_label(key, language, palette, FONT_SIZE_CAPTION, **values).to_edge(DOWN, buff=EDGE_BUFF)
+    """An explanatory caption at the :data:`~scenes.style.CAPTION_EDGE`."""
+    explanation = get_label(key, language, palette, FONT_SIZE_CAPTION, **values)
+    return explanation.to_edge(_EDGES[CAPTION_EDGE], buff=EDGE_BUFF)
 
 
 def get_readout(key: str, language: str, palette: Theme, **values: object) -> MarkupText:

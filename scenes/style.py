@@ -17,7 +17,6 @@ __all__ = [
     "FONT_SIZE_LABEL",
     "FONT_SIZE_READOUT",
     "FONT_SIZE_TITLE",
-    "FRAME_WIDTH_AT_640",
     "MIN_FONT_SIZE",
     "STROKE_WIDTH_CURVE",
     "STROKE_WIDTH_TANGENT",
@@ -120,14 +119,11 @@ FONT_SIZE_READOUT: float = 28
 FONT_SIZE_LABEL: float = 24
 """Axis labels, tick numbers, table cells and panel labels."""
 
-FRAME_WIDTH_AT_640: int = 640
-"""Width in pixels of the smallest GIF the text must stay readable in."""
-
 TITLE_EDGE: str = "top"
-"""Where the title sits."""
+"""Frame edge the title sits at: ``"top"`` or ``"bottom"``."""
 
 CAPTION_EDGE: str = "bottom"
-"""Where the caption sits."""
+"""Frame edge the explanatory caption sits at: ``"top"`` or ``"bottom"``."""
 
 EDGE_BUFF: float = 0.3
 """Gap between the frame edge and the title or caption, in scene units."""
