@@ -9,11 +9,13 @@ frames, and a faded arrow stays pink instead of turning grey.
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Final
 
@@ -22,7 +24,7 @@ from PIL import Image
 from gdanim.errors import MissingToolError
 from gdanim.files import temp_prefix
 
-__all__ = ["GIF_SETTINGS", "GifSettings", "make_gif", "palette_additions", "require_tool"]
+__all__ = ["GIF_SETTINGS", "GifSettings", "gif_frame_rate", "make_gif", "palette_additions", "require_tool"]
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,11 @@ class GifSettings:
     ----------
     width
         Target width in pixels (never upscaled beyond the source).
-    fps
-        Frames per second.
+    max_fps
+        Highest frame rate. The GIF keeps every k-th source frame for the
+        smallest whole k that stays at or under it, so motion stays even:
+        15 fps from 15, 30 or 60 fps sources, never 15 → 12 with every
+        fifth frame dropped (a visible judder).
     palette_colours
         Colours ffmpeg's ``palettegen`` picks from the video; the theme's
         named colours are added on top.
@@ -49,7 +54,7 @@ class GifSettings:
     """
 
     width: int = 640
-    fps: int = 12
+    max_fps: int = 15
     palette_colours: int = 32
     tints: tuple[float, ...] = (1.0, 0.65, 0.35)
     lossy: int = 0
@@ -57,6 +62,25 @@ class GifSettings:
 
 GIF_SETTINGS: Final[GifSettings] = GifSettings()
 """The settings every GIF is made with (part of the input hash, as this file is)."""
+
+
+def gif_frame_rate(source_fps: Fraction, max_fps: int = GIF_SETTINGS.max_fps) -> Fraction:
+    """The GIF's frame rate: the source's divided by the smallest whole number that brings it to ``max_fps`` or below.
+
+    Examples
+    --------
+    >>> [str(gif_frame_rate(Fraction(rate))) for rate in (15, 30, 60, 24, 25)]
+    ['15', '15', '15', '12', '25/2']
+    """
+    return source_fps / math.ceil(source_fps / max_fps)
+
+
+def _source_frame_rate(source: Path) -> Fraction:
+    import av
+
+    with av.open(str(source)) as container:
+        rate = container.streams.video[0].base_rate
+    return Fraction(rate) if rate else Fraction(GIF_SETTINGS.max_fps)
 
 
 def require_tool(name: str) -> str:
@@ -137,7 +161,8 @@ def make_gif(
     """
     ffmpeg = require_tool("ffmpeg")
     gifsicle = require_tool("gifsicle")
-    scale = f"fps={settings.fps},scale='min({settings.width},iw)':-2:flags=lanczos"
+    fps = gif_frame_rate(_source_frame_rate(source), settings.max_fps)
+    scale = f"fps={fps},scale='min({settings.width},iw)':-2:flags=lanczos"
     additions = palette_additions(colours or {}, settings.tints)
     with tempfile.TemporaryDirectory(prefix=temp_prefix("gif"), dir=target.parent) as work:
         palette = Path(work) / "palette.png"

@@ -11,12 +11,13 @@ import re
 import subprocess
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Final
 
 import numpy as np
 
-from gdanim.gif import GIF_SETTINGS, require_tool
+from gdanim.gif import gif_frame_rate, require_tool
 
 __all__ = ["COLOUR_TOLERANCE", "GifFidelity", "measure_gif"]
 
@@ -67,7 +68,7 @@ def _frames(path: Path, filters: str, width: int, height: int) -> Iterator[np.nd
         process.stdout.close()
 
 
-def _ssim(gif: Path, source: Path, fps: int, scale: str) -> float:
+def _ssim(gif: Path, source: Path, fps: Fraction, scale: str) -> float:
     ffmpeg = require_tool("ffmpeg")
     graph = f"[0:v]fps={fps},format=rgb24[a];[1:v]fps={fps},{scale},format=rgb24[b];[a][b]ssim"
     completed = subprocess.run(
@@ -80,9 +81,7 @@ def _ssim(gif: Path, source: Path, fps: int, scale: str) -> float:
     return float(match.group(1))
 
 
-def measure_gif(
-    gif: Path, source: Path, colours: Mapping[str, str], fps: int = GIF_SETTINGS.fps, stride: int = 1
-) -> GifFidelity:
+def measure_gif(gif: Path, source: Path, colours: Mapping[str, str], stride: int = 1) -> GifFidelity:
     """Compare a GIF with the MP4 it was made from, frame by frame at the GIF's size and rate.
 
     Parameters
@@ -91,8 +90,6 @@ def measure_gif(
         The GIF and its source MP4.
     colours
         Role → hex colour that must survive, e.g. the theme's ball and curve.
-    fps
-        Frame rate both are sampled at.
     stride
         Check colours on every ``stride``-th frame only (SSIM always uses all).
     """
@@ -101,6 +98,8 @@ def measure_gif(
     with av.open(str(gif)) as container:
         stream = container.streams.video[0]
         width, height = stream.codec_context.width, stream.codec_context.height
+    with av.open(str(source)) as container:
+        fps = gif_frame_rate(Fraction(container.streams.video[0].base_rate))
     scale = f"scale={width}:{height}:flags=lanczos"
     targets = {role: _hex_to_rgb(colour) for role, colour in colours.items()}
     distances: dict[str, list[np.ndarray]] = {role: [] for role in targets}
