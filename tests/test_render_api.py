@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 import math
 import os
@@ -25,6 +27,19 @@ from gdanim.request import MAX_RENDER_STEPS
 from scenes.registry import SCENES
 
 SAFE_NAME = r"^[A-Za-z0-9.+_-]+$"
+
+DOCUMENTED_MODULES = [
+    "gdanim.quality", "gdanim.request", "gdanim.files", "gdanim.gif", "gdanim.scene_render",
+]
+
+
+@pytest.mark.parametrize("module_name", DOCUMENTED_MODULES)
+def test_docstring_examples_run(module_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(TEST_RESOLUTION_ENV, raising=False)
+    outcome = doctest.testmod(importlib.import_module(module_name), optionflags=doctest.ELLIPSIS)
+    assert outcome.attempted > 0
+    assert outcome.failed == 0
+
 
 PRESETS = [
     ("low", 854, 480, 15, "480p15"),
