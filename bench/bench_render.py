@@ -15,6 +15,7 @@ Measures, with real processes as a user runs them:
 Usage::
 
     .venv/bin/python bench/bench_render.py [--scene rolling-descent] [--repeats 3] [--jobs-quality low]
+        [--only preview rerender gif jobs] [--results bench/results/render.json]
 
 Prints a table and writes ``bench/results/render.json``, with the load average
 before and after: other work on the same cores slows every number here.
@@ -212,6 +213,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--jobs-quality", default="low")
     parser.add_argument("--only", nargs="*", choices=["preview", "rerender", "gif", "jobs"], default=None)
+    parser.add_argument("--results", type=Path, default=RESULTS_PATH, help="where to write the JSON results")
     arguments = parser.parse_args()
     if shutil.which("gifsicle") is None or shutil.which("ffmpeg") is None:
         raise SystemExit("bench_render needs ffmpeg and gifsicle: apt-get install ffmpeg gifsicle")
@@ -242,10 +244,10 @@ def main() -> None:
             results[name]["load_after"] = [round(x, 2) for x in os.getloadavg()]
             print(f"{name}: {json.dumps(results[name])}", file=sys.stderr, flush=True)
     results["load_after"] = [round(x, 2) for x in os.getloadavg()]
-    RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_PATH.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    arguments.results.parent.mkdir(parents=True, exist_ok=True)
+    arguments.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print_table(results)
-    print(f"wrote {RESULTS_PATH.relative_to(REPO_ROOT)}")
+    print(f"wrote {arguments.results}")
     if any(row[-1] != "ok" for row in _rows(results)) or any(
         isinstance(value, dict) and "error" in value for value in results.values()
     ):
