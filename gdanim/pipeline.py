@@ -254,12 +254,15 @@ def _render(
     }
 
 
-def _current_mp4(out_dir: Path, entry: dict[str, Any] | None, input_hash: str) -> Path | None:
-    """The clip's MP4 in ``out_dir`` if it is up to date with ``input_hash``, else ``None``."""
+def _current_mp4(request: ClipRequest, out_dir: Path, entry: dict[str, Any] | None, input_hash: str) -> Path | None:
+    """The clip's MP4 in ``out_dir`` if the manifest vouches that it is up to date with ``input_hash``."""
     if entry is None or entry.get("hash") != input_hash:
         return None
+    path = request.output_path(out_dir, "mp4")
     record = entry.get("files", {}).get("mp4")
-    return out_dir / record["path"] if record is not None and verify_file(out_dir, record) else None
+    if record is None or record.get("path") != path.relative_to(out_dir).as_posix():
+        return None
+    return path if verify_file(out_dir, record) else None
 
 
 def _gif_from_mp4(
@@ -336,7 +339,7 @@ def render_clip(
     for folder in {path.parent for path in targets.values()}:
         remove_stale_temporaries(folder)
     try:
-        source = None if force else _current_mp4(out_dir, manifest_entry, input_hash)
+        source = None if force else _current_mp4(request, out_dir, manifest_entry, input_hash)
         if source is not None and "gif" in targets and set(formats) <= {"mp4", "gif"}:
             entry = _gif_from_mp4(request, out_dir, targets["gif"], source, manifest_entry)
         else:
