@@ -70,8 +70,8 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "he": "צעד = − קצב למידה × שיפוע",
     },
     "rolling_descent.detail": {
-        "en": "slope = {slope}   step = {delta}",
-        "he": f"שיפוע = {_ltr('{slope}')}   צעד = {_ltr('{delta}')}",
+        "en": "slope = {slope}  |  step = {delta}",
+        "he": f"שיפוע = {_ltr('{slope}')}  |  צעד = {_ltr('{delta}')}",
     },
     "rolling_descent.shrink": {
         "en": "The slope flattens, so the steps shrink",

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from manim import RIGHT, UP, Create, FadeIn, ValueTracker, VGroup, always_redraw, smooth
+from manim import (
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    Succession,
+    ValueTracker,
+    VGroup,
+    Wait,
+    always_redraw,
+    smooth,
+)
 
 from gdmath import descend, downhill_direction, tangent_line, view_range
 from scenes.common import (
@@ -67,9 +79,15 @@ class SlopeTangent(DescentScene):
         self.wait(1.5)
 
         # Climb the other side, as far from the right edge as the start was from the left.
-        explanation = self.replace_text(explanation, self.get_caption("slope_tangent.positive"))
+        # The caption turns "positive" only once the climb has begun, so it never
+        # contradicts a readout that still says 0.0.
+        positive = self.get_caption("slope_tangent.positive")
         mirrored_start = x_hi - (self.start - x_lo)
-        self.play(self.position.animate.set_value(mirrored_start), run_time=3.0, rate_func=smooth)
+        self.play(
+            self.position.animate(run_time=3.0, rate_func=smooth).set_value(mirrored_start),
+            Succession(Wait(0.2), FadeOut(explanation, run_time=0.3), FadeIn(positive, run_time=0.3)),
+        )
+        explanation = positive
         self.wait(1.5)
 
         # Size: the steeper the tangent, the farther the minimum.
