@@ -163,9 +163,7 @@ def purge_changed_modules(
         if name not in stale:
             stale.add(name)
             pending.extend(importers.get(name, ()))
-    removed = sorted(name for name in stale if sys.modules.pop(name, None) is not None)
-    importlib.invalidate_caches()
-    return removed
+    return sorted(_drop_modules(stale))
 
 
 def purge_project_modules(packages: Sequence[str] = PROJECT_PACKAGES) -> list[str]:
@@ -192,11 +190,27 @@ def purge_project_modules(packages: Sequence[str] = PROJECT_PACKAGES) -> list[st
     >>> "demo_package.scene" in sys.modules
     False
     """
-    names = [name for name in sys.modules if name.split(".", 1)[0] in packages]
+    return _drop_modules([name for name in sys.modules if name.split(".", 1)[0] in packages])
+
+
+def _drop_modules(names: Iterable[str]) -> list[str]:
+    """Remove loaded modules and their bytecode, so the next import compiles their sources anew.
+
+    The bytecode goes too because Python trusts a ``.pyc`` whose recorded
+    source size and whole-second mtime match: an edit of the same length within
+    the second of the last compile would otherwise bring back the old code.
+    """
+    removed = []
     for name in names:
-        del sys.modules[name]
+        module = sys.modules.pop(name, None)
+        if module is None:
+            continue
+        removed.append(name)
+        source = getattr(module, "__file__", None)
+        if source and source.endswith(".py"):
+            forget_bytecode([Path(source)])
     importlib.invalidate_caches()
-    return names
+    return removed
 
 
 def _innermost(error: BaseException) -> BaseException:
