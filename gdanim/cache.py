@@ -172,6 +172,7 @@ def media_slot() -> Iterator[Path]:
             os.close(lock)
             continue
         try:
+            _remove_incomplete_svgs(folder)
             _link_missing(cache_dir / "shared", folder)
             yield folder
             return
@@ -202,11 +203,35 @@ def _link_missing(source: Path, target: Path) -> None:
         (target / kind).mkdir(parents=True, exist_ok=True)
         present = {path.name for path in (target / kind).iterdir()}
         for path in (source / kind).iterdir():
-            if path.name not in present and path.suffix == ".svg":
+            if path.name not in present and path.suffix == ".svg" and _is_complete_svg(path):
                 try:
                     os.link(path, target / kind / path.name)
                 except OSError:
                     pass  # already linked by another process, or no hard links here: it is only a cache
+
+
+def _is_complete_svg(path: Path) -> bool:
+    """True when the SVG ends with its closing tag.
+
+    Pango and dvisvgm write an SVG straight to its final name, so a render
+    killed mid-write leaves a truncated file that manim would trust forever
+    (it only checks that the file exists) and fail to parse on every later run.
+    """
+    try:
+        with path.open("rb") as svg:
+            svg.seek(0, os.SEEK_END)
+            svg.seek(max(0, svg.tell() - 64))
+            return b"</svg>" in svg.read()
+    except OSError:
+        return False
+
+
+def _remove_incomplete_svgs(folder: Path) -> None:
+    """Delete the truncated SVGs an interrupted render left in a media folder."""
+    for kind in _SHARED_KINDS:
+        for path in (folder / kind).glob("*.svg"):
+            if not _is_complete_svg(path):
+                path.unlink(missing_ok=True)
 
 
 def prune_slot(folder: Path, max_files: int = MAX_CACHE_FILES_PER_SLOT) -> None:

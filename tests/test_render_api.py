@@ -233,7 +233,7 @@ def test_prune_slot_publishes_svgs_drops_videos_and_keeps_only_the_newest(
     texts.mkdir()
     for index in range(5):
         path = texts / f"{index}.svg"
-        path.write_text("svg")
+        path.write_text("<svg></svg>\n")
         os.utime(path, (1_000_000 + index, 1_000_000 + index))
     prune_slot(slot, max_files=3)
     assert not (slot / "videos").exists()
@@ -245,11 +245,30 @@ def test_prune_slot_publishes_svgs_drops_videos_and_keeps_only_the_newest(
 def test_a_new_slot_starts_with_the_published_svgs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
     (tmp_path / "shared" / "texts").mkdir(parents=True)
-    (tmp_path / "shared" / "texts" / "abc.svg").write_text("<svg/>")
+    (tmp_path / "shared" / "texts" / "abc.svg").write_text("<svg></svg>\n")
     with media_slot() as first, media_slot() as second:
         assert first != second
         for slot in (first, second):
-            assert (slot / "texts" / "abc.svg").read_text() == "<svg/>"
+            assert (slot / "texts" / "abc.svg").read_text() == "<svg></svg>\n"
+
+
+def test_svgs_truncated_by_an_interrupted_render_are_neither_kept_nor_shared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    slot_texts = tmp_path / "media" / "slot-0" / "texts"
+    shared_texts = tmp_path / "shared" / "texts"
+    for folder in (slot_texts, shared_texts):
+        folder.mkdir(parents=True)
+    (slot_texts / "cut.svg").write_text('<svg><path d="M 0 0 L')
+    (slot_texts / "empty.svg").write_bytes(b"")
+    (slot_texts / "whole.svg").write_text("<svg><path/></svg>\n")
+    (shared_texts / "cut-shared.svg").write_text("<svg><g>")
+    with media_slot() as slot:
+        assert sorted(p.name for p in (slot / "texts").iterdir()) == ["whole.svg"]
+        (slot / "texts" / "cut-later.svg").write_text("<svg>")
+    prune_slot(tmp_path / "media" / "slot-0")
+    assert sorted(p.name for p in shared_texts.iterdir()) == ["cut-shared.svg", "whole.svg"]
 
 
 def test_render_times_are_remembered_in_the_cache_for_scheduling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

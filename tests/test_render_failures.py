@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import av
 import pytest
 
+from gdanim.cache import CACHE_DIR_ENV
 from gdanim.errors import RenderError
 from gdanim.manifest import read_manifest
 from gdanim.pipeline import ClipRequest, render_clip
@@ -84,3 +87,26 @@ def test_failing_first_render_writes_nothing(flaky_scene: str, tmp_path: Path, m
     with pytest.raises(RenderError):
         render_clip(ClipRequest.create(flaky_scene, quality="low"), out_dir, ["mp4", "gif"])
     assert list(out_dir.rglob("*")) == []
+
+
+def test_a_cache_poisoned_by_truncated_svgs_still_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, repo_root: Path
+) -> None:
+    # A render killed while Pango writes a text SVG leaves a truncated file that
+    # manim trusts (it only checks the name exists); the next render must not fail on it.
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
+    request = ClipRequest.create("rolling-descent", quality="low", steps=1)
+    render_clip(request, tmp_path / "out", formats=("mp4",))
+    svgs = list((tmp_path / "cache").rglob("*.svg"))
+    assert svgs
+    for svg in svgs:
+        svg.write_bytes(svg.read_bytes()[:40])
+    # A new process: this one keeps the parsed text in memory and would never read the SVGs.
+    command = [sys.executable, "render.py", "rolling-descent", "-q", "low", "--steps", "1", "-f", "mp4",
+               "--force", "--quiet", "--out", str(tmp_path / "out")]
+    completed = subprocess.run(command, cwd=repo_root, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    (written,) = completed.stdout.splitlines()
+    with av.open(written) as container:
+        assert sum(1 for _ in container.decode(video=0)) > 0
