@@ -96,15 +96,15 @@ def test_a_cache_poisoned_by_truncated_svgs_still_renders(
     # manim trusts (it only checks the name exists); the next render must not fail on it.
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
     monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
-    request = ClipRequest.create("rolling-descent", quality="low", steps=1)
-    render_clip(request, tmp_path / "out", formats=("mp4",))
+    # Fresh processes: this one may hold the parsed text in memory and never touch the SVGs.
+    command = [sys.executable, "render.py", "rolling-descent", "-q", "low", "--steps", "1", "-f", "mp4",
+               "--force", "--quiet", "--out", str(tmp_path / "out")]
+    first = subprocess.run(command, cwd=repo_root, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
     svgs = list((tmp_path / "cache").rglob("*.svg"))
     assert svgs
     for svg in svgs:
         svg.write_bytes(svg.read_bytes()[:40])
-    # A new process: this one keeps the parsed text in memory and would never read the SVGs.
-    command = [sys.executable, "render.py", "rolling-descent", "-q", "low", "--steps", "1", "-f", "mp4",
-               "--force", "--quiet", "--out", str(tmp_path / "out")]
     completed = subprocess.run(command, cwd=repo_root, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
     (written,) = completed.stdout.splitlines()
