@@ -160,7 +160,10 @@ def run_parallel(
                 if kind != "ok":
                     _raise_outcome(kind, payload)
                 yield payload
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, GeneratorExit):
+        # GeneratorExit: the caller stopped reading, e.g. Ctrl-C arrived while it
+        # was printing a result rather than while this generator waited. Either
+        # way nobody wants the running clips: stop them rather than wait for them.
         _cancel(futures)
         _interrupt_workers(executor)
         raise

@@ -364,3 +364,24 @@ def test_low_preset_sizes_and_gif_colours(low_preset_clip: Path) -> None:
     assert fidelity.ssim > 0.98
     assert fidelity.colour_pixels["ball"] > 0 and fidelity.colour_pixels["curve"] > 0
     assert fidelity.lost_colours() == []
+
+
+def test_a_caller_that_stops_reading_stops_the_running_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C can land while the CLI prints a result rather than while the
+    # generator waits; the generator is then closed, and must not sit waiting
+    # for the other clips to render to the end.
+    from gdanim.cache import CACHE_DIR_ENV
+    from gdanim.pipeline import iter_render_clips
+
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    scenes = ["rolling-descent", "slope-tangent", "learning-rate-comparison"]
+    requests = [ClipRequest.create(scene, quality="low", steps=3) for scene in scenes]
+    out_dir = tmp_path / "out"
+    results = iter_render_clips(requests, out_dir, ("mp4",), jobs=2, force=True)
+    first = next(results)
+    results.close()
+    rendered = [clip["id"] for clip in read_manifest(out_dir)["clips"]]
+    assert first.request.clip_id in rendered
+    assert len(rendered) < len(scenes), "the workers rendered every clip although nobody read the results"
+    assert debris(out_dir) == []
