@@ -171,16 +171,31 @@ def _window(
     return x_lo - x_pad, x_hi + x_pad, y_lo - y_pad, y_hi + y_pad
 
 
-def downhill_direction(curve: Curve, x: float) -> int:
+def downhill_direction(curve: Curve, x: float, flat_below: float = 0.0) -> int:
     """Which way along x the error falls at ``x``: ``+1``, ``-1``, or ``0`` where flat.
 
     Gradient descent moves against the slope, so this is the sign of
     ``-curve.slope(x)``.
+
+    Parameters
+    ----------
+    curve
+        The error curve.
+    x
+        The position.
+    flat_below
+        Count the ground as flat where ``|slope| < flat_below``: a readout that
+        rounds the slope to 0.0 should not sit beside an arrow.
 
     Examples
     --------
     >>> from gdmath import BOOK_CURVE, downhill_direction
     >>> [downhill_direction(BOOK_CURVE, x) for x in (-1.0, 3.0, 7.0)]
     [1, 0, -1]
+    >>> downhill_direction(BOOK_CURVE, 3.01), downhill_direction(BOOK_CURVE, 3.01, flat_below=0.05)
+    (-1, 0)
     """
-    return int(-np.sign(float(curve.slope(x))))
+    slope = float(curve.slope(x))
+    if abs(slope) < flat_below:
+        return 0
+    return int(-np.sign(slope))

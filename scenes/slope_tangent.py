@@ -39,6 +39,12 @@ __all__ = ["SlopeTangent"]
 DIRECTION_ARROW_LENGTH: float = 1.3
 """Length on screen of the arrow that points the way to move."""
 
+SLOPE_READOUT_PLACES: int = 1
+"""Decimal places of the live slope readout."""
+
+FLAT_BELOW: float = 0.5 * 10**-SLOPE_READOUT_PLACES
+"""Slopes the readout shows as 0.0 get no arrow, so the two never disagree."""
+
 
 class SlopeTangent(DescentScene):
     """A tangent slides from the left of the valley, through the minimum, to the right.
@@ -97,13 +103,13 @@ class SlopeTangent(DescentScene):
     def get_slope_readout(self) -> VGroup:
         """The live ``slope = …`` readout, high in the middle of the valley."""
         slope = tangent_line(self.curve, self.position.get_value()).slope
-        self.readout_text = caption("slope_tangent.readout", self.language, slope=signed_number(slope))
+        self.readout_text = caption("slope_tangent.readout", self.language, slope=signed_number(slope, SLOPE_READOUT_PLACES))
         readout = get_number(self.readout_text, self.palette, FONT_SIZE_READOUT)
         return readout.move_to(valley_label_point(self.axes, self.curve))
 
     def get_direction_arrow(self) -> VGroup:
         """An arrow above the ball pointing downhill, with a label; empty where the curve is flat."""
-        direction = downhill_direction(self.curve, self.position.get_value())
+        direction = downhill_direction(self.curve, self.position.get_value(), flat_below=FLAT_BELOW)
         if direction == 0:
             return VGroup()
         start = self._point() + 0.55 * UP

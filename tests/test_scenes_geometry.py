@@ -23,6 +23,21 @@ def test_downhill_direction_points_against_the_slope(curve, x, expected):
     assert isinstance(downhill_direction(curve, x), int)
 
 
+FLAT_CASES = [
+    # slope 2*(x - 3): |slope| < 0.05 is "flat", the readout rounds it to 0.0
+    (3.02, 0.05, 0),
+    (2.98, 0.05, 0),
+    (3.03, 0.05, -1),
+    (2.97, 0.05, 1),
+    (3.02, 0.0, -1),
+]
+
+
+@pytest.mark.parametrize(("x", "flat_below", "expected"), FLAT_CASES)
+def test_downhill_direction_calls_nearly_flat_ground_flat(x, flat_below, expected):
+    assert downhill_direction(BOOK_CURVE, x, flat_below=flat_below) == expected
+
+
 @pytest.mark.parametrize("learning_rate", [0.01, 0.1, 0.9, 1.1])
 def test_follow_view_keeps_every_visited_point_in_sight(learning_rate):
     path = descend(BOOK_CURVE, -1, learning_rate, 10)
