@@ -23,6 +23,7 @@ from PIL import Image
 
 from gdanim.errors import MissingToolError
 from gdanim.files import temp_prefix
+from scenes.style import hex_to_rgb
 
 __all__ = ["GIF_SETTINGS", "GifSettings", "gif_frame_rate", "make_gif", "palette_additions", "require_tool"]
 
@@ -91,11 +92,6 @@ def require_tool(name: str) -> str:
     return path
 
 
-def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
-    value = colour.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-
-
 def _run(command: list[str]) -> None:
     completed = subprocess.run(command, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
     if completed.returncode != 0:
@@ -111,12 +107,12 @@ def palette_additions(colours: Mapping[str, str], tints: Iterable[float] = GIF_S
     >>> palette_additions({"background": "#FFFFFF", "ball": "#D55E00"}, tints=(1.0, 0.5))
     [(255, 255, 255), (213, 94, 0), (234, 174, 128)]
     """
-    background = _hex_to_rgb(colours.get("background", "#000000"))
+    background = hex_to_rgb(colours.get("background", "#000000"))
     added: dict[tuple[int, int, int], None] = {background: None}
     for role, colour in colours.items():
         if role == "background":
             continue
-        rgb = _hex_to_rgb(colour)
+        rgb = hex_to_rgb(colour)
         for alpha in tints:
             added[tuple(round(alpha * c + (1 - alpha) * b) for c, b in zip(rgb, background))] = None  # type: ignore[index]
     return list(added)

@@ -18,6 +18,7 @@ from typing import Final
 import numpy as np
 
 from gdanim.gif import gif_frame_rate, require_tool
+from scenes.style import hex_to_rgb
 
 __all__ = ["COLOUR_TOLERANCE", "GifFidelity", "measure_gif"]
 
@@ -50,11 +51,6 @@ class GifFidelity:
     def lost_colours(self, tolerance: float = COLOUR_TOLERANCE) -> list[str]:
         """Roles whose colour appears in the source but not, within ``tolerance``, in the GIF."""
         return [role for role, error in self.colour_errors.items() if not np.isnan(error) and error > tolerance]
-
-
-def _hex_to_rgb(colour: str) -> np.ndarray:
-    value = colour.lstrip("#")
-    return np.array([int(value[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.int16)
 
 
 def _frames(path: Path, filters: str, width: int, height: int) -> Iterator[np.ndarray]:
@@ -101,7 +97,7 @@ def measure_gif(gif: Path, source: Path, colours: Mapping[str, str], stride: int
     with av.open(str(source)) as container:
         fps = gif_frame_rate(Fraction(container.streams.video[0].base_rate))
     scale = f"scale={width}:{height}:flags=lanczos"
-    targets = {role: _hex_to_rgb(colour) for role, colour in colours.items()}
+    targets = {role: np.array(hex_to_rgb(colour), dtype=np.int16) for role, colour in colours.items()}
     distances: dict[str, list[np.ndarray]] = {role: [] for role in targets}
     pairs = zip(_frames(source, f"fps={fps},{scale}", width, height), _frames(gif, f"fps={fps}", width, height))
     for index, (source_frame, gif_frame) in enumerate(pairs):

@@ -152,7 +152,7 @@ def theme_colours(theme: str) -> dict[str, str]:
     """Role → hex colour of a theme, background included (from :mod:`scenes.style`)."""
     from scenes.style import THEMES
 
-    return {"background": THEMES[theme].background, **THEMES[theme].colours()}
+    return THEMES[theme].colours()
 
 
 def _probe(path: Path) -> dict[str, Any]:

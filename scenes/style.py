@@ -21,6 +21,7 @@ __all__ = [
     "STROKE_WIDTH_CURVE",
     "STROKE_WIDTH_TANGENT",
     "THEMES",
+    "hex_to_rgb",
     "TITLE_EDGE",
     "Theme",
     "contrast_ratio",
@@ -151,6 +152,18 @@ def is_rtl(language: str) -> bool:
     return language in _RTL_LANGUAGES
 
 
+def hex_to_rgb(colour: str) -> tuple[int, int, int]:
+    """The 0–255 channels of a ``"#RRGGBB"`` colour.
+
+    Examples
+    --------
+    >>> hex_to_rgb("#D55E00")
+    (213, 94, 0)
+    """
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
 def relative_luminance(colour: str) -> float:
     """WCAG 2.x relative luminance of a ``"#RRGGBB"`` colour.
 
@@ -159,7 +172,7 @@ def relative_luminance(colour: str) -> float:
     >>> relative_luminance("#FFFFFF"), relative_luminance("#000000")
     (1.0, 0.0)
     """
-    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [value / 255 for value in hex_to_rgb(colour)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 

@@ -210,14 +210,12 @@ def test_atomic_path_leaves_the_old_file_when_the_writer_fails(tmp_path: Path) -
 
 
 def test_palette_keeps_every_theme_colour_and_its_tints() -> None:
-    from scenes.style import THEMES
+    from scenes.style import THEMES, hex_to_rgb
 
     for theme in THEMES.values():
-        colours = {"background": theme.background, **theme.colours()}
-        additions = palette_additions(colours)
+        additions = palette_additions(theme.colours())
         for colour in theme.colours().values():
-            rgb = tuple(int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
-            assert rgb in additions
+            assert hex_to_rgb(colour) in additions
         assert len(additions) <= 256 - 32
 
 
