@@ -155,8 +155,9 @@ def descend(curve: Curve, start: float, learning_rate: float, steps: int) -> Des
     learning_rate = float(learning_rate)
     xs = [x]
     status = StopReason.COMPLETED
+    slope = curve.slope  # looked up once: the loop runs up to MAX_STEPS times
     for _ in range(steps):
-        candidate = x - learning_rate * curve.slope(x)
+        candidate = x - learning_rate * slope(x)
         if not math.isfinite(candidate) or abs(candidate) > DIVERGENCE_BOUND:
             status = StopReason.DIVERGED
             break
