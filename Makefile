@@ -12,4 +12,4 @@ test: setup
 	.venv/bin/python -m pytest
 
 bench: setup
-	.venv/bin/python bench/run_all.py
+	.venv/bin/python bench/benchmark.py --update-readme
