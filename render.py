@@ -33,6 +33,7 @@ from gdanim.request import (
     ClipRequest,
     expand_formats,
 )
+from gdmath import start_range
 from scenes.registry import SCENES
 
 __all__ = ["cli", "main"]
@@ -42,6 +43,11 @@ DEFAULT_FORMAT: str = "both"
 
 DEFAULT_JOBS: int = os.cpu_count() or 1
 """One render process per core."""
+
+START_RANGES: str = ", ".join(
+    f"[{low:g}, {high:g}]" for low, high in dict.fromkeys(start_range(spec.curve) for spec in SCENES.values())
+)
+"""The ``--start`` values the scenes accept (one range while every scene descends the book's curve)."""
 
 WATCH_QUALITY: str = "low"
 """``--watch`` previews at 480p15 unless ``--quality`` says otherwise: seconds, not minutes."""
@@ -160,7 +166,8 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     default=None,
     show_default="the scene's own",
     callback=_finite,
-    help="Starting position x, finite.",
+    help=f"Starting position x, within {START_RANGES}: the error curve's plot range widened by its "
+    "width on each side.",
 )
 @click.option(
     "--steps",

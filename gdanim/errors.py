@@ -26,6 +26,8 @@ MESSAGES: Final[dict[str, str]] = {
     "out_is_file": "--out {path} is a file, not a folder",
     "out_not_writable": "--out {path} is not writable",
     "steps_range": "steps must be between 1 and {cap}, got {steps}",
+    "start_range": "start must be within [{low:g}, {high:g}], the curve's plot range widened by its width "
+    "on each side (farther starts squash the valley flat), got {start!r}",
     "unsafe_path": "refusing to write {path}: it is outside --out {out_dir}",
     "worker_died": "its render process died (killed, or out of memory)",
 }

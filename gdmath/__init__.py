@@ -16,9 +16,11 @@ from gdmath.descent import (
     validate_descent_args,
 )
 from gdmath.geometry import (
+    START_RANGE_WIDTHS,
     TangentLine,
     downhill_direction,
     follow_view,
+    start_range,
     step_vector,
     tangent_line,
     view_range,
@@ -36,6 +38,7 @@ __all__ = [
     "DIVERGENCE_BOUND",
     "EXAMPLE_LEARNING_RATES",
     "MAX_STEPS",
+    "START_RANGE_WIDTHS",
     "TWO_VALLEYS",
     "Curve",
     "DescentResult",
@@ -52,6 +55,7 @@ __all__ = [
     "descend",
     "downhill_direction",
     "follow_view",
+    "start_range",
     "step_vector",
     "tangent_line",
     "validate_descent_args",

@@ -11,9 +11,11 @@ from gdmath.curves import Curve
 from gdmath.descent import DescentResult
 
 __all__ = [
+    "START_RANGE_WIDTHS",
     "TangentLine",
     "downhill_direction",
     "follow_view",
+    "start_range",
     "step_vector",
     "tangent_line",
     "view_range",
@@ -154,6 +156,30 @@ def follow_view(
     if not 0 <= index <= path.nit:
         raise ValueError(f"point index must be between 0 and {path.nit}, got {index}")
     return _window(path.x[: index + 1], path.error[: index + 1], path.curve, margin, include_curve_range)
+
+
+START_RANGE_WIDTHS: float = 1.0
+"""How far, in widths of a curve's plot range, a start may lie beyond either end of it.
+
+The scenes frame the whole path, so a start far off stretches the axes until
+the valley is a flat line: on the book's curve, from about x = 20 (or -30) the
+side-by-side panels' tick numbers leave the frame and the step table's columns
+run into each other. One width each side, [-12, 18] on the book's curve, stays
+clear of that in every scene.
+"""
+
+
+def start_range(curve: Curve, widths: float = START_RANGE_WIDTHS) -> tuple[float, float]:
+    """The starts a scene can show sensibly: the curve's plot range widened by ``widths`` of itself on each side.
+
+    Examples
+    --------
+    >>> from gdmath import BOOK_CURVE, start_range
+    >>> start_range(BOOK_CURVE)
+    (-12.0, 18.0)
+    """
+    low, high = (float(end) for end in curve.x_range)
+    return low - widths * (high - low), high + widths * (high - low)
 
 
 def _window(

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from gdmath import BOOK_CURVE, Curve
+
 __all__ = ["SCENES", "SceneSpec", "get_spec"]
 
 SCENES_DIR: Path = Path(__file__).resolve().parent
@@ -32,6 +34,9 @@ class SceneSpec:
         One line for ``--list``.
     start, learning_rate, steps
         Default knobs; the CLI overrides them per render.
+    curve
+        The error curve the scene descends (its class's ``curve``); it bounds
+        the starts a render may ask for (:func:`gdmath.start_range`).
     """
 
     name: str
@@ -41,6 +46,7 @@ class SceneSpec:
     start: float
     learning_rate: float
     steps: int
+    curve: Curve = BOOK_CURVE
 
     @property
     def source_file(self) -> Path:

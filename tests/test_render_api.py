@@ -111,7 +111,7 @@ def test_invalid_requests_cannot_be_built(change: dict[str, object]) -> None:
 @settings(max_examples=200, deadline=None)
 @given(
     scene=st.sampled_from(list(SCENES)),
-    start=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    start=st.floats(min_value=-12, max_value=18, allow_nan=False),
     learning_rate=st.floats(min_value=1e-300, max_value=1e300, allow_nan=False, allow_infinity=False),
     steps=st.integers(min_value=1, max_value=MAX_RENDER_STEPS),
     extension=st.sampled_from(["mp4", "gif", "png"]),

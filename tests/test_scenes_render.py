@@ -146,6 +146,13 @@ PROBES = {
 """The class rendered for each scene; a probe draws exactly what its scene draws."""
 
 
+@pytest.mark.parametrize("name", list(SCENES))
+def test_each_scene_descends_the_curve_its_registry_entry_names(name):
+    # The registry's curve bounds --start before manim is imported; the class's curve is what is drawn.
+    spec = SCENES[name]
+    assert getattr(scenes, spec.class_name).curve is spec.curve
+
+
 def test_rolling_descent_ball_follows_the_books_path(media_dir):
     scene = render_once(RollingProbe, media_dir, language="en", theme="light")
     path = descend(BOOK_CURVE, -1, 0.1, 10)
