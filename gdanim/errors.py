@@ -25,6 +25,7 @@ MESSAGES: Final[dict[str, str]] = {
     "interrupted": "interrupted; finished files are kept, unfinished ones were removed",
     "out_is_file": "--out {path} is a file, not a folder",
     "out_not_writable": "--out {path} is not writable",
+    "no_space": "no space left on device in {folder}; earlier files are kept",
     "steps_range": "steps must be between 1 and {cap}, got {steps}",
     "start_range": "start must be within [{low:g}, {high:g}], the curve's plot range widened by its width "
     "on each side (farther starts squash the valley flat), got {start!r}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -10,14 +11,19 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Final
 
 __all__ = [
+    "NEARLY_FULL_BYTES",
     "TEMP_PREFIX",
     "atomic_path",
     "file_digest",
+    "full_disk_error",
+    "is_disk_full",
     "is_inside",
     "remove_empty_folders",
     "remove_stale_temporaries",
+    "reporting_full_disk",
     "temp_prefix",
 ]
 
@@ -25,6 +31,12 @@ TEMP_PREFIX: str = ".gdanim-"
 """Prefix of every temporary file gdanim creates next to a final file."""
 
 _TEMP_NAME: re.Pattern[str] = re.compile(rf"^{re.escape(TEMP_PREFIX)}.*-p(\d+)-[a-z0-9_]+(\.[A-Za-z0-9]+)?$")
+
+
+NEARLY_FULL_BYTES: Final[int] = 1 << 20
+"""A disk with less free space than this (1 MiB) cannot take another clip: it counts as full."""
+
+_NO_SPACE_ERRNOS: Final[frozenset[int]] = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def temp_prefix(stem: str) -> str:
@@ -121,3 +133,40 @@ def remove_empty_folders(folders: Iterable[Path], out_dir: Path) -> None:
                 folder.rmdir()
             except OSError:
                 pass  # not empty: it holds earlier clips, or is gone already
+
+
+def is_disk_full(folder: Path) -> bool:
+    """Whether the file system holding ``folder`` has less than :data:`NEARLY_FULL_BYTES` free."""
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
+def full_disk_error(error: BaseException | None) -> OSError | None:
+    """The "no space left on device" (or over quota) ``OSError`` behind ``error``, following its causes."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in _NO_SPACE_ERRNOS:
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
+@contextmanager
+def reporting_full_disk(folder: Path) -> Iterator[None]:
+    """Re-raise a failure in the block as ``OSError(ENOSPC)`` if ``folder``'s disk is full at that moment.
+
+    ffmpeg and gifsicle exit with status 0 when a full disk cuts their output
+    short (ffmpeg only prints the error, gifsicle writes nothing), so what
+    fails is a later step, with a message that says nothing about space. Use
+    this while the partial files still take up the space, i.e. inside the
+    blocks that remove them.
+    """
+    try:
+        yield
+    except Exception as error:
+        if full_disk_error(error) is None and is_disk_full(folder):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder)) from error
+        raise

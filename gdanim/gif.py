@@ -10,6 +10,7 @@ frames, and a faded arrow stays pink instead of turning grey.
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import subprocess
 import tempfile
@@ -22,7 +23,7 @@ from typing import Final
 from PIL import Image
 
 from gdanim.errors import MissingToolError
-from gdanim.files import temp_prefix
+from gdanim.files import reporting_full_disk, temp_prefix
 from scenes.style import hex_to_rgb
 
 __all__ = ["GIF_SETTINGS", "GifSettings", "gif_frame_rate", "make_gif", "palette_additions", "require_tool"]
@@ -92,11 +93,26 @@ def require_tool(name: str) -> str:
     return path
 
 
-def _run(command: list[str]) -> None:
+def _run(command: list[str], output: Path) -> None:
+    """Run a tool that writes the GIF ``output``; raise if it fails or leaves the GIF unfinished."""
     completed = subprocess.run(command, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
+    tool = Path(command[0]).name
     if completed.returncode != 0:
         detail = (completed.stderr.strip().splitlines() or ["no message"])[-1]
-        raise RuntimeError(f"{Path(command[0]).name} failed: {detail}")
+        raise RuntimeError(f"{tool} failed: {detail}")
+    if output.suffix == ".gif" and not _is_complete_gif(output):
+        # Both tools exit 0 when a full disk cuts the file short.
+        raise RuntimeError(f"{tool} left {output.name} unfinished")
+
+
+def _is_complete_gif(path: Path) -> bool:
+    """True when the file ends with the GIF trailer byte, ``;``."""
+    try:
+        with path.open("rb") as gif:
+            gif.seek(-1, os.SEEK_END)
+            return gif.read(1) == b";"
+    except OSError:
+        return False
 
 
 def palette_additions(colours: Mapping[str, str], tints: Iterable[float] = GIF_SETTINGS.tints) -> list[tuple[int, int, int]]:
@@ -160,19 +176,21 @@ def make_gif(
     fps = gif_frame_rate(_source_frame_rate(source), settings.max_fps)
     scale = f"fps={fps},scale='min({settings.width},iw)':-2:flags=lanczos"
     additions = palette_additions(colours or {}, settings.tints)
-    with tempfile.TemporaryDirectory(prefix=temp_prefix("gif"), dir=target.parent) as work:
+    with tempfile.TemporaryDirectory(prefix=temp_prefix("gif"), dir=target.parent) as work, reporting_full_disk(
+        target.parent
+    ):
         palette = Path(work) / "palette.png"
         quantised = Path(work) / "quantised.gif"
         _run([
             ffmpeg, "-v", "error", "-nostdin", "-i", str(source),
             "-vf", f"{scale},palettegen=max_colors={settings.palette_colours}:stats_mode=diff:reserve_transparent=0",
             "-y", str(palette),
-        ])
+        ], palette)
         _add_colours_to_palette(palette, additions, settings.palette_colours)
         _run([
             ffmpeg, "-v", "error", "-nostdin", "-i", str(source), "-i", str(palette),
             "-lavfi", f"{scale}[video];[video][1:v]paletteuse=dither=none:diff_mode=rectangle",
             "-loop", "0", "-f", "gif", "-y", str(quantised),
-        ])
+        ], quantised)
         lossy = [f"--lossy={settings.lossy}"] if settings.lossy else []
-        _run([gifsicle, "-O3", *lossy, "--loopcount=forever", "--no-comments", "--no-names", str(quantised), "-o", str(target)])
+        _run([gifsicle, "-O3", *lossy, "--loopcount=forever", "--no-comments", "--no-names", str(quantised), "-o", str(target)], target)

@@ -27,7 +27,15 @@ from typing import Any, Final
 
 from gdanim.cache import hash_inputs, media_slot, prune_slot, record_render_seconds
 from gdanim.errors import MESSAGES, MissingToolError, RenderError
-from gdanim.files import atomic_path, file_digest, is_inside, remove_empty_folders, remove_stale_temporaries
+from gdanim.files import (
+    atomic_path,
+    file_digest,
+    full_disk_error,
+    is_inside,
+    remove_empty_folders,
+    remove_stale_temporaries,
+    reporting_full_disk,
+)
 from gdanim.manifest import find_clip, read_manifest, update_manifest, verify_file
 from gdanim.request import FORMATS, ClipRequest
 
@@ -211,6 +219,8 @@ def _render(
     wants_video = "mp4" in targets or "gif" in targets
     with ExitStack() as commit, media_slot() as media_dir:
         temps = {ext: commit.enter_context(atomic_path(path)) for ext, path in targets.items()}
+        # Entered last, so it looks at the disk before the partial files are removed.
+        commit.enter_context(reporting_full_disk(next(iter(targets.values())).parent))
         report("render")
         rendered = scene_render.render_scene(
             request, media_dir, movie=wants_video, on_play=lambda plays: report("render", plays)
@@ -344,16 +354,27 @@ def render_clip(
             entry = _gif_from_mp4(request, out_dir, targets["gif"], source, manifest_entry)
         else:
             entry = _render(request, out_dir, targets, input_hash, manifest_entry, on_progress)
+        entry = next(clip for clip in update_manifest(out_dir, [entry])["clips"] if clip["id"] == entry["id"])
     except BaseException as error:
         remove_empty_folders({path.parent for path in targets.values()}, out_dir)
         if isinstance(error, (MissingToolError, KeyboardInterrupt)) or not isinstance(error, Exception):
             raise
-        reason = " ".join(str(error).split()) or type(error).__name__
-        raise RenderError(request.scene, f"{type(error).__name__}: {reason}"[:300]) from error
-    entry = next(clip for clip in update_manifest(out_dir, [entry])["clips"] if clip["id"] == entry["id"])
+        raise RenderError(request.scene, _failure_reason(error, out_dir, targets)) from error
     if on_progress is not None:
         on_progress(ProgressEvent(request.clip_id, "done", entry["plays"], entry["plays"]))
     return ClipResult(request, targets, False, entry)
+
+
+def _failure_reason(error: Exception, out_dir: Path, targets: dict[str, Path]) -> str:
+    """One line saying why a render failed: plainly when a disk is full, else the exception's type and words."""
+    full = full_disk_error(error)
+    if full is not None:
+        written = Path(str(full.filename)) if full.filename else out_dir
+        # Name the clip's folder rather than a temporary file; a full cache disk is named as it is.
+        folder = next(iter(targets.values())).parent if is_inside(written, out_dir) else written.parent
+        return MESSAGES["no_space"].format(folder=folder)
+    reason = " ".join(str(error).split()) or type(error).__name__
+    return f"{type(error).__name__}: {reason}"[:300]
 
 
 def iter_render_clips(
