@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-REPO_ROOT: Path = Path(__file__).resolve().parent.parent
+from tests.render_runs import REPO_ROOT, TINY_CLIP_ARGUMENTS, run_render
 
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """The checkout's top folder."""
     return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def tiny_clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """One tiny rolling descent as MP4 + GIF (:data:`~tests.render_runs.TINY_CLIP_ARGUMENTS`), by a real ``python render.py``.
+
+    Returns its ``--out`` and the finished process. Tests that change files copy the folder first.
+    """
+    out_dir = tmp_path_factory.mktemp("tiny") / "out"
+    return out_dir, run_render(*TINY_CLIP_ARGUMENTS, "--out", str(out_dir))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Click's runner for ``render.cli``, in this process."""
+    return CliRunner()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import textwrap
@@ -17,6 +16,7 @@ from gdanim.manifest import read_manifest
 from gdanim.pipeline import ClipRequest, render_clip
 from gdanim.quality import TEST_RESOLUTION_ENV
 from scenes.registry import SCENES, SceneSpec
+from tests.render_runs import debris, snapshot
 
 FLAKY_SCENE = '''
 import os
@@ -55,12 +55,6 @@ def flaky_scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     sys.modules.pop("flaky_scene_module", None)
 
 
-def _snapshot(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
-    }
-
-
 def test_failing_render_raises_one_line_naming_the_scene_and_keeps_earlier_files(
     flaky_scene: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -68,7 +62,7 @@ def test_failing_render_raises_one_line_naming_the_scene_and_keeps_earlier_files
     request = ClipRequest.create(flaky_scene, quality="low", language="en")
     good = render_clip(request, out_dir, ["mp4", "gif", "png"])
     assert set(good.files) == {"mp4", "gif", "png"}
-    before = _snapshot(out_dir)
+    before = snapshot(out_dir)
 
     monkeypatch.setenv("FLAKY_SCENE_FAILS", "1")
     with pytest.raises(RenderError) as failure:
@@ -76,8 +70,8 @@ def test_failing_render_raises_one_line_naming_the_scene_and_keeps_earlier_files
     message = str(failure.value)
     assert message == "rendering flaky-scene failed: RuntimeError: the scene broke after its first animation"
     assert "\n" not in message
-    assert _snapshot(out_dir) == before
-    assert [p for p in out_dir.rglob("*") if p.name.startswith(".gdanim")] == []
+    assert snapshot(out_dir) == before
+    assert debris(out_dir) == []
     assert read_manifest(out_dir)["clips"][0]["hash"] == good.entry["hash"]
 
 

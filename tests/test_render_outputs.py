@@ -2,21 +2,20 @@
 
 Most clips are tiny: ``GDANIM_TEST_RESOLUTION=160x90@5`` (see
 :data:`gdanim.quality.TEST_RESOLUTION_ENV`) and ``--steps 2``. One clip is
-rendered at the real ``low`` preset to check the sizes users get.
+rendered at the real ``low`` preset to check the sizes users get. Bad inputs,
+Ctrl-C, renders at once, missing tools and path safety are in
+``test_reliability.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import av
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -27,38 +26,19 @@ from gdanim.pipeline import ClipRequest, render_clip, theme_colours
 from gdanim.quality import TEST_RESOLUTION_ENV
 from render import cli
 from scenes.registry import SCENES
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-TINY = "160x90@5"
-TINY_TAG = "160x90p5"
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {**os.environ, TEST_RESOLUTION_ENV: TINY}
-    env.update(extra)
-    return env
-
-
-def run_render(*arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python render.py ARGUMENTS`` as a user would, from the checkout."""
-    return subprocess.run(
-        [sys.executable, "render.py", *arguments],
-        cwd=REPO_ROOT, env=env or _env(), capture_output=True, text=True, timeout=240, check=False,
-    )
-
-
-def probe_video(path: Path) -> dict[str, object]:
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        frames = sum(1 for _ in container.decode(stream))
-        return {
-            "codec": stream.codec_context.name,
-            "pix_fmt": stream.codec_context.pix_fmt,
-            "width": stream.codec_context.width,
-            "height": stream.codec_context.height,
-            "rate": stream.base_rate,
-            "frames": frames,
-        }
+from tests.render_runs import (
+    REPO_ROOT,
+    TINY,
+    TINY_CLIP_ARGUMENTS,
+    TINY_TAG,
+    debris,
+    probe_video,
+    render_env,
+    run_render,
+    sha256,
+    start_render,
+    wait_for_debris,
+)
 
 
 def gif_seconds(path: Path) -> float:
@@ -69,22 +49,6 @@ def gif_seconds(path: Path) -> float:
             image.seek(index)
             total_ms += image.info["duration"]
     return total_ms / 1000
-
-
-def debris(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.name.startswith(".gdanim")]
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def tiny_clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """One tiny rolling descent as MP4 + GIF, rendered by a real ``python render.py`` process."""
-    out_dir = tmp_path_factory.mktemp("tiny") / "out"
-    completed = run_render("rolling-descent", "-q", "l", "-f", "both", "--steps", "2", "--out", str(out_dir))
-    return out_dir, completed
 
 
 def test_subprocess_render_prints_only_the_paths(tiny_clip: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
@@ -147,12 +111,12 @@ def test_unchanged_clip_is_not_rendered_again_and_manim_is_not_imported(
     before = {p: p.stat().st_mtime_ns for p in (out_dir / "rolling-descent").iterdir()}
     script = (
         "import sys, render\n"
-        f"sys.argv = ['render.py', 'rolling-descent', '-q', 'l', '-f', 'both', '--steps', '2', '--out', {str(out_dir)!r}]\n"
+        f"sys.argv = ['render.py', *{list(TINY_CLIP_ARGUMENTS)!r}, '--out', {str(out_dir)!r}]\n"
         "try:\n    render.main()\nexcept SystemExit as stop:\n    code = stop.code\n"
         "print('manim imported' if 'manim' in sys.modules else 'manim not imported', code, file=sys.stderr)\n"
     )
     again = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO_ROOT, env=_env(), capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", script], cwd=REPO_ROOT, env=render_env(), capture_output=True, text=True, timeout=60, check=False
     )
     assert again.stderr.strip() == "manim not imported 0"
     assert again.stdout == first.stdout
@@ -203,25 +167,6 @@ def test_cli_runner_renders_a_poster_in_process(tmp_path: Path, monkeypatch: pyt
     assert background == tuple(int(theme_colours("dark")["background"][i : i + 2], 16) for i in (1, 3, 5))
 
 
-def test_two_renders_into_one_folder_at_once_both_land_in_the_manifest(tmp_path: Path) -> None:
-    out_dir = tmp_path / "out"
-    cache_dir = tmp_path / "cache"
-    common = [sys.executable, "render.py", "rolling-descent", "-q", "l", "-f", "mp4", "--steps", "1", "--out", str(out_dir)]
-    processes = [
-        subprocess.Popen([*common, "--lang", language], cwd=REPO_ROOT, env=_env(GDANIM_CACHE_DIR=str(cache_dir)),
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for language in ("he", "en")
-    ]
-    outputs = [process.communicate(timeout=240) for process in processes]
-    assert [process.returncode for process in processes] == [0, 0], outputs
-    ids = [clip["id"] for clip in read_manifest(out_dir)["clips"]]
-    assert ids == [f"rolling-descent/en-light-{TINY_TAG}-steps1", f"rolling-descent/he-light-{TINY_TAG}-steps1"]
-    assert debris(out_dir) == []
-    # Each process had its own manim media folder in the cache (slot-1 while slot-0 was busy), and left no movies.
-    assert {p.name for p in (cache_dir / "media").iterdir()} <= {"slot-0", "slot-1"}
-    assert [p for p in cache_dir.rglob("*") if p.suffix in {".mp4", ".png", ".gif"}] == []
-
-
 def test_jobs_render_several_scenes_in_parallel(tmp_path: Path) -> None:
     completed = run_render("slope-tangent", "learning-rate-comparison", "-q", "l", "-f", "mp4", "--steps", "1",
                            "--jobs", "2", "--out", str(tmp_path))
@@ -230,34 +175,6 @@ def test_jobs_render_several_scenes_in_parallel(tmp_path: Path) -> None:
     assert {clip["scene"] for clip in read_manifest(tmp_path)["clips"]} == {"slope-tangent", "learning-rate-comparison"}
     for line in completed.stdout.splitlines():
         assert probe_video(Path(line))["codec"] == "h264"
-
-
-@pytest.mark.parametrize("scenes", [["rolling-descent"], ["rolling-descent", "slope-tangent", "learning-rate-comparison"]])
-def test_ctrl_c_mid_render_exits_130_and_keeps_earlier_files(
-    tiny_clip: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path, scenes: list[str]
-) -> None:
-    source, _ = tiny_clip
-    out_dir = tmp_path / "out"
-    subprocess.run(["cp", "-a", str(source), str(out_dir)], check=True)
-    before = {p.relative_to(out_dir): sha256(p) for p in out_dir.rglob("*") if p.is_file()}
-    process = subprocess.Popen(
-        [sys.executable, "render.py", *scenes, "-q", "l", "-f", "both", "--steps", "2", "--force", "--jobs", "2",
-         "--out", str(out_dir)],
-        cwd=REPO_ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not debris(out_dir) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert debris(out_dir), "the render never started writing"
-    time.sleep(0.3)
-    process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
-    assert stdout == ""
-    assert len(stderr.splitlines()) == 1 and stderr.startswith("Error: interrupted"), stderr
-    assert debris(out_dir) == []
-    assert {p.relative_to(out_dir): sha256(p) for p in out_dir.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in out_dir.iterdir() if p.is_dir()) == ["rolling-descent"]
 
 
 def test_console_script_lists_the_scenes() -> None:
@@ -271,14 +188,9 @@ def test_console_script_lists_the_scenes() -> None:
 
 def test_a_killed_worker_fails_the_run_in_one_line_and_leaves_no_debris(tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
-    process = subprocess.Popen(
-        [sys.executable, "render.py", "slope-tangent", "rolling-descent", "-q", "l", "--steps", "3", "--jobs", "2",
-         "--out", str(out_dir)],
-        cwd=REPO_ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not debris(out_dir) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+    process = start_render("slope-tangent", "rolling-descent", "-q", "l", "--steps", "3", "--jobs", "2",
+                           "--out", str(out_dir))
+    wait_for_debris(process, out_dir)
     workers = subprocess.run(["pgrep", "-P", str(process.pid), "-f", "spawn_main"], capture_output=True, text=True).stdout
     os.kill(int(workers.split()[0]), signal.SIGKILL)
     stdout, stderr = process.communicate(timeout=120)
@@ -291,54 +203,13 @@ def test_a_killed_worker_fails_the_run_in_one_line_and_leaves_no_debris(tmp_path
 def test_a_render_failure_exits_1_with_one_line_naming_the_scene(tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
     completed = run_render("rolling-descent", "-q", "l", "--steps", "1", "--out", str(out_dir),
-                           env=_env(GDANIM_CACHE_DIR="/proc/gdanim-cache"))
+                           env=render_env(GDANIM_CACHE_DIR="/proc/gdanim-cache"))
     assert completed.returncode == 1
     assert completed.stdout == ""
     (line,) = completed.stderr.splitlines()
     assert line.startswith("Error: rendering rolling-descent failed: ")
     assert "Traceback" not in completed.stderr
     assert list(out_dir.rglob("*")) == []
-
-
-def _path_without(tmp_path: Path, missing: str) -> str:
-    """A PATH with ffmpeg, gifsicle, latex and dvisvgm, except ``missing``."""
-    tools = tmp_path / "bin"
-    tools.mkdir()
-    for tool in ("ffmpeg", "gifsicle", "latex", "dvisvgm", "kpsewhich"):
-        found = subprocess.run(["which", tool], capture_output=True, text=True, check=False).stdout.strip()
-        if tool != missing and found:
-            (tools / tool).symlink_to(found)
-    return str(tools)
-
-
-@pytest.mark.parametrize(("missing", "package"), [("gifsicle", "gifsicle"), ("ffmpeg", "ffmpeg"), ("latex", "texlive-latex-base")])
-def test_missing_tool_names_its_package_and_keeps_earlier_files(
-    tiny_clip: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path, missing: str, package: str
-) -> None:
-    source, _ = tiny_clip
-    out_dir = tmp_path / "out"
-    subprocess.run(["cp", "-a", str(source), str(out_dir)], check=True)
-    before = {p.relative_to(out_dir): sha256(p) for p in out_dir.rglob("*") if p.is_file()}
-    completed = run_render("rolling-descent", "-q", "l", "-f", "both", "--steps", "2", "--force", "--out", str(out_dir),
-                           env=_env(PATH=_path_without(tmp_path, missing)))
-    assert completed.returncode == 1
-    assert completed.stdout == ""
-    (line,) = completed.stderr.splitlines()
-    assert line.startswith(f"Error: {missing} is not installed") and package in line
-    assert {p.relative_to(out_dir): sha256(p) for p in out_dir.rglob("*") if p.is_file()} == before
-
-
-def test_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    (out_dir / "rolling-descent").symlink_to(elsewhere)
-    completed = run_render("rolling-descent", "-q", "l", "--steps", "1", "--out", str(out_dir))
-    assert completed.returncode == 2
-    (line,) = completed.stderr.splitlines()
-    assert "outside --out" in line
-    assert list(elsewhere.iterdir()) == []
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,477 @@
+"""Issue 7's reliability list, top to bottom: bad inputs, Ctrl-C, renders at once, determinism, path safety.
+
+1. **Bad inputs** fail with their exit status (2 usage, 1 render or tool),
+   exactly one ``Error: `` line on stderr, no traceback, nothing on stdout,
+   and no file written into ``--out`` (earlier good files byte for byte as
+   they were).
+2. **Ctrl-C** in the middle of a re-render exits 130 in one line and leaves
+   the earlier files, manifest included, byte for byte, and no debris.
+3. **Renders at once** into one ``--out`` all succeed and all land in a
+   manifest that stays valid JSON.
+4. **Determinism**: the same inputs give byte-identical posters and GIFs and
+   the same decoded MP4 frames.
+5. **Path safety**: no parameter value puts a file outside ``--out``.
+
+Every clip is tiny (``GDANIM_TEST_RESOLUTION=160x90@5``, see :mod:`tests.render_runs`).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from gdanim.files import is_inside
+from gdanim.manifest import MANIFEST_NAME, read_manifest, verify_file
+from gdanim.quality import TEST_RESOLUTION_ENV
+from gdanim.request import MAX_RENDER_STEPS, ClipRequest
+from gdmath import BOOK_CURVE, MAX_STEPS, descend
+from render import cli
+from scenes.registry import SCENES
+from tests.render_runs import (
+    REPO_ROOT,
+    TINY,
+    TINY_CLIP_ARGUMENTS,
+    TINY_TAG,
+    debris,
+    decoded_frames,
+    files_under,
+    path_without,
+    probe_video,
+    render_env,
+    run_render,
+    sha256,
+    snapshot,
+    start_render,
+    wait_for_debris,
+)
+
+TinyClip = tuple[Path, subprocess.CompletedProcess[str]]
+
+
+def assert_one_line_error(code: int | None, stdout: str, stderr: str, expected_code: int, mentions: str) -> None:
+    """The run failed with ``expected_code`` and one ``Error: `` line containing ``mentions``, and nothing else."""
+    assert code == expected_code, stderr
+    assert stdout == ""
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("Error: ")
+    assert mentions in lines[0]
+
+
+@pytest.fixture
+def earlier_out(tiny_clip: TinyClip, tmp_path: Path) -> Path:
+    """A copy of the shared tiny clip's ``--out``: good files a failed or interrupted run must keep."""
+    out_dir = tmp_path / "earlier"
+    shutil.copytree(tiny_clip[0], out_dir, symlinks=True)
+    return out_dir
+
+
+# --- 1. Bad inputs --------------------------------------------------------------------------
+
+FAR_START = "start must be within [-12, 18]"
+
+# (arguments, text the one line must contain); every case exits 2 before writing anything.
+BAD_INPUTS: list[tuple[list[str], str]] = [
+    # learning rate <= 0, NaN, infinite or text
+    (["--learning-rate", "0"], "--learning-rate"),
+    (["--learning-rate", "-0.1"], "--learning-rate"),
+    (["--learning-rate", "nan"], "--learning-rate"),
+    (["--learning-rate", "inf"], "--learning-rate"),
+    (["--learning-rate", "fast"], "--learning-rate"),
+    # steps 0, negative, huge or not whole
+    (["--steps", "0"], "--steps"),
+    (["--steps", "-3"], "--steps"),
+    (["--steps", str(MAX_RENDER_STEPS + 1)], "--steps"),
+    (["--steps", "2.5"], "--steps"),
+    # a diverging trajectory at 1e6 steps: refused by the steps range, not rendered for hours
+    (["overshooting-learning-rate", "--learning-rate", "1.1", "--steps", "1000000"],
+     f"'--steps': 1000000 is not in the range 1<=x<={MAX_RENDER_STEPS}"),
+    # a start far outside the plot, or no number at all
+    (["rolling-descent", "--start", "1000"], FAR_START),
+    (["--start", "-5000"], FAR_START),
+    (["slope-tangent", "--start", "18.5"], FAR_START),
+    (["--start", "2e6"], "start"),
+    (["--start", "1e400"], "--start"),
+    (["--start", "nan"], "--start"),
+    (["--start", "-inf"], "--start"),
+    (["--start", "abc"], "--start"),
+    # unknown scene, quality, format, language or theme
+    (["no-such-scene"], "no-such-scene"),
+    (["rolling-descent", "../../etc/passwd"], "../../etc/passwd"),
+    (["--quality", "ultra"], "--quality"),
+    (["--quality", ""], "--quality"),
+    (["-q", "x"], "--quality"),
+    (["--format", "webm"], "--format"),
+    (["--format", "mov"], "--format"),
+    (["--lang", "fr"], "--lang"),
+    (["--theme", "sepia"], "--theme"),
+    # other usage mistakes
+    (["--jobs", "0"], "--jobs"),
+    (["--jobs", "many"], "--jobs"),
+    (["--list", "rolling-descent"], "--list"),
+    (["--no-such-option"], "--no-such-option"),
+    (["--out"], "--out"),
+    # --out that cannot be a folder
+    (["--out", "/dev/null/clips"], "not writable"),
+    (["--out", "/proc/gdanim-out"], "not writable"),
+]
+
+SUBPROCESS_CASES: list[tuple[list[str], str]] = [
+    case for case in BAD_INPUTS
+    if case[0] in (["--learning-rate", "nan"], ["no-such-scene"], ["rolling-descent", "--start", "1000"],
+                   ["overshooting-learning-rate", "--learning-rate", "1.1", "--steps", "1000000"])
+]
+"""A few cases run as a real ``python render.py``, as a user's shell sees them."""
+
+
+def _case_id(case: tuple[list[str], str]) -> str:
+    return " ".join(case[0]) or "empty"
+
+
+def _out_and_arguments(arguments: list[str], out_dir: Path) -> tuple[Path, list[str]]:
+    """The ``--out`` a case writes to, and its full arguments (a case may name its own ``--out``)."""
+    if "--out" in arguments[:-1]:
+        return Path(arguments[arguments.index("--out") + 1]), arguments
+    return out_dir, ["--out", str(out_dir), *arguments]
+
+
+def _state(out_dir: Path) -> tuple[bool, list[Path], dict[Path, str]]:
+    """Whether ``out_dir`` exists, what is in it, and every file's SHA-256."""
+    return out_dir.exists(), files_under(out_dir), snapshot(out_dir) if out_dir.is_dir() else {}
+
+
+@pytest.mark.parametrize("earlier", [False, True], ids=["empty out", "earlier files"])
+@pytest.mark.parametrize(("arguments", "mentions"), BAD_INPUTS, ids=map(_case_id, BAD_INPUTS))
+def test_bad_input_exits_2_in_one_line_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path, earlier_out: Path, arguments: list[str], mentions: str, earlier: bool
+) -> None:
+    out_dir, arguments = _out_and_arguments(arguments, earlier_out if earlier else tmp_path / "out")
+    before = _state(out_dir)
+    result = runner.invoke(cli, arguments)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2, mentions)
+    assert _state(out_dir) == before
+
+
+@pytest.mark.parametrize(("arguments", "mentions"), SUBPROCESS_CASES, ids=map(_case_id, SUBPROCESS_CASES))
+def test_bad_input_in_a_real_process(tmp_path: Path, arguments: list[str], mentions: str) -> None:
+    out_dir, arguments = _out_and_arguments(arguments, tmp_path / "out")
+    completed = run_render(*arguments)
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 2, mentions)
+    assert _state(out_dir) == (False, [], {})
+
+
+def test_the_start_bound_is_in_the_help(runner: CliRunner) -> None:
+    help_text = " ".join(runner.invoke(cli, ["--help"]).output.split())
+    assert "Starting position x, within [-12, 18]: the error curve's plot range widened by its width" in help_text
+
+
+def test_a_million_diverging_steps_are_refused_by_gdmath_too() -> None:
+    # Up to MAX_STEPS a diverging run stops at the bound, finite and fast:
+    # tests/test_gdmath.py::test_divergence_stops_at_the_bound_without_inf_nan_or_warnings.
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match=f"steps must be between 0 and {MAX_STEPS}, got 1000000"):
+        descend(BOOK_CURVE, -1, 1.1, 10**6)
+    assert time.perf_counter() - started < 0.1
+
+
+def test_out_that_is_a_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("keep me")
+    result = runner.invoke(cli, ["rolling-descent", "--out", str(target)])
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          f"Error: Invalid value for '-o' / '--out': {target} is a file, not a folder")
+    assert target.read_text() == "keep me"
+    assert files_under(tmp_path) == [target]
+
+
+def test_out_that_is_not_writable_is_a_usage_error(tmp_path: Path) -> None:
+    # Root may write anywhere (CI runs as root), so the command runs without any
+    # capabilities: then even root meets the folder's permission bits.
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    command = [sys.executable, "render.py", "rolling-descent", "--out", str(locked / "out")]
+    if os.geteuid() == 0:
+        command = ["setpriv", "--bounding-set=-all", "--inh-caps=-all", *command]
+    completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 2,
+                          f"Error: Invalid value for '-o' / '--out': {locked} is not writable")
+    assert list(locked.iterdir()) == []
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A tiny tmpfs, filled up but for what ``earlier`` files a test copies in first; unmounted afterwards."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root (CI runs as root); test_a_full_disk_while_writing_the_manifest "
+                    "covers a full disk by patching the write")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)],
+                             capture_output=True, text=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def _fill(disk: Path) -> None:
+    """Write a file on ``disk`` until no byte more fits."""
+    with (disk / "filler").open("wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 4096)
+        except OSError as error:
+            assert error.errno == errno.ENOSPC
+
+
+def test_a_full_disk_fails_in_one_line_and_keeps_earlier_files(full_disk: Path, earlier_out: Path) -> None:
+    out_dir = full_disk / "out"
+    shutil.copytree(earlier_out, out_dir, symlinks=True)
+    _fill(full_disk)
+    before = snapshot(out_dir)
+    completed = run_render(*TINY_CLIP_ARGUMENTS, "--force", "--out", str(out_dir))
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
+                          f"Error: rendering rolling-descent failed: no space left on device in {out_dir.resolve() / 'rolling-descent'}")
+    assert debris(full_disk) == []
+    assert snapshot(out_dir) == before
+
+
+def test_a_first_render_into_a_full_disk_writes_nothing(full_disk: Path) -> None:
+    out_dir = full_disk / "out"
+    _fill(full_disk)
+    completed = run_render("slope-tangent", "-q", "l", "-f", "png", "--steps", "1", "--out", str(out_dir))
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
+                          f"Error: rendering slope-tangent failed: no space left on device in {out_dir.resolve() / 'slope-tangent'}")
+    assert debris(full_disk) == []
+    assert files_under(out_dir) == []
+
+
+def test_a_full_disk_while_writing_the_manifest(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The last write of a render, after its files are in place; before the fix it ended in a traceback.
+    import gdanim.manifest
+
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "out" / MANIFEST_NAME))
+
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
+    monkeypatch.setattr(gdanim.manifest, "atomic_path", no_space)
+    result = runner.invoke(cli, ["slope-tangent", "-q", "l", "-f", "png", "--steps", "1", "--quiet",
+                                 "--out", str(tmp_path / "out")])
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
+                          f"Error: rendering slope-tangent failed: no space left on device in {tmp_path.resolve() / 'out' / 'slope-tangent'}")
+    assert debris(tmp_path) == []
+
+
+@pytest.mark.parametrize("earlier", [False, True], ids=["empty out", "earlier files"])
+@pytest.mark.parametrize(("missing", "package"), [("gifsicle", "gifsicle"), ("ffmpeg", "ffmpeg"), ("latex", "texlive-latex-base")])
+def test_a_missing_tool_names_its_package_and_writes_nothing(
+    earlier_out: Path, tmp_path: Path, missing: str, package: str, earlier: bool
+) -> None:
+    out_dir = earlier_out if earlier else tmp_path / "out"
+    before = snapshot(out_dir) if earlier else {}
+    completed = run_render(*TINY_CLIP_ARGUMENTS, "--force", "--out", str(out_dir),
+                           env=render_env(PATH=path_without(tmp_path, missing)))
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
+                          f"Error: {missing} is not installed; install the Debian package: apt-get install {package}")
+    assert snapshot(out_dir) == before
+    assert debris(out_dir) == []
+
+
+# --- 2. Ctrl-C during a re-render -------------------------------------------------------------
+
+THREE_SCENES = ["rolling-descent", "slope-tangent", "learning-rate-comparison"]
+
+
+@pytest.mark.parametrize(("jobs", "scenes"), [(1, ["rolling-descent"]), (2, THREE_SCENES)], ids=["jobs 1", "jobs 2"])
+def test_ctrl_c_mid_re_render_exits_130_and_keeps_the_earlier_files(
+    earlier_out: Path, jobs: int, scenes: list[str]
+) -> None:
+    before = snapshot(earlier_out)
+    manifest = json.loads((earlier_out / MANIFEST_NAME).read_text())
+    arguments = [*TINY_CLIP_ARGUMENTS[1:], "--force", "--jobs", str(jobs), "--out", str(earlier_out)]
+    process = start_render(*scenes, *arguments)
+    assert wait_for_debris(process, earlier_out), "the render never started writing"
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert_one_line_error(process.returncode, stdout, stderr, 130, "Error: interrupted")
+    assert debris(earlier_out) == []
+    assert snapshot(earlier_out) == before
+    assert json.loads((earlier_out / MANIFEST_NAME).read_text()) == manifest
+    assert sorted(p.name for p in earlier_out.iterdir() if p.is_dir()) == ["rolling-descent"]
+
+
+# --- 3. Renders at once into one --out ----------------------------------------------------------
+
+
+def _render_at_once(out_dir: Path, variants: list[list[str]], env: dict[str, str] | None = None) -> list[str]:
+    """Start one ``render.py`` per variant of a one-step MP4 into ``out_dir`` together; return their stdouts."""
+    common = ["rolling-descent", "-q", "l", "-f", "mp4", "--steps", "1", "--out", str(out_dir)]
+    processes = [start_render(*common, *variant, env=env) for variant in variants]
+    outputs = [process.communicate(timeout=240) for process in processes]
+    assert [process.returncode for process in processes] == [0] * len(variants), outputs
+    assert debris(out_dir) == []
+    return [stdout for stdout, _ in outputs]
+
+
+def _manifest_ids(out_dir: Path) -> list[str]:
+    """Clip ids of the manifest, which must be valid JSON whose every file matches the disk and decodes."""
+    manifest = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    for clip in manifest["clips"]:
+        for record in clip["files"].values():
+            assert verify_file(out_dir, record), record
+            assert probe_video(out_dir / record["path"])["frames"] > 0
+    return [clip["id"] for clip in manifest["clips"]]
+
+
+def test_two_renders_into_one_folder_at_once_both_land_in_the_manifest(tmp_path: Path) -> None:
+    out_dir, cache_dir = tmp_path / "out", tmp_path / "cache"
+    _render_at_once(out_dir, [["--lang", "he"], ["--lang", "en"]], render_env(GDANIM_CACHE_DIR=str(cache_dir)))
+    assert _manifest_ids(out_dir) == [f"rolling-descent/en-light-{TINY_TAG}-steps1", f"rolling-descent/he-light-{TINY_TAG}-steps1"]
+    # Each process had its own manim media folder in the cache (slot-1 while slot-0 was busy), and left no movies.
+    assert {p.name for p in (cache_dir / "media").iterdir()} <= {"slot-0", "slot-1"}
+    assert [p for p in cache_dir.rglob("*") if p.suffix in {".mp4", ".png", ".gif"}] == []
+
+
+def test_the_same_clip_rendered_twice_at_once_is_one_good_file(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    stdouts = _render_at_once(out_dir, [[], []])
+    mp4 = out_dir / "rolling-descent" / f"he-light-{TINY_TAG}-steps1.mp4"
+    assert stdouts == [f"{mp4}\n"] * 2
+    assert _manifest_ids(out_dir) == [f"rolling-descent/he-light-{TINY_TAG}-steps1"]
+    assert files_under(out_dir / "rolling-descent") == [mp4]
+
+
+# --- 4. Determinism -------------------------------------------------------------------------------
+
+
+def _render_alone(out_dir: Path, cache_dir: Path | None, *arguments: str) -> None:
+    """Render into ``out_dir`` in a new process; with ``cache_dir``, a new and empty cache shares nothing either."""
+    env = render_env(GDANIM_CACHE_DIR=str(cache_dir)) if cache_dir is not None else None
+    completed = run_render(*arguments, "--out", str(out_dir), env=env)
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_the_same_inputs_give_the_same_mp4_frames_and_gif_bytes(tiny_clip: TinyClip, tmp_path: Path) -> None:
+    first_dir, _ = tiny_clip
+    _render_alone(tmp_path / "again", tmp_path / "cache", *TINY_CLIP_ARGUMENTS)
+    first = read_manifest(first_dir)["clips"][0]["files"]
+    again = read_manifest(tmp_path / "again")["clips"][0]["files"]
+    first_frames = decoded_frames(first_dir / first["mp4"]["path"])
+    again_frames = decoded_frames(tmp_path / "again" / again["mp4"]["path"])
+    assert len(first_frames) == len(again_frames) > 1
+    for index, (one, other) in enumerate(zip(first_frames, again_frames)):
+        np.testing.assert_array_equal(one, other, err_msg=f"frame {index}")
+    assert first["gif"]["sha256"] == again["gif"]["sha256"]
+
+
+def test_the_same_inputs_give_byte_identical_posters(tmp_path: Path) -> None:
+    arguments = ("rolling-descent", "-q", "l", "-f", "png", "--steps", "2", "--lang", "en", "--theme", "dark")
+    for name in ("first", "again"):
+        _render_alone(tmp_path / name, None, *arguments)
+    (poster,) = [p.relative_to(tmp_path / "first") for p in files_under(tmp_path / "first") if p.suffix == ".png"]
+    assert sha256(tmp_path / "first" / poster) == sha256(tmp_path / "again" / poster)
+
+
+# --- 5. Path safety ---------------------------------------------------------------------------------
+
+SAFE_NAME = r"^[A-Za-z0-9.+_-]+$"
+
+HOSTILE_TEXT = st.one_of(
+    st.text(),
+    st.sampled_from(["..", "../..", "/", "/etc/passwd", "rolling-descent/../../x", "rolling-descent\0", "~root",
+                     "ROLLING-DESCENT/..", "\u202erolling-descent", "rolling\u2010descent", ".", ""]),
+)
+"""Text a parameter could be: anything, and the usual path tricks."""
+
+ANY_FLOAT = st.one_of(st.floats(), st.sampled_from([-0.0, 5e-324, 1.7976931348623157e308, -12.0, 18.0, 1e-300]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scene=st.one_of(st.sampled_from(list(SCENES)), HOSTILE_TEXT),
+    quality=st.one_of(st.sampled_from(["l", "low", "k", "4K"]), HOSTILE_TEXT),
+    language=st.one_of(st.sampled_from(["he", "EN"]), HOSTILE_TEXT),
+    theme=st.one_of(st.sampled_from(["light", "Dark"]), HOSTILE_TEXT),
+    start=st.one_of(st.none(), ANY_FLOAT),
+    learning_rate=st.one_of(st.none(), ANY_FLOAT),
+    steps=st.one_of(st.none(), st.integers(min_value=-10, max_value=10**9)),
+    extension=st.sampled_from(["mp4", "gif", "png"]),
+)
+def test_no_parameter_value_puts_a_file_outside_out(
+    scene: str, quality: str, language: str, theme: str, start: float | None, learning_rate: float | None,
+    steps: int | None, extension: str,
+) -> None:
+    try:
+        request = ClipRequest.create(scene, quality, language, theme, start, learning_rate, steps)
+    except ValueError:
+        return  # refused in plain words: nothing is written
+    out_dir = Path("/srv/out")
+    path = request.output_path(out_dir, extension)
+    assert path.parent == out_dir / request.scene
+    assert request.scene in SCENES
+    assert not path.name.startswith(".")
+    assert path.suffix == f".{extension}"
+    assert re.match(SAFE_NAME, path.name)
+    assert is_inside(path, out_dir)
+    assert math.isfinite(request.start) and math.isfinite(request.learning_rate)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scene=HOSTILE_TEXT, option=st.sampled_from(["--lang", "--theme", "--quality", "--format"]), value=HOSTILE_TEXT)
+def test_hostile_names_on_the_command_line_write_nothing(
+    runner: CliRunner, tmp_path: Path, scene: str, option: str, value: str
+) -> None:
+    assume(scene.lower() not in SCENES and not scene.startswith("-"))  # "-h" is not a scene but a request for help
+    before = files_under(tmp_path)
+    result = runner.invoke(cli, ["--out", str(tmp_path / "out"), scene, option, value])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert files_under(tmp_path) == before
+
+
+def test_a_render_with_hostile_but_valid_values_writes_only_under_out(tmp_path: Path) -> None:
+    # An --out spelled with "..", "." and non-ASCII, a negative zero start and the smallest learning rate.
+    (tmp_path / "a b").mkdir()
+    out_dir = tmp_path / "a b" / ".." / "שלום" / "." / "out"
+    before = set(files_under(tmp_path))
+    completed = run_render("ROLLING-DESCENT", "-q", "l", "-f", "png", "--start", "-0.0", "--learning-rate", "5e-324",
+                           "--steps", "1", "--out", str(out_dir))
+    assert completed.returncode == 0, completed.stderr
+    written = set(files_under(tmp_path)) - before
+    resolved_out = out_dir.resolve()
+    for path in written:
+        # Inside --out, or one of the folders made on the way to it.
+        assert path.resolve().is_relative_to(resolved_out) or path.resolve() in resolved_out.parents, path
+    assert {p.name for p in written if p.is_file()} == {f"he-light-{TINY_TAG}-lr5e-324-start0-steps1.png",
+                                                        MANIFEST_NAME, "index.html"}
+
+
+def test_a_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "rolling-descent").symlink_to(elsewhere)
+    completed = run_render("rolling-descent", "-q", "l", "--steps", "1", "--out", str(out_dir))
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 2, "outside --out")
+    assert list(elsewhere.iterdir()) == []
