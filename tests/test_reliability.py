@@ -258,7 +258,8 @@ def test_a_full_disk_fails_in_one_line_and_keeps_earlier_files(full_disk: Path, 
 def test_a_first_render_into_a_full_disk_writes_nothing(full_disk: Path) -> None:
     out_dir = full_disk / "out"
     _fill(full_disk)
-    completed = run_render("slope-tangent", "-q", "l", "-f", "png", "--steps", "1", "--out", str(out_dir))
+    # A GIF: ffmpeg and gifsicle exit 0 when a full disk cuts their output short.
+    completed = run_render("slope-tangent", "-q", "l", "-f", "gif", "--steps", "1", "--out", str(out_dir))
     assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
                           f"Error: rendering slope-tangent failed: no space left on device in {out_dir.resolve() / 'slope-tangent'}")
     assert debris(full_disk) == []
@@ -279,6 +280,21 @@ def test_a_full_disk_while_writing_the_manifest(runner: CliRunner, tmp_path: Pat
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
                           f"Error: rendering slope-tangent failed: no space left on device in {tmp_path.resolve() / 'out' / 'slope-tangent'}")
     assert debris(tmp_path) == []
+
+
+def test_a_gif_a_tool_cut_short_is_never_published(tmp_path: Path) -> None:
+    # On a full disk gifsicle writes what fits and still exits 0; this one always drops the GIF's last byte.
+    tools = path_without(tmp_path, "gifsicle")
+    gifsicle = Path(tools) / "gifsicle"
+    gifsicle.write_text(f"#!{sys.executable}\nimport sys\n"
+                        "data = open(sys.argv[-3], 'rb').read()\nopen(sys.argv[-1], 'wb').write(data[:-1])\n")
+    gifsicle.chmod(0o755)
+    out_dir = tmp_path / "out"
+    completed = run_render("slope-tangent", "-q", "l", "-f", "gif", "--steps", "1", "--out", str(out_dir),
+                           env=render_env(PATH=tools))
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
+                          "Error: rendering slope-tangent failed: RuntimeError: gifsicle left ")
+    assert files_under(out_dir) == []
 
 
 @pytest.mark.parametrize("earlier", [False, True], ids=["empty out", "earlier files"])
