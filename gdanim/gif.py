@@ -193,4 +193,7 @@ def make_gif(
             "-loop", "0", "-f", "gif", "-y", str(quantised),
         ], quantised)
         lossy = [f"--lossy={settings.lossy}"] if settings.lossy else []
-        _run([gifsicle, "-O3", *lossy, "--loopcount=forever", "--no-comments", "--no-names", str(quantised), "-o", str(target)], target)
+        _run([
+            gifsicle, "-O3", *lossy, "--loopcount=forever", "--no-comments", "--no-names",
+            str(quantised), "-o", str(target),
+        ], target)
