@@ -155,7 +155,8 @@ class ClipRequest:
             quality=resolve_quality(quality),
             language=language.lower(),
             theme=theme.lower(),
-            start=float(spec.start if start is None else start),
+            # + 0.0 turns -0.0 into 0.0: one clip, one file name and one input hash for both spellings.
+            start=float(spec.start if start is None else start) + 0.0,
             learning_rate=float(spec.learning_rate if learning_rate is None else learning_rate),
             steps=spec.steps if steps is None else steps,
         )

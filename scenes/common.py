@@ -323,7 +323,9 @@ def get_axes(
         x_label = get_label("axis.position", language, palette)
         x_label.next_to(axes.x_axis.get_right(), DOWN, buff=0.65).align_to(axes.x_axis, RIGHT)
         y_label = get_label("axis.error", language, palette)
-        y_label.next_to(axes.y_axis.get_top(), UP, buff=0.2)
+        # Left of the axis line, over the tick numbers: a ball at the top of the axis (and the
+        # "move" arrow above it) then has the space to the right of the axis to itself.
+        y_label.next_to(axes.y_axis.get_top(), UP, buff=0.2).align_to(axes.y_axis.get_left() + 0.25 * LEFT, RIGHT)
         decorations.add(x_label, y_label)
     axes.decorations = decorations
     axes.add(decorations)

@@ -108,6 +108,12 @@ def test_distinct_knobs_get_distinct_names() -> None:
     assert len(stems) == 4
 
 
+def test_minus_zero_and_zero_are_one_clip() -> None:
+
+    zero, minus_zero = (ClipRequest.create("slope-tangent", "low", start=start) for start in (0.0, -0.0))
+    assert (minus_zero.stem, hash_inputs(minus_zero)) == (zero.stem, hash_inputs(zero))
+
+
 def test_input_hash_changes_with_every_knob(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(TEST_RESOLUTION_ENV, raising=False)
     base = ClipRequest.create("rolling-descent", "low")

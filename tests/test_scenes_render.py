@@ -273,9 +273,7 @@ def _box(mobject) -> tuple[float, float, float, float]:
     return mobject.get_left()[0], mobject.get_right()[0], mobject.get_bottom()[1], mobject.get_top()[1]
 
 
-@pytest.mark.parametrize(("name", "language", "theme"), LAST_FRAME_CASES)
-def test_last_frame_text_is_large_inside_and_apart(media_dir, name, language, theme):
-    scene = render_once(PROBES[name], media_dir, language=language, theme=theme)
+def _assert_text_large_inside_and_apart(scene) -> None:
     texts = _texts(scene)
     assert texts
     # Keep a margin of half the edge buffer, so no glyph touches the frame's edge.
@@ -290,6 +288,26 @@ def test_last_frame_text_is_large_inside_and_apart(media_dir, name, language, th
         a, b = _box(first), _box(second)
         apart = a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2]
         assert apart, (first.original_text, second.original_text)
+
+
+@pytest.mark.parametrize(("name", "language", "theme"), LAST_FRAME_CASES)
+def test_last_frame_text_is_large_inside_and_apart(media_dir, name, language, theme):
+    _assert_text_large_inside_and_apart(render_once(PROBES[name], media_dir, language=language, theme=theme))
+
+
+# Starts at the edges: slope-tangent ends mirrored at the other end of the plot, at the top of the
+# y axis (where its label is); the others at the bounds ClipRequest allows (gdmath.start_range).
+EDGE_START_CASES = [
+    *[("slope-tangent", language, start) for language in LANGUAGES for start in (-2.0, 8.0)],
+    *[(name, "he", start) for name in ("rolling-descent", "overshooting-learning-rate", "learning-rate-comparison")
+      for start in (-12.0, 18.0)],
+]
+
+
+@pytest.mark.parametrize(("name", "language", "start"), EDGE_START_CASES)
+def test_text_stays_inside_and_apart_for_starts_at_the_edges(media_dir, name, language, start):
+    _assert_text_large_inside_and_apart(render_once(PROBES[name], media_dir, language=language, theme="light",
+                                                    start=start))
 
 
 def test_common_doctests():
