@@ -109,7 +109,6 @@ def test_distinct_knobs_get_distinct_names() -> None:
 
 
 def test_minus_zero_and_zero_are_one_clip() -> None:
-
     zero, minus_zero = (ClipRequest.create("slope-tangent", "low", start=start) for start in (0.0, -0.0))
     assert (minus_zero.stem, hash_inputs(minus_zero)) == (zero.stem, hash_inputs(zero))
 
