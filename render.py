@@ -21,7 +21,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from gdanim.errors import EXIT_INTERRUPTED, MESSAGES, MissingToolError, RenderError
+from gdanim.errors import EXIT_INTERRUPTED, MESSAGES, ClusterError, MissingToolError, RenderError
 from gdanim.quality import DEFAULT_QUALITY, QUALITIES, QUALITY_ALIASES
 from gdanim.request import (
     DEFAULT_LANGUAGE,
@@ -33,6 +33,7 @@ from gdanim.request import (
     ClipRequest,
     expand_formats,
 )
+from gdanim.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
 from gdmath import start_range
 from scenes.registry import SCENES
 
@@ -95,6 +96,17 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     if not os.access(existing, os.W_OK | os.X_OK):
         raise click.BadParameter(f"{existing} is not writable")
     return value
+
+
+def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from gdanim.cluster import check_scheduler_address
+
+    try:
+        return check_scheduler_address(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 @click.command(cls=_OneLineErrorCommand, context_settings={"help_option_names": ["-h", "--help"]})
@@ -177,6 +189,22 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     help=f"Descent steps, 1 to {MAX_RENDER_STEPS}.",
 )
 @click.option(
+    "--sweep",
+    "sweeps",
+    multiple=True,
+    metavar="NAME=V1,V2,...",
+    help=f"Render every value of a knob ({', '.join(SWEEP_FIELDS)}); several --sweep render their product. "
+    "Each value is checked like the single option.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    callback=_scheduler_address,
+    help="Render each clip as a task on the Dask scheduler at ADDRESS (tcp://host:8786), or on a local "
+    "Dask cluster of --jobs workers with 'local'.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -218,6 +246,8 @@ def cli(
     learning_rate: float | None,
     start: float | None,
     steps: int | None,
+    sweeps: tuple[str, ...],
+    scheduler: str | None,
     jobs: int,
     force: bool,
     quiet: bool,
@@ -231,18 +261,22 @@ def cli(
         for spec in SCENES.values():
             click.echo(f"{spec.name:<28} {spec.description}")
         return
+    context = click.get_current_context()
     if watch:
-        if len(scene_names) != 1 or hugo_site is not None:
-            raise click.UsageError("--watch takes exactly one scene and no --hugo-site")
-        context = click.get_current_context()
+        if len(scene_names) != 1 or hugo_site is not None or sweeps or scheduler is not None:
+            raise click.UsageError("--watch takes exactly one scene and no --hugo-site, --sweep or --scheduler")
         if context.get_parameter_source("quality") is ParameterSource.DEFAULT:
             quality = WATCH_QUALITY
         if context.get_parameter_source("format_name") is ParameterSource.DEFAULT:
             format_name = WATCH_FORMAT
+    knobs = {"quality": quality, "language": language, "theme": theme, "start": start,
+             "learning_rate": learning_rate, "steps": steps}
     try:
+        variants = sweep_variants([_sweep_values(context, text) for text in sweeps])
         requests = [
-            ClipRequest.create(name.lower(), quality, language, theme, start, learning_rate, steps)
+            ClipRequest.create(name.lower(), **(knobs | variant))
             for name in (scene_names or tuple(SCENES))
+            for variant in variants
         ]
     except ValueError as error:
         raise click.UsageError(str(error)) from None
@@ -252,9 +286,27 @@ def cli(
         return
     if hugo_site is not None and "mp4" in formats:
         formats = (*formats, "png")
-    _render(requests, out_dir, formats, jobs, force, quiet)
+    _render(requests, out_dir, formats, jobs, force, quiet, scheduler)
     if hugo_site is not None:
         _export(requests, out_dir, hugo_site)
+
+
+def _sweep_values(context: click.Context, text: str) -> tuple[str, tuple[object, ...]]:
+    """``NAME=V1,V2`` with each value converted and checked by the ``--NAME`` option itself."""
+    try:
+        name, texts = split_sweep(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--sweep'") from None
+    option = next(param for param in context.command.params if f"--{name}" in param.opts)
+    if context.get_parameter_source(option.name) is not ParameterSource.DEFAULT:
+        raise click.UsageError(MESSAGES["sweep_conflict"].format(name=name))
+    values = []
+    for value in texts:
+        try:
+            values.append(option.process_value(context, value))
+        except click.BadParameter as error:
+            raise click.BadParameter(f"{name}={value}: {error.message}", param_hint="'--sweep'") from None
+    return name, tuple(values)
 
 
 def _shown_path(out_dir: Path, path: Path) -> Path:
@@ -263,17 +315,30 @@ def _shown_path(out_dir: Path, path: Path) -> Path:
 
 
 def _render(
-    requests: list[ClipRequest], out_dir: Path, formats: tuple[str, ...], jobs: int, force: bool, quiet: bool
+    requests: list[ClipRequest],
+    out_dir: Path,
+    formats: tuple[str, ...],
+    jobs: int,
+    force: bool,
+    quiet: bool,
+    scheduler: str | None,
 ) -> None:
     from gdanim.pipeline import iter_render_clips
     from gdanim.progress import progress_bars
 
     try:
         with progress_bars(enabled=not quiet) as on_progress:
-            for result in iter_render_clips(requests, out_dir, formats, jobs, force, on_progress):
+            if scheduler is None:
+                results = iter_render_clips(requests, out_dir, formats, jobs, force, on_progress)
+            else:
+                from gdanim.cluster import render_on_cluster
+
+                on_message = None if quiet else lambda line: click.echo(line, err=True)
+                results = render_on_cluster(requests, out_dir, formats, scheduler, jobs, force, on_progress, on_message)
+            for result in results:
                 for path in result.files.values():
                     click.echo(_shown_path(out_dir, path))
-    except (RenderError, MissingToolError) as error:
+    except (RenderError, MissingToolError, ClusterError) as error:
         raise click.ClickException(str(error)) from None
     except ValueError as error:
         raise click.UsageError(str(error)) from None

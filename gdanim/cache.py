@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from gdanim.files import atomic_path
 from gdanim.request import ClipRequest
@@ -26,6 +26,7 @@ __all__ = [
     "MAX_CACHE_FILES_PER_SLOT",
     "MAX_SLOTS",
     "get_cache_dir",
+    "hash_code",
     "hash_inputs",
     "media_slot",
     "prune_slot",
@@ -118,10 +119,22 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
-def _hash_sources(root: Path) -> Iterator[tuple[str, bytes]]:
+def _digest_sources(digest: Any, root: Path) -> None:
+    """Feed each of :data:`HASHED_SOURCES` under ``root`` into ``digest``: its name, then its content's hash."""
     for pattern in HASHED_SOURCES:
         for path in sorted(root.glob(pattern)):
-            yield path.relative_to(root).as_posix(), path.read_bytes()
+            name = path.relative_to(root).as_posix()
+            digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+
+
+def hash_code(root: Path = REPO_ROOT) -> str:
+    """SHA-256 of the scene and render code alone (:data:`HASHED_SOURCES` under ``root``).
+
+    Two checkouts render alike only if this matches; Dask workers are compared by it.
+    """
+    digest = hashlib.sha256()
+    _digest_sources(digest, root)
+    return digest.hexdigest()
 
 
 def hash_inputs(request: ClipRequest, versions: dict[str, str] | None = None) -> str:
@@ -134,8 +147,7 @@ def hash_inputs(request: ClipRequest, versions: dict[str, str] | None = None) ->
     missing.
     """
     digest = hashlib.sha256()
-    for name, content in _hash_sources(REPO_ROOT):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    _digest_sources(digest, REPO_ROOT)
     preset = request.preset
     described = {
         "request": request.as_dict(),

@@ -8,6 +8,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_RENDER_FAILED",
     "MESSAGES",
+    "ClusterError",
     "MissingToolError",
     "RenderError",
     "TOOL_PACKAGES",
@@ -31,6 +32,14 @@ MESSAGES: Final[dict[str, str]] = {
     "on each side (farther starts squash the valley flat), got {start!r}",
     "unsafe_path": "refusing to write {path}: it is outside --out {out_dir}",
     "worker_died": "its render process died (killed, or out of memory)",
+    "bad_sweep": "{text!r} is not NAME=V1,V2,...; NAME is one of: {names}",
+    "sweep_repeats_name": "{name} is swept twice; give all its values in one --sweep",
+    "sweep_repeats_value": "{name} lists {value} twice",
+    "sweep_conflict": "--sweep {name}=... and --{name} both set {name}; give one",
+    "bad_scheduler": "{address!r} is neither 'local' nor a scheduler address like tcp://host:8786",
+    "scheduler_unreachable": "cannot reach the Dask scheduler at {address}: {reason}",
+    "scheduler_no_workers": "the Dask scheduler at {address} has no workers (waited {seconds} s)",
+    "worker_mismatch": "Dask worker {worker} differs from this checkout: {difference}",
 }
 """Every user-facing error message, with ``str.format`` fields."""
 
@@ -60,6 +69,10 @@ class RenderError(RuntimeError):
         self.reason = reason
         super().__init__(MESSAGES["render_failed"].format(scene=scene, reason=reason))
 
+    def __reduce__(self) -> tuple[type[RenderError], tuple[str, str]]:
+        # Rebuilt from its fields when it travels back from a Dask worker.
+        return type(self), (self.scene, self.reason)
+
 
 class MissingToolError(RuntimeError):
     """An external program gdanim needs is not on ``PATH``.
@@ -74,3 +87,13 @@ class MissingToolError(RuntimeError):
         self.tool = tool
         package = TOOL_PACKAGES.get(tool, tool)
         super().__init__(MESSAGES["missing_tool"].format(tool=tool, package=package))
+
+    def __reduce__(self) -> tuple[type[MissingToolError], tuple[str]]:
+        return type(self), (self.tool,)
+
+
+class ClusterError(RuntimeError):
+    """A Dask cluster cannot render for us: no workers, or a worker with other code or tools.
+
+    Its message is one line, fit for the user; the CLI exits 1.
+    """

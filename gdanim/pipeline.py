@@ -46,7 +46,9 @@ __all__ = [
     "ProgressEvent",
     "check_clip",
     "check_out_dir",
+    "clip_targets",
     "iter_render_clips",
+    "normalise_formats",
     "render_clip",
     "render_clips",
     "theme_colours",
@@ -67,7 +69,8 @@ class ProgressEvent:
     clip_id
         :attr:`ClipRequest.clip_id`.
     stage
-        ``"check"``, ``"render"``, ``"mp4"``, ``"gif"``, ``"png"`` or ``"done"``.
+        ``"check"``, ``"queued"`` (sent to a Dask cluster), ``"render"``, ``"mp4"``, ``"gif"``,
+        ``"png"`` or ``"done"``.
     completed, total
         Animations played so far and expected (``total`` is ``None`` when unknown).
     """
@@ -122,7 +125,14 @@ def check_out_dir(out_dir: Path) -> Path:
     return out_dir.resolve()
 
 
-def _normalise_formats(formats: Iterable[str]) -> tuple[str, ...]:
+def normalise_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """The file extensions asked for, in :data:`FILE_FORMATS` order (``"both"`` expanded).
+
+    Raises
+    ------
+    ValueError
+        For an unknown format, or none.
+    """
     wanted: set[str] = set()
     for name in formats:
         wanted.update(FORMATS.get(name.lower(), (name.lower(),)))
@@ -132,7 +142,14 @@ def _normalise_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return tuple(ext for ext in FILE_FORMATS if ext in wanted)
 
 
-def _targets(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> dict[str, Path]:
+def clip_targets(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> dict[str, Path]:
+    """Extension → where the clip's file of that format goes in ``out_dir``.
+
+    Raises
+    ------
+    ValueError
+        If a path would leave ``out_dir`` (a symlinked scene folder).
+    """
     targets = {ext: request.output_path(out_dir, ext) for ext in formats}
     for path in targets.values():
         if not is_inside(path, out_dir):
@@ -295,7 +312,7 @@ def check_clip(request: ClipRequest, out_dir: Path, formats: Iterable[str] = ("m
     with the recorded size and SHA-256. This never imports manim.
     """
     out_dir = out_dir.resolve()
-    targets = _targets(request, out_dir, _normalise_formats(formats))
+    targets = clip_targets(request, out_dir, normalise_formats(formats))
     entry = _up_to_date_entry(request, out_dir, targets, hash_inputs(request))
     return None if entry is None else ClipResult(request, targets, True, entry)
 
@@ -337,12 +354,12 @@ def render_clip(
         If manim or a tool fails; earlier files stay as they were.
     """
     out_dir = check_out_dir(out_dir)
-    formats = _normalise_formats(formats)
+    formats = normalise_formats(formats)
     if not force and (result := check_clip(request, out_dir, formats)) is not None:
         if on_progress is not None:
             on_progress(ProgressEvent(request.clip_id, "done"))
         return result
-    targets = _targets(request, out_dir, formats)
+    targets = clip_targets(request, out_dir, formats)
     input_hash = hash_inputs(request)
     manifest_entry = find_clip(read_manifest(out_dir), request.clip_id)
     _check_tools(formats)
@@ -393,7 +410,7 @@ def iter_render_clips(
     """
     from gdanim.workers import run_parallel
 
-    formats = _normalise_formats(formats)
+    formats = normalise_formats(formats)
     requests = list(dict.fromkeys(requests))
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")

@@ -12,6 +12,7 @@ __all__ = ["progress_bars"]
 
 _STAGE_LABELS: dict[str, str] = {
     "check": "checking",
+    "queued": "queued on the cluster",
     "render": "rendering",
     "mp4": "writing MP4",
     "gif": "making GIF",
