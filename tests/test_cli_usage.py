@@ -15,7 +15,7 @@ def test_help_lists_every_option_with_defaults(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["--help"])
     assert result.exit_code == 0
     for option in ("--quality", "--format", "--out", "--lang", "--theme", "--learning-rate", "--start",
-                   "--steps", "--jobs", "--force", "--quiet", "--list"):
+                   "--steps", "--jobs", "--force", "--quiet", "--list", "--sweep", "--scheduler"):
         assert option in result.output
     assert "[default: high]" in result.output
     assert "low|medium|high|production|4k|l|m|h|p|k" in result.output
