@@ -27,6 +27,7 @@ import re
 import signal
 import sys
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -206,6 +207,9 @@ def _sigint_ignored() -> Iterator[None]:
     client should act on it: it cancels the tasks and closes the cluster,
     rather than workers dying mid-render one by one.
     """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; it also is the only one Ctrl-C interrupts
+        return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
@@ -240,8 +244,8 @@ def _connect(scheduler: str, jobs: int) -> Iterator[Any]:
     _silence_dask_logs()
     with ExitStack() as stack:
         if scheduler == LOCAL_SCHEDULER:
-            # allowed-failures is the scheduler's: how often a task may lose its worker before it fails.
             _start_quiet_resource_tracker()
+            # allowed-failures is the scheduler's: how often a task may lose its worker before it fails.
             with dask.config.set({"distributed.scheduler.allowed-failures": TRIES_PER_CLIP - 1}), _sigint_ignored():
                 cluster = stack.enter_context(
                     LocalCluster(
@@ -280,7 +284,8 @@ def _check_workers(client: Any, address: str, fingerprint: dict[str, Any]) -> No
         ) from None
     for worker, theirs in sorted(client.run(worker_fingerprint, on_error="return").items()):
         if isinstance(theirs, BaseException):
-            difference = f"it cannot run gdanim.cluster ({type(theirs).__name__}: {theirs}); run the same commit there"
+            reason = " ".join(str(theirs).split())
+            difference = f"it cannot run gdanim.cluster ({type(theirs).__name__}: {reason}); run the same commit there"
         else:
             difference = _difference(fingerprint, theirs)
         if difference is not None:
@@ -334,8 +339,9 @@ def _forward_progress(on_progress: ProgressCallback, sweep_id: str) -> Callable[
 
     def handle(event: tuple[float, Any]) -> None:
         _, message = event
-        if isinstance(message, dict) and message.pop("sweep", None) == sweep_id:
-            on_progress(ProgressEvent(**message))
+        if isinstance(message, dict) and message.get("sweep") == sweep_id:
+            # Dask adds fields of its own (the worker's address) to each message.
+            on_progress(ProgressEvent(**{field.name: message[field.name] for field in dataclasses.fields(ProgressEvent)}))
 
     return handle
 

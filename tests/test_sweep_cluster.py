@@ -26,7 +26,9 @@ from distributed import Client, LocalCluster
 from PIL import Image
 
 from gdanim import cluster as gdanim_cluster
+from gdanim.cluster import render_on_cluster
 from gdanim.manifest import read_manifest
+from gdanim.pipeline import ClipRequest, ProgressEvent
 from gdanim.quality import TEST_RESOLUTION_ENV
 from render import cli
 from tests.test_render_outputs import REPO_ROOT, TINY, TINY_TAG, debris, gif_seconds, run_render, sha256
@@ -247,3 +249,23 @@ def test_a_clip_that_fails_twice_is_named_exits_1_and_keeps_other_clips(
     assert "/proc/gdanim-cache" in line
     assert {path.relative_to(out_dir): sha256(path) for path in out_dir.rglob("*") if path.is_file()} == before
     assert debris(out_dir) == []
+
+
+def test_progress_of_every_clip_comes_back_from_the_workers(
+    dask_cluster: LocalCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
+    requests = [ClipRequest.create("slope-tangent", quality="low", language=language, steps=1) for language in ("he", "en")]
+    events: list[ProgressEvent] = []
+    messages: list[str] = []
+    results = list(render_on_cluster(requests, tmp_path, ("png",), dask_cluster.scheduler_address,
+                                     on_progress=events.append, on_message=messages.append))
+    assert sorted(result.request.clip_id for result in results) == sorted(request.clip_id for request in requests)
+    assert messages == [f"sent 2 of 2 clips to {dask_cluster.scheduler_address}"]
+    for request in requests:
+        stages = [event.stage for event in events if event.clip_id == request.clip_id]
+        assert stages[0] == "queued"
+        assert "render" in stages and "png" in stages
+        assert stages[-1] == "done"
+        plays = [event.completed for event in events if event.clip_id == request.clip_id and event.stage == "render"]
+        assert max(plays) > 0, "no animation was reported while it played"
