@@ -2,7 +2,8 @@
 
 stdout carries only the paths of the files written (or already up to date),
 one per line; progress and messages go to stderr. Exit status: 0 done,
-1 a render failed or a tool is missing, 2 bad usage, 130 interrupted.
+1 a render failed or a tool is missing (or a Dask worker differs from this
+checkout), 2 bad usage (an unreachable ``--scheduler`` too), 130 interrupted.
 
 Environment: ``GDANIM_CACHE_DIR`` moves manim's media folders and gdanim's
 caches (default ``.cache/gdanim`` in the checkout). The test suite sets

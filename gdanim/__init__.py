@@ -12,6 +12,8 @@ Where each thing lives:
 - :mod:`gdanim.manifest`: ``OUT/manifest.json``, its schema and its lock;
 - :mod:`gdanim.cache`: the cache folder, input hashes, tool versions, media slots;
 - :mod:`gdanim.workers`: ``--jobs`` in separate processes;
+- :mod:`gdanim.sweep`: ``--sweep``, the product of a few knobs' values (no Dask);
+- :mod:`gdanim.cluster`: ``--scheduler``, one clip per task on a Dask cluster;
 - :mod:`gdanim.files`: atomic writes and temporary-file hygiene;
 - :mod:`gdanim.errors`: error types, exit statuses and every error message;
 - :mod:`gdanim.progress`: progress bars on stderr.
