@@ -53,6 +53,7 @@ from gdanim.quality import TEST_RESOLUTION_ENV
 
 __all__ = [
     "CONNECT_TIMEOUT_SECONDS",
+    "LOCAL_CLUSTER_CONFIG",
     "LOCAL_SCHEDULER",
     "TRIES_PER_CLIP",
     "WORKER_WAIT_SECONDS",
@@ -73,6 +74,20 @@ WORKER_WAIT_SECONDS: Final[float] = 30.0
 
 TRIES_PER_CLIP: Final[int] = 2
 """Most attempts at one clip, counting both exceptions and workers that died under it."""
+
+LOCAL_CLUSTER_CONFIG: Final[dict[str, Any]] = {
+    # How often a task may lose its worker before it fails: once, so a clip is tried at most twice.
+    "distributed.scheduler.allowed-failures": TRIES_PER_CLIP - 1,
+    # Dask samples each running task's stack every 10 ms; manim's stacks are deep, and sampling
+    # them cost a third more CPU per clip on 2 cores (bench/bench_sweep.py).
+    "distributed.worker.profile.enabled": False,
+    # Dask's default MALLOC_TRIM_THRESHOLD_ of 64 kB returns memory to the system after every
+    # frame; manim allocates and frees whole frames, so it quadrupled the system time.
+    "distributed.nanny.pre-spawn-environ": {},
+    # A task goes to a worker only once it is free, as with --jobs: clips differ in length by minutes.
+    "distributed.scheduler.worker-saturation": 1.0,
+}
+"""Dask settings of ``--scheduler local``; give a real cluster's workers the same (see the README)."""
 
 PROGRESS_TOPIC: Final[str] = "gdanim-progress"
 """Dask event topic on which workers publish each clip's :class:`ProgressEvent`."""
@@ -245,8 +260,7 @@ def _connect(scheduler: str, jobs: int) -> Iterator[Any]:
     with ExitStack() as stack:
         if scheduler == LOCAL_SCHEDULER:
             _start_quiet_resource_tracker()
-            # allowed-failures is the scheduler's: how often a task may lose its worker before it fails.
-            with dask.config.set({"distributed.scheduler.allowed-failures": TRIES_PER_CLIP - 1}), _sigint_ignored():
+            with dask.config.set(LOCAL_CLUSTER_CONFIG), _sigint_ignored():
                 cluster = stack.enter_context(
                     LocalCluster(
                         n_workers=jobs,
