@@ -399,7 +399,12 @@ def _send(
                 continue
             payload = future.result()
             future.release()
-            yield _write_clip(request, out_dir, formats, payload)
+            try:
+                result = _write_clip(request, out_dir, formats, payload)
+            except RenderError as error:
+                failures.append((request, error.reason))
+                continue
+            yield result
     except BaseException:
         # Ctrl-C, a caller that stopped reading, a mismatched worker: nobody wants the other clips.
         client.cancel(list(request_of), force=True)
@@ -459,10 +464,12 @@ def render_on_cluster(
     requests = list(dict.fromkeys(requests))
     up_to_date: list[ClipResult] = []
     stale: list[ClipRequest] = []
+    folders: set[Path] = set()
     for request in requests:
         result = None if force else check_clip(request, out_dir, formats)
         if result is None:
-            clip_targets(request, out_dir, formats)  # refuses a path outside out_dir before anything is sent
+            # Refuses a path outside out_dir before anything is sent.
+            folders.update(path.parent for path in clip_targets(request, out_dir, formats).values())
             stale.append(request)
         else:
             up_to_date.append(result)
@@ -478,6 +485,6 @@ def render_on_cluster(
         if (link := _dashboard_link(client)) is not None:
             say(f"Dask dashboard: {link}")
         yield from up_to_date
-        for folder in {path.parent for request in stale for path in clip_targets(request, out_dir, formats).values()}:
-            remove_stale_temporaries(folder)
+        for folder in folders:
+            remove_stale_temporaries(folder)  # left by a client killed outright
         yield from _send(client, stale, out_dir, formats, fingerprint, on_progress)
