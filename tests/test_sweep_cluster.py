@@ -26,7 +26,8 @@ from distributed import Client, LocalCluster
 from PIL import Image
 
 from gdanim import cluster as gdanim_cluster
-from gdanim.cluster import render_on_cluster
+from gdanim.cache import hash_inputs
+from gdanim.cluster import WorkerMismatchError, render_on_cluster, render_on_worker, worker_fingerprint
 from gdanim.manifest import read_manifest
 from gdanim.pipeline import ClipRequest, ProgressEvent
 from gdanim.quality import TEST_RESOLUTION_ENV
@@ -193,9 +194,16 @@ def test_a_worker_with_other_code_is_refused_by_name(
             cli, ["slope-tangent", "-q", "l", "--steps", "1", "--format", "png", "--scheduler", address,
                   "--sweep", "lang=he,en", "--out", str(out_dir)],
         )
+        # A worker that joins after the check is refused by the task itself.
+        request = ClipRequest.create("slope-tangent", quality="low", steps=1)
+        with Client(address, set_as_default=False) as client:
+            refused = client.submit(render_on_worker, request, ("png",), hash_inputs(request), worker_fingerprint(),
+                                    "test", workers=[stranger_address], allow_other_workers=False, pure=False).exception()
     finally:
         stranger.terminate()
         stranger.wait(timeout=30)
+    assert isinstance(refused, WorkerMismatchError), refused
+    assert str(refused).startswith(f"Dask worker {stranger_address} differs from this checkout: its scenes/")
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
@@ -269,3 +277,31 @@ def test_progress_of_every_clip_comes_back_from_the_workers(
         assert stages[-1] == "done"
         plays = [event.completed for event in events if event.clip_id == request.clip_id and event.stage == "render"]
         assert max(plays) > 0, "no animation was reported while it played"
+
+
+def test_ctrl_c_cancels_the_sweep_exits_130_and_loses_nothing(
+    swept: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    source, _ = swept
+    out_dir = tmp_path / "out"
+    shutil.copytree(source, out_dir)
+    before = {path.relative_to(out_dir): sha256(path) for path in out_dir.rglob("*") if path.is_file()}
+    # Its own session, so that Ctrl-C reaches the client and its cluster's workers alike, as in a terminal.
+    process = subprocess.Popen(
+        [sys.executable, "render.py", "rolling-descent", "-q", "l", "--steps", "2", "--format", "gif", "--force",
+         "--scheduler", "local", "--jobs", "2", "--sweep", f"learning-rate={','.join(SWEPT_RATES)}",
+         "--out", str(out_dir)],
+        cwd=REPO_ROOT, env={**os.environ, TEST_RESOLUTION_ENV: TINY}, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    sent = process.stderr.readline()
+    assert sent.startswith("sent 3 of 3 clips to tcp://"), sent
+    time.sleep(1.0)  # the workers are importing manim or rendering: nothing is finished yet
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stdout == ""
+    assert stderr.splitlines() == ["Error: interrupted; finished files are kept, unfinished ones were removed"]
+    assert {path.relative_to(out_dir): sha256(path) for path in out_dir.rglob("*") if path.is_file()} == before
+    assert debris(out_dir) == []
+    _wait_for(lambda: subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True).returncode != 0, 30)
