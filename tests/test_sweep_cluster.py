@@ -29,7 +29,7 @@ from gdanim import cluster as gdanim_cluster
 from gdanim.cache import hash_inputs
 from gdanim.cluster import WorkerMismatchError, render_on_cluster, render_on_worker, worker_fingerprint
 from gdanim.manifest import read_manifest
-from gdanim.pipeline import ClipRequest, ProgressEvent
+from gdanim.pipeline import ClipRequest, ProgressEvent, check_clip, render_clip
 from gdanim.quality import TEST_RESOLUTION_ENV
 from render import cli
 from tests.test_render_outputs import REPO_ROOT, TINY, TINY_TAG, debris, gif_seconds, run_render, sha256
@@ -89,6 +89,20 @@ def test_a_sweep_of_three_learning_rates_yields_three_distinct_valid_gifs(
         _assert_valid_gif(gif, entry["duration"])
     assert len({sha256(gif) for gif in gifs}) == 3
     assert debris(out_dir) == []
+
+
+def test_the_cluster_writes_what_the_local_path_would(
+    swept: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out_dir, _ = swept
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
+    requests = [ClipRequest.create("rolling-descent", quality="low", learning_rate=float(rate), steps=2)
+                for rate in SWEPT_RATES]
+    # The same input hash: the local path finds every clip up to date.
+    assert all(check_clip(request, out_dir, ["gif"]) is not None for request in requests)
+    # The same bytes: the worker's GIF is the one this process renders.
+    local = render_clip(requests[-1], tmp_path, ["gif"])
+    assert sha256(local.files["gif"]) == sha256(_gif_path(out_dir, SWEPT_RATES[-1]))
 
 
 def test_a_rerun_sends_no_tasks(
