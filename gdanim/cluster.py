@@ -53,7 +53,7 @@ from gdanim.quality import TEST_RESOLUTION_ENV
 
 __all__ = [
     "CONNECT_TIMEOUT_SECONDS",
-    "LOCAL_CLUSTER_CONFIG",
+    "DASK_CONFIG_FILE",
     "LOCAL_SCHEDULER",
     "TRIES_PER_CLIP",
     "WORKER_WAIT_SECONDS",
@@ -75,19 +75,8 @@ WORKER_WAIT_SECONDS: Final[float] = 30.0
 TRIES_PER_CLIP: Final[int] = 2
 """Most attempts at one clip, counting both exceptions and workers that died under it."""
 
-LOCAL_CLUSTER_CONFIG: Final[dict[str, Any]] = {
-    # How often a task may lose its worker before it fails: once, so a clip is tried at most twice.
-    "distributed.scheduler.allowed-failures": TRIES_PER_CLIP - 1,
-    # Dask samples each running task's stack every 10 ms; manim's stacks are deep, and sampling
-    # them cost a third more CPU per clip on 2 cores (bench/bench_sweep.py).
-    "distributed.worker.profile.enabled": False,
-    # Dask's default MALLOC_TRIM_THRESHOLD_ of 64 kB returns memory to the system after every
-    # frame; manim allocates and frees whole frames, so it quadrupled the system time.
-    "distributed.nanny.pre-spawn-environ": {},
-    # A task goes to a worker only once it is free, as with --jobs: clips differ in length by minutes.
-    "distributed.scheduler.worker-saturation": 1.0,
-}
-"""Dask settings of ``--scheduler local``; give a real cluster's workers the same (see the README)."""
+DASK_CONFIG_FILE: Final[Path] = Path(__file__).with_name("dask.yaml")
+"""Dask settings for rendering clips: ``--scheduler local`` uses them, a real cluster is started with them."""
 
 PROGRESS_TOPIC: Final[str] = "gdanim-progress"
 """Dask event topic on which workers publish each clip's :class:`ProgressEvent`."""
@@ -232,6 +221,23 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def _dotted(settings: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"a": {"b": 1}}`` → ``{"a.b": 1}``: ``dask.config.set`` replaces whole dicts, but sets dotted keys one by one.
+
+    Examples
+    --------
+    >>> _dotted({"distributed": {"worker": {"profile": {"enabled": False}}, "scheduler": {"allowed-failures": 1}}})
+    {'distributed.worker.profile.enabled': False, 'distributed.scheduler.allowed-failures': 1}
+    """
+    dotted: dict[str, Any] = {}
+    for key, value in settings.items():
+        if isinstance(value, dict) and value:
+            dotted.update(_dotted(value, f"{prefix}{key}."))
+        else:
+            dotted[f"{prefix}{key}"] = value
+    return dotted
+
+
 def _start_quiet_resource_tracker() -> None:
     """Start multiprocessing's resource tracker, if not yet running, with its leak warnings off.
 
@@ -254,13 +260,15 @@ def _start_quiet_resource_tracker() -> None:
 def _connect(scheduler: str, jobs: int) -> Iterator[Any]:
     """Yield a ``distributed.Client`` of the scheduler, or of a new local cluster of ``jobs`` workers."""
     import dask
+    import yaml
     from distributed import Client, LocalCluster
 
     _silence_dask_logs()
     with ExitStack() as stack:
         if scheduler == LOCAL_SCHEDULER:
             _start_quiet_resource_tracker()
-            with dask.config.set(LOCAL_CLUSTER_CONFIG), _sigint_ignored():
+            with dask.config.set(_dotted(yaml.safe_load(DASK_CONFIG_FILE.read_text(encoding="utf-8")))), \
+                    _sigint_ignored():
                 cluster = stack.enter_context(
                     LocalCluster(
                         n_workers=jobs,
