@@ -13,7 +13,7 @@ Where each thing lives:
 - :mod:`gdanim.cache`: the cache folder, input hashes, tool versions, media slots;
 - :mod:`gdanim.workers`: ``--jobs`` in separate processes;
 - :mod:`gdanim.sweep`: ``--sweep``, the product of a few knobs' values (no Dask);
-- :mod:`gdanim.cluster`: ``--scheduler``, one clip per task on a Dask cluster;
+- :mod:`gdanim.cluster`: ``--scheduler``, one clip per task on a Dask cluster (its settings in ``dask.yaml``);
 - :mod:`gdanim.files`: atomic writes and temporary-file hygiene;
 - :mod:`gdanim.errors`: error types, exit statuses and every error message;
 - :mod:`gdanim.progress`: progress bars on stderr.

@@ -14,8 +14,10 @@ are compared with ours; a difference is refused, naming the worker.
 
 A clip is tried at most twice (:data:`TRIES_PER_CLIP`), whether its render
 raised or its worker died. Other clips go on; failures are raised together at
-the end, and the clips that succeeded stay written. dask and distributed are
-imported only once a clip has to be sent.
+the end, and the clips that succeeded stay written. The Dask settings this
+needs live in ``gdanim/dask.yaml`` (:data:`DASK_CONFIG_FILE`), for a local
+cluster and a real one alike. dask and distributed are imported only once a
+clip has to be sent.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ WORKER_WAIT_SECONDS: Final[float] = 30.0
 """How long to wait for a scheduler's first worker before giving up (exit 1)."""
 
 TRIES_PER_CLIP: Final[int] = 2
-"""Most attempts at one clip, counting both exceptions and workers that died under it."""
+"""Most attempts at one clip: a retry after an exception here, ``allowed-failures`` in ``dask.yaml`` for dead workers."""
 
 DASK_CONFIG_FILE: Final[Path] = Path(__file__).with_name("dask.yaml")
 """Dask settings for rendering clips: ``--scheduler local`` uses them, a real cluster is started with them."""

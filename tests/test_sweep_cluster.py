@@ -21,13 +21,21 @@ from pathlib import Path
 
 import dask
 import pytest
+import yaml
 from click.testing import CliRunner
 from distributed import Client, LocalCluster
 from PIL import Image
 
 from gdanim import cluster as gdanim_cluster
 from gdanim.cache import hash_inputs
-from gdanim.cluster import WorkerMismatchError, render_on_cluster, render_on_worker, worker_fingerprint
+from gdanim.cluster import (
+    DASK_CONFIG_FILE,
+    TRIES_PER_CLIP,
+    WorkerMismatchError,
+    render_on_cluster,
+    render_on_worker,
+    worker_fingerprint,
+)
 from gdanim.manifest import read_manifest
 from gdanim.pipeline import ClipRequest, ProgressEvent, check_clip, render_clip
 from gdanim.quality import TEST_RESOLUTION_ENV
@@ -56,6 +64,12 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.Co
     completed = run_render("rolling-descent", "-q", "l", "--steps", "2", "--format", "gif", "--scheduler", "local",
                            "--jobs", "2", "--sweep", f"learning-rate={','.join(SWEPT_RATES)}", "--out", str(out_dir))
     return out_dir, completed
+
+
+def test_the_dask_settings_try_a_clip_whose_worker_died_as_often_as_one_that_raised() -> None:
+    settings = yaml.safe_load(DASK_CONFIG_FILE.read_text(encoding="utf-8"))["distributed"]
+    assert settings["scheduler"]["allowed-failures"] == TRIES_PER_CLIP - 1
+    assert settings["worker"]["profile"]["enabled"] is False
 
 
 def _gif_path(out_dir: Path, rate: str, steps: int = 2) -> Path:
