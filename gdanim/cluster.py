@@ -59,6 +59,7 @@ __all__ = [
     "LOCAL_SCHEDULER",
     "TRIES_PER_CLIP",
     "WORKER_WAIT_SECONDS",
+    "WorkerMismatchError",
     "check_scheduler_address",
     "render_on_cluster",
     "render_on_worker",
