@@ -131,6 +131,30 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     # --out that cannot be a folder
     (["--out", "/dev/null/clips"], "not writable"),
     (["--out", "/proc/gdanim-out"], "not writable"),
+    # --sweep: each value checked as its single option is; no NAME or value twice; no clash with --NAME
+    (["--sweep", "colour=red"], "--sweep"),
+    (["--sweep", "learning-rate"], "NAME=V1,V2"),
+    (["--sweep", "learning-rate="], "--sweep"),
+    (["--sweep", "learning-rate=0.1,,0.2"], "--sweep"),
+    (["--sweep", "learning-rate=0.1,0"], "learning-rate=0: must be > 0"),
+    (["--sweep", "learning-rate=0.1,nan"], "learning-rate=nan"),
+    (["--sweep", "learning-rate=fast"], "learning-rate=fast"),
+    (["--sweep", "start=-1,inf"], "start=inf"),
+    (["rolling-descent", "--sweep", "start=1,1000"], FAR_START),
+    (["--sweep", "steps=2,501"], "steps=501"),
+    (["--sweep", "steps=2.5"], "steps=2.5"),
+    (["--sweep", "lang=he,fr"], "lang=fr"),
+    (["--sweep", "theme=light,sepia"], "theme=sepia"),
+    (["--sweep", "lang=he", "--sweep", "lang=en"], "--sweep lang is given twice"),
+    (["--sweep", "learning-rate=0.1,0.10"], "--sweep learning-rate lists 0.1 twice"),
+    (["--sweep", "lang=he,en", "--lang", "en"], "--lang"),
+    (["--sweep", "learning-rate=0.1,0.2", "--learning-rate", "0.3"], "--learning-rate"),
+    (["--sweep", "steps=1,2", "--steps", "1"], "--steps"),
+    # --scheduler that is no address (an unreachable one is in test_sweep_cluster.py)
+    (["--scheduler", "not an address"], "--scheduler"),
+    (["--scheduler", "tcp://scheduler-without-port"], "--scheduler"),
+    (["rolling-descent", "--watch", "--sweep", "lang=he,en"], "--watch"),
+    (["rolling-descent", "--watch", "--scheduler", "local"], "--watch"),
 ]
 
 SUBPROCESS_CASES: list[tuple[list[str], str]] = [

@@ -14,7 +14,7 @@ from gdanim.quality import TEST_RESOLUTION_ENV
 from gdanim.request import ClipRequest
 from gdanim.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
 from render import cli
-from tests.test_render_outputs import TINY, TINY_TAG, debris
+from tests.render_runs import TINY, TINY_TAG, debris
 
 # (--sweep text, name, values as text)
 GOOD_SWEEPS: list[tuple[str, str, tuple[str, ...]]] = [

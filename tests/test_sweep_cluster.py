@@ -40,7 +40,8 @@ from gdanim.manifest import read_manifest
 from gdanim.pipeline import ClipRequest, ProgressEvent, check_clip, render_clip
 from gdanim.quality import TEST_RESOLUTION_ENV
 from render import cli
-from tests.test_render_outputs import REPO_ROOT, TINY, TINY_TAG, debris, gif_seconds, run_render, sha256
+from tests.render_runs import REPO_ROOT, TINY, TINY_TAG, debris, render_env, run_render, sha256, snapshot
+from tests.test_render_outputs import gif_seconds
 
 SWEPT_RATES = ("0.01", "0.1", "0.9")
 
@@ -211,7 +212,7 @@ def test_a_worker_with_other_code_is_refused_by_name(
     dask_cli = Path(sys.executable).parent / "dask"
     stranger = subprocess.Popen(
         [str(dask_cli), "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard", "--no-nanny"],
-        cwd=copy, env={**os.environ, "PYTHONPATH": str(copy), TEST_RESOLUTION_ENV: TINY},
+        cwd=copy, env=render_env(PYTHONPATH=str(copy)),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
@@ -269,13 +270,13 @@ def test_a_clip_that_fails_twice_is_named_exits_1_and_keeps_other_clips(
     source, _ = swept
     out_dir = tmp_path / "out"
     shutil.copytree(source, out_dir)
-    before = {path.relative_to(out_dir): sha256(path) for path in out_dir.rglob("*") if path.is_file()}
+    before = snapshot(out_dir)
     # Workers cannot create manim's media folders there, so every new clip fails on every try;
     # 0.1 is up to date already and must stay as it is.
     completed = run_render(
         "rolling-descent", "-q", "l", "--steps", "2", "--format", "gif", "--scheduler", "local", "--jobs", "2",
         "--sweep", "learning-rate=0.1,0.7", "--out", str(out_dir), "--quiet",
-        env={**os.environ, TEST_RESOLUTION_ENV: TINY, "GDANIM_CACHE_DIR": "/proc/gdanim-cache"},
+        env=render_env(GDANIM_CACHE_DIR="/proc/gdanim-cache"),
     )
     assert completed.returncode == 1, completed.stderr
     assert completed.stdout.splitlines() == [str(_gif_path(out_dir, "0.1"))]
@@ -283,7 +284,7 @@ def test_a_clip_that_fails_twice_is_named_exits_1_and_keeps_other_clips(
     (line,) = completed.stderr.splitlines()
     assert line.startswith(f"Error: rendering rolling-descent/he-light-{TINY_TAG}-lr0.7-steps2 failed: ")
     assert "/proc/gdanim-cache" in line
-    assert {path.relative_to(out_dir): sha256(path) for path in out_dir.rglob("*") if path.is_file()} == before
+    assert snapshot(out_dir) == before
     assert debris(out_dir) == []
 
 
@@ -313,13 +314,13 @@ def test_ctrl_c_cancels_the_sweep_exits_130_and_loses_nothing(
     source, _ = swept
     out_dir = tmp_path / "out"
     shutil.copytree(source, out_dir)
-    before = {path.relative_to(out_dir): sha256(path) for path in out_dir.rglob("*") if path.is_file()}
+    before = snapshot(out_dir)
     # Its own session, so that Ctrl-C reaches the client and its cluster's workers alike, as in a terminal.
     process = subprocess.Popen(
         [sys.executable, "render.py", "rolling-descent", "-q", "l", "--steps", "2", "--format", "gif", "--force",
          "--scheduler", "local", "--jobs", "2", "--sweep", f"learning-rate={','.join(SWEPT_RATES)}",
          "--out", str(out_dir)],
-        cwd=REPO_ROOT, env={**os.environ, TEST_RESOLUTION_ENV: TINY}, start_new_session=True,
+        cwd=REPO_ROOT, env=render_env(), start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     sent = process.stderr.readline()
@@ -330,6 +331,6 @@ def test_ctrl_c_cancels_the_sweep_exits_130_and_loses_nothing(
     assert process.returncode == 130, stderr
     assert stdout == ""
     assert stderr.splitlines() == ["Error: interrupted; finished files are kept, unfinished ones were removed"]
-    assert {path.relative_to(out_dir): sha256(path) for path in out_dir.rglob("*") if path.is_file()} == before
+    assert snapshot(out_dir) == before
     assert debris(out_dir) == []
     _wait_for(lambda: subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True).returncode != 0, 30)
