@@ -388,12 +388,14 @@ def _send(
         for request in stale:
             on_progress(ProgressEvent(request.clip_id, "queued"))
     stale = sorted(stale, key=lambda request: read_render_seconds(request.clip_id), reverse=True)
+    # Dask does not keep submission order among independent tasks: the priority does (higher first).
     request_of = {
         client.submit(
             render_on_worker, request, formats, hash_inputs(request), fingerprint, sweep_id,
             key=f"{_TASK_PREFIX}-{request.clip_id}-{sweep_id[:8]}", pure=False, retries=TRIES_PER_CLIP - 1,
+            priority=len(stale) - index,
         ): request
-        for request in stale
+        for index, request in enumerate(stale)
     }
     failures: list[tuple[ClipRequest, str]] = []
     try:
