@@ -145,6 +145,9 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="gdanim-bench-sweep-") as work:
         measured = measure_sweep(Path(work), arguments.runs)
     rows = sweep_rows(measured)
+    load_after = os.getloadavg()
+    rows[0]["note"] += (f"; load average {[round(value, 2) for value in load_before]} before, "
+                        f"{[round(value, 2) for value in load_after]} after, on {os.cpu_count()} cores")
     for row in rows:
         print(f"{row['measure']}: {row['ours_s']:.2f} s vs {row['baseline_s']:.2f} s = {row['ratio']:.3f}× "
               f"(goal {row['goal']}: {'met' if row['met'] else 'missed'})")
@@ -154,7 +157,7 @@ def main(argv: list[str] | None = None) -> None:
         "started": started,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "load_before": [round(value, 2) for value in load_before],
-        "load_after": [round(value, 2) for value in os.getloadavg()],
+        "load_after": [round(value, 2) for value in load_after],
         "command": shlex.join(["python", "bench/bench_sweep.py", *(argv if argv is not None else sys.argv[1:])]),
     }
     arguments.results.parent.mkdir(parents=True, exist_ok=True)
