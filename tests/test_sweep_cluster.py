@@ -73,6 +73,14 @@ def test_the_dask_settings_try_a_clip_whose_worker_died_as_often_as_one_that_rai
     assert settings["worker"]["profile"]["enabled"] is False
 
 
+@pytest.fixture
+def swept_copy(swept: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path) -> Path:
+    """A copy of the swept ``--out``: good files that a failed or interrupted sweep must keep."""
+    out_dir = tmp_path / "out"
+    shutil.copytree(swept[0], out_dir)
+    return out_dir
+
+
 def _gif_path(out_dir: Path, rate: str, steps: int = 2) -> Path:
     rate_part = "" if rate == "0.1" else f"-lr{rate}"  # 0.1 is rolling-descent's own rate: not in the name
     return out_dir / "rolling-descent" / f"he-light-{TINY_TAG}{rate_part}-steps{steps}.gif"
@@ -264,12 +272,8 @@ def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path, monkeypatch: 
     assert list(out_dir.rglob("*")) == []
 
 
-def test_a_clip_that_fails_twice_is_named_exits_1_and_keeps_other_clips(
-    swept: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
-) -> None:
-    source, _ = swept
-    out_dir = tmp_path / "out"
-    shutil.copytree(source, out_dir)
+def test_a_clip_that_fails_twice_is_named_exits_1_and_keeps_other_clips(swept_copy: Path) -> None:
+    out_dir = swept_copy
     before = snapshot(out_dir)
     # Workers cannot create manim's media folders there, so every new clip fails on every try;
     # 0.1 is up to date already and must stay as it is.
@@ -308,12 +312,8 @@ def test_progress_of_every_clip_comes_back_from_the_workers(
         assert max(plays) > 0, "no animation was reported while it played"
 
 
-def test_ctrl_c_cancels_the_sweep_exits_130_and_loses_nothing(
-    swept: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
-) -> None:
-    source, _ = swept
-    out_dir = tmp_path / "out"
-    shutil.copytree(source, out_dir)
+def test_ctrl_c_cancels_the_sweep_exits_130_and_loses_nothing(swept_copy: Path) -> None:
+    out_dir = swept_copy
     before = snapshot(out_dir)
     # Its own session, so that Ctrl-C reaches the client and its cluster's workers alike, as in a terminal.
     process = subprocess.Popen(
