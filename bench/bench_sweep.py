@@ -95,8 +95,12 @@ def measure_sweep(work: Path, runs: int) -> dict[str, Any]:
         "dask": _sweep(dask_out, "--scheduler", "local"),
         "local": _sweep(local_out),
     }, RERUN_RUNS)
+    # Starting and stopping the cluster alone: the part of the overhead paid once per run, not per clip.
+    startup = time_commands({"cluster start + stop": [sys.executable, "bench/cluster_startup.py"]},
+                            runs=runs, warmup=1, cwd=REPO_ROOT)["cluster start + stop"]
     median = statistics.median
     return {
+        "cluster_start_stop_s": startup.median_s,
         "description": DESCRIPTION,
         "dask_s": median(forced["dask"]["wall"]),
         "local_s": median(forced["local"]["wall"]),

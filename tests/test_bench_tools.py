@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
-from bench.benchmark import README_MARKERS, Row, markdown_table, update_readme
+from bench.benchmark import README_MARKERS, Row, _merge_earlier_run, markdown_table, update_readme
 from bench.timing import BenchError, peak_rss_mib, time_commands, time_statement
 
 SLEEP_S: float = 0.3
@@ -81,6 +82,21 @@ def test_a_missed_goal_is_said_in_the_table() -> None:
     assert table[3].endswith("| **missed** | slow disk |")
     assert "| — |" in table[4]
     assert table[5] == "| | memory | not measured | | | | **missed** | out of memory |"
+
+
+def test_measuring_one_section_again_keeps_the_other_rows(tmp_path: Path) -> None:
+    earlier = {"started": "monday", "command": "bench", "load_before": [1], "load_after": [1], "runs": 3,
+               "sections": {"preview": {"x": 1}, "sweep": {"x": 2}},
+               "rows": [asdict(Row(1, "preview", "1 s", "1 s", 1.0, "1×", "—", None)),
+                        asdict(Row(8, "old sweep", "9 s", "1 s", 9.0, "9×", "≤ 1.1×", False))]}
+    earlier_file = tmp_path / "latest.json"
+    earlier_file.write_text(json.dumps(earlier), encoding="utf-8")
+    results = {"started": "tuesday", "command": "bench --only sweep", "load_before": [2], "load_after": [2],
+               "runs": 3, "sections": {"sweep": {"x": 3}}}
+    rows = _merge_earlier_run(results, [Row(8, "new sweep", "1 s", "1 s", 1.0, "1×", "≤ 1.1×", True)], earlier_file)
+    assert [row.measure for row in rows] == ["preview", "new sweep"]
+    assert results["sections"] == {"preview": {"x": 1}, "sweep": {"x": 3}}
+    assert results["started"] == "monday" and results["remeasured"]["sweep"]["started"] == "tuesday"
 
 
 def test_the_readme_shows_the_committed_results_of_every_measure(repo_root: Path) -> None:
