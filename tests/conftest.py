@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 from pathlib import Path
 
@@ -9,6 +10,18 @@ import pytest
 from click.testing import CliRunner
 
 from tests.render_runs import REPO_ROOT, TINY_CLIP_ARGUMENTS, run_render
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let the renders these tests start take Ctrl-C, even when pytest itself runs in the background.
+
+    A shell without job control (``make test &`` in a script, a CI runner) starts
+    background commands with SIGINT ignored, and children inherit an ignored
+    signal: the Ctrl-C tests' renders would then never see their SIGINT. A
+    Python handler here is reset to the default in each child at exec instead.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
