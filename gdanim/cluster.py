@@ -39,7 +39,7 @@ from typing import Any, Final
 from gdanim.cache import hash_code, hash_inputs, read_render_seconds, record_render_seconds, tool_versions
 from gdanim.errors import MESSAGES, ClusterError, RenderError
 from gdanim.files import TEMP_PREFIX, atomic_path, file_digest, remove_stale_temporaries
-from gdanim.manifest import update_manifest
+from gdanim.manifest import record_clip
 from gdanim.pipeline import (
     ClipRequest,
     ClipResult,
@@ -345,9 +345,7 @@ def _write_clip(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], p
                 raise RenderError(request.clip_id, f"its {ext} arrived damaged")
     # Leaving the ExitStack without an error renamed every temporary file into place.
     record_render_seconds(request.clip_id, entry["render_seconds"])
-    manifest = update_manifest(out_dir, [entry])
-    entry = next(clip for clip in manifest["clips"] if clip["id"] == request.clip_id)
-    return ClipResult(request, targets, False, entry)
+    return ClipResult(request, targets, False, record_clip(out_dir, entry))
 
 
 def _failure_reason(error: BaseException) -> str:

@@ -39,6 +39,7 @@ __all__ = [
     "MANIFEST_VERSION",
     "find_clip",
     "read_manifest",
+    "record_clip",
     "update_manifest",
     "verify_file",
 ]
@@ -119,3 +120,15 @@ def update_manifest(out_dir: Path, entries: list[dict[str, Any]]) -> dict[str, A
 
         write_gallery(out_dir, manifest)
     return manifest
+
+
+def record_clip(out_dir: Path, entry: dict[str, Any]) -> dict[str, Any]:
+    """Merge one clip's entry into the manifest (:func:`update_manifest`); return the entry as merged.
+
+    The merged entry also lists the files of an earlier render with the same
+    input hash (a GIF added to an up-to-date MP4 keeps the MP4's record).
+    """
+    merged = find_clip(update_manifest(out_dir, [entry]), entry["id"])
+    if merged is None:  # update_manifest keeps every entry it is given
+        raise RuntimeError(f"{entry['id']} is missing from the manifest just written")
+    return merged

@@ -36,7 +36,7 @@ from gdanim.files import (
     remove_stale_temporaries,
     reporting_full_disk,
 )
-from gdanim.manifest import find_clip, read_manifest, update_manifest, verify_file
+from gdanim.manifest import find_clip, read_manifest, record_clip, verify_file
 from gdanim.request import FORMATS, ClipRequest
 
 __all__ = [
@@ -371,7 +371,7 @@ def render_clip(
             entry = _gif_from_mp4(request, out_dir, targets["gif"], source, manifest_entry)
         else:
             entry = _render(request, out_dir, targets, input_hash, manifest_entry, on_progress)
-        entry = next(clip for clip in update_manifest(out_dir, [entry])["clips"] if clip["id"] == entry["id"])
+        entry = record_clip(out_dir, entry)
     except BaseException as error:
         remove_empty_folders({path.parent for path in targets.values()}, out_dir)
         if isinstance(error, (MissingToolError, KeyboardInterrupt)) or not isinstance(error, Exception):
