@@ -14,7 +14,7 @@ with real processes as a user runs them:
 6. **memory**: peak RSS rendering the longest scene at ``4k``, against raw ``manim -qk``;
 7. **math and posters**: ``gdmath.descend`` for 10⁵ steps against the book's plain loop, and a
    poster frame against a low-quality MP4 of the same scene;
-8. **sweep** (when ``bench/bench_sweep.py`` is there): a Dask ``--scheduler local`` sweep against
+8. **sweep** (``bench/bench_sweep.py``): a Dask ``--scheduler local`` sweep against
    the same sweep without Dask.
 
 Commands are timed with hyperfine (median of ``--runs`` runs after a warm-up),
@@ -293,8 +293,8 @@ def bench_math_and_poster(scene: str, work: Path, runs: int) -> tuple[list[Row],
 
 
 def bench_sweep(work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
-    """The sweep benchmark of ``bench/bench_sweep.py``, when that script exists."""
-    from bench.bench_sweep import measure_sweep
+    """The sweep benchmark of ``bench/bench_sweep.py``, with the cluster's fixed start/stop cost shown apart."""
+    from bench.bench_sweep import measure_sweep  # imported here: it is also a script of its own
 
     measured = measure_sweep(work, runs)
     ours, baseline, fixed = measured["dask_s"], measured["local_s"], measured["cluster_start_stop_s"]
@@ -317,11 +317,6 @@ def bench_sweep(work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
 # --- the table ---------------------------------------------------------------------------------------------------
 
 
-SECTION_OF_ROW: dict[int, str] = {1: "preview", 2: "rerender", 3: "rerender", 4: "jobs", 5: "gif", 6: "memory",
-                                  7: "math", 8: "sweep"}
-"""Which section measures each numbered row."""
-
-
 def _merge_earlier_run(results: dict[str, Any], rows: list[Row], earlier_file: Path) -> list[Row]:
     """With ``--only``: keep the earlier run's rows and data for the sections not measured again.
 
@@ -332,7 +327,9 @@ def _merge_earlier_run(results: dict[str, Any], rows: list[Row], earlier_file: P
         return rows
     earlier = json.loads(earlier_file.read_text(encoding="utf-8"))
     measured_now = set(results["sections"])
-    kept = [Row(**row) for row in earlier["rows"] if SECTION_OF_ROW[row["number"]] not in measured_now]
+    # Each numbered row comes from one section: the rows measured now replace those of the same numbers.
+    renumbered = {row.number for row in rows}
+    kept = [Row(**row) for row in earlier["rows"] if row["number"] not in renumbered]
     remeasured = {name: {"started": results["started"], "load_before": results["load_before"],
                          "load_after": results["load_after"], "command": results["command"]}
                   for name in measured_now}
@@ -384,17 +381,15 @@ def _sections(
     arguments: argparse.Namespace, work: Path, results: dict[str, Any]
 ) -> dict[str, Callable[[], tuple[list[Row], dict[str, Any]]]]:
     scene, runs = arguments.scene, arguments.runs
-    sections = {
+    return {
         "preview": lambda: bench_preview(scene, work / "preview", runs),
         "rerender": lambda: bench_rerender_and_formats(scene, work / "rerender", runs),
         "jobs": lambda: bench_jobs(arguments.jobs_quality, work / "jobs", runs),
         "gif": lambda: bench_gif(scene, work / "gif"),
         "memory": lambda: bench_memory(arguments.memory_scene or _longest_scene(results), work / "memory"),
         "math": lambda: bench_math_and_poster(scene, work / "math", runs),
+        "sweep": lambda: bench_sweep(work / "sweep", runs),
     }
-    if (REPO_ROOT / "bench" / "bench_sweep.py").exists():
-        sections["sweep"] = lambda: bench_sweep(work / "sweep", runs)
-    return sections
 
 
 def main(argv: list[str] | None = None) -> int:
