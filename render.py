@@ -1,4 +1,4 @@
-"""Render gdanim's scenes to MP4, GIF and PNG: a thin Click layer over :mod:`gdanim.pipeline`.
+"""Render gdanim's scenes to MP4, GIF and PNG: a thin Click layer over :mod:`gdanim.clip.render`.
 
 stdout carries only the paths of the files written (or already up to date),
 one per line; progress and messages go to stderr. Exit status: 0 done,
@@ -8,7 +8,7 @@ checkout), 2 bad usage (an unreachable ``--scheduler`` too), 130 interrupted.
 Environment: ``GDANIM_CACHE_DIR`` moves manim's media folders and gdanim's
 caches (default ``.cache/gdanim`` in the checkout). The test suite sets
 ``GDANIM_TEST_RESOLUTION=160x90@5`` to render tiny clips
-(:data:`gdanim.quality.TEST_RESOLUTION_ENV`).
+(:data:`gdanim.options.TEST_RESOLUTION_ENV`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import click
 from click.core import ParameterSource
 
 from gdanim.errors import EXIT_INTERRUPTED, MESSAGES, ClusterError, MissingToolError, RenderError
-from gdanim.quality import DEFAULT_QUALITY, QUALITIES, QUALITY_ALIASES
-from gdanim.request import (
+from gdanim.options import DEFAULT_QUALITY, QUALITIES, QUALITY_ALIASES
+from gdanim.clip.request import (
     DEFAULT_LANGUAGE,
     DEFAULT_THEME,
     FORMATS,
@@ -34,7 +34,7 @@ from gdanim.request import (
     ClipRequest,
     expand_formats,
 )
-from gdanim.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
+from gdanim.run.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
 from gdmath import start_range
 from scenes.registry import SCENES
 
@@ -102,7 +102,7 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
 def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    from gdanim.cluster import check_scheduler_address
+    from gdanim.run.cluster import check_scheduler_address
 
     try:
         return check_scheduler_address(value)
@@ -324,15 +324,15 @@ def _render(
     quiet: bool,
     scheduler: str | None,
 ) -> None:
-    from gdanim.pipeline import iter_render_clips
-    from gdanim.progress import progress_bars
+    from gdanim.clip.render import iter_render_clips
+    from gdanim.run.progress import progress_bars
 
     try:
         with progress_bars(enabled=not quiet) as on_progress:
             if scheduler is None:
                 results = iter_render_clips(requests, out_dir, formats, jobs, force, on_progress)
             else:
-                from gdanim.cluster import render_on_cluster
+                from gdanim.run.cluster import render_on_cluster
 
                 on_message = None if quiet else lambda line: click.echo(line, err=True)
                 results = render_on_cluster(requests, out_dir, formats, scheduler, jobs, force, on_progress, on_message)
@@ -348,7 +348,7 @@ def _render(
 
 
 def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> None:
-    from gdanim.watch import watch_clip
+    from gdanim.author.watch import watch_clip
 
     def show(paths: Any) -> None:
         for path in paths:
@@ -365,7 +365,7 @@ def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> Non
 
 
 def _export(requests: list[ClipRequest], out_dir: Path, hugo_site: Path) -> None:
-    from gdanim.hugo import export_to_hugo
+    from gdanim.publish.hugo import export_to_hugo
 
     try:
         exported = export_to_hugo(out_dir, hugo_site, [request.clip_id for request in requests])

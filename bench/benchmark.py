@@ -44,9 +44,9 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from bench.bench_watch import POSTER_TARGET_SECONDS, bench_posters  # noqa: E402
 from bench.timing import BenchError, peak_rss_mib, time_commands, time_statement  # noqa: E402
-from gdanim.gif_quality import measure_gif  # noqa: E402
-from gdanim.manifest import read_manifest  # noqa: E402
-from gdanim.pipeline import theme_colours  # noqa: E402
+from bench.gif_quality import measure_gif  # noqa: E402
+from gdanim.store.manifest import read_manifest  # noqa: E402
+from gdanim.clip.render import theme_colours  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
 
 RESULTS_DIR: Path = REPO_ROOT / "bench" / "results"

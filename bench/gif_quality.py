@@ -17,7 +17,7 @@ from typing import Final
 
 import numpy as np
 
-from gdanim.gif import gif_frame_rate, require_tool
+from gdanim.clip.gif import gif_frame_rate, require_tool
 from scenes.style import hex_to_rgb
 
 __all__ = ["COLOUR_TOLERANCE", "GifFidelity", "measure_gif"]

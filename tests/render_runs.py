@@ -1,7 +1,7 @@
 """Real ``python render.py`` runs at a tiny size, and what they leave on disk; shared by the render tests.
 
 Every run renders at ``GDANIM_TEST_RESOLUTION=160x90@5`` (see
-:data:`gdanim.quality.TEST_RESOLUTION_ENV`).
+:data:`gdanim.options.TEST_RESOLUTION_ENV`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 import av
 import numpy as np
 
-from gdanim.files import TEMP_PREFIX
-from gdanim.quality import TEST_RESOLUTION_ENV
+from gdanim.store.files import TEMP_PREFIX
+from gdanim.options import TEST_RESOLUTION_ENV
 
 __all__ = [
     "REPO_ROOT",

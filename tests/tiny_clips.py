@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gdanim.pipeline import ClipResult, render_clips
-from gdanim.quality import TEST_RESOLUTION_ENV
-from gdanim.request import ClipRequest
+from gdanim.clip.render import ClipResult, render_clips
+from gdanim.options import TEST_RESOLUTION_ENV
+from gdanim.clip.request import ClipRequest
 
 __all__ = ["TINY_CLIPS", "TINY_RESOLUTION", "render_tiny_clips", "tiny_environment"]
 

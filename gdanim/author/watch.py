@@ -25,7 +25,7 @@ from typing import Final
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from gdanim.request import ClipRequest
+from gdanim.clip.request import ClipRequest
 
 __all__ = [
     "DEBOUNCE_SECONDS",
@@ -417,13 +417,13 @@ def watch_clip(
     request
         The clip, usually at ``low`` quality, as a ``png`` poster or an ``mp4`` preview.
     out_dir
-        Output folder, as for :func:`gdanim.pipeline.render_clip`.
+        Output folder, as for :func:`gdanim.clip.render.render_clip`.
     formats
         File formats to write on each change.
     on_paths, on_error
         As for :func:`watch`.
     """
-    from gdanim.pipeline import render_clip
+    from gdanim.clip.render import render_clip
 
     def render() -> list[Path]:
         return list(render_clip(request, out_dir, formats, force=True).files.values())

@@ -23,7 +23,7 @@ from typing import Final
 from PIL import Image
 
 from gdanim.errors import MissingToolError
-from gdanim.files import reporting_full_disk, temp_prefix
+from gdanim.store.files import reporting_full_disk, temp_prefix
 from scenes.style import hex_to_rgb
 
 __all__ = ["GIF_SETTINGS", "GifSettings", "gif_frame_rate", "make_gif", "palette_additions", "require_tool"]

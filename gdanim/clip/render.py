@@ -3,14 +3,14 @@
 Typical use::
 
     from pathlib import Path
-    from gdanim.pipeline import ClipRequest, render_clip
+    from gdanim.clip.render import ClipRequest, render_clip
 
     request = ClipRequest.create("rolling-descent", quality="low")
     result = render_clip(request, Path("out"), formats=("mp4", "gif"))
     result.files["mp4"]      # Path('out/rolling-descent/he-light-480p15.mp4')
     result.up_to_date        # True when nothing had changed since the last render
 
-A clip whose inputs are unchanged (see :func:`gdanim.cache.hash_inputs`) and
+A clip whose inputs are unchanged (see :func:`gdanim.store.cache.hash_inputs`) and
 whose files still match the manifest is returned without importing manim.
 """
 
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from gdanim.cache import hash_inputs, media_slot, prune_slot, record_render_seconds
+from gdanim.store.cache import hash_inputs, media_slot, prune_slot, record_render_seconds
 from gdanim.errors import MESSAGES, MissingToolError, RenderError
-from gdanim.files import (
+from gdanim.store.files import (
     atomic_path,
     file_digest,
     full_disk_error,
@@ -36,8 +36,8 @@ from gdanim.files import (
     remove_stale_temporaries,
     reporting_full_disk,
 )
-from gdanim.manifest import find_clip, read_manifest, record_clip, verify_file
-from gdanim.request import FORMATS, ClipRequest
+from gdanim.store.manifest import find_clip, read_manifest, record_clip, verify_file
+from gdanim.clip.request import FORMATS, ClipRequest
 
 __all__ = [
     "FILE_FORMATS",
@@ -97,7 +97,7 @@ class ClipResult:
     up_to_date
         True if nothing was rendered because the files already matched the inputs.
     entry
-        The clip's manifest entry (see :mod:`gdanim.manifest`).
+        The clip's manifest entry (see :mod:`gdanim.store.manifest`).
     """
 
     request: ClipRequest
@@ -222,7 +222,7 @@ def _render(
     on_progress: ProgressCallback | None,
 ) -> dict[str, Any]:
     """Render a clip and atomically put its files in place; return its manifest entry."""
-    from gdanim import scene_render  # imports manim: only here, once a render is certain
+    from gdanim.clip import scene_render  # imports manim: only here, once a render is certain
 
     clip_id = request.clip_id
     total = previous.get("plays") if previous else None
@@ -247,7 +247,7 @@ def _render(
             report("mp4", rendered.plays)
             scene_render.remux_faststart(rendered.movie, temps["mp4"])
         if "gif" in temps:
-            from gdanim.gif import make_gif
+            from gdanim.clip.gif import make_gif
 
             report("gif", rendered.plays)
             make_gif(rendered.movie, temps["gif"], theme_colours(request.theme))
@@ -296,7 +296,7 @@ def _gif_from_mp4(
     request: ClipRequest, out_dir: Path, target: Path, source: Path, entry: dict[str, Any]
 ) -> dict[str, Any]:
     """Add a GIF to a clip whose MP4 is up to date: cut from that same render, so manim need not run."""
-    from gdanim.gif import make_gif
+    from gdanim.clip.gif import make_gif
 
     with atomic_path(target) as tmp:
         make_gif(source, tmp, theme_colours(request.theme))
@@ -308,7 +308,7 @@ def check_clip(request: ClipRequest, out_dir: Path, formats: Iterable[str] = ("m
     """Return the up-to-date :class:`ClipResult` of a clip, or ``None`` if it must be rendered.
 
     A clip is up to date when its manifest entry has the current input hash
-    (:func:`gdanim.cache.hash_inputs`) and every requested file is present
+    (:func:`gdanim.store.cache.hash_inputs`) and every requested file is present
     with the recorded size and SHA-256. This never imports manim.
     """
     out_dir = out_dir.resolve()
@@ -405,10 +405,10 @@ def iter_render_clips(
     """Render many clips, yielding each :class:`ClipResult` as soon as it is done.
 
     With ``jobs`` > 1 and more than one clip, clips render in that many
-    separate processes (see :mod:`gdanim.workers`); up-to-date clips are
+    separate processes (see :mod:`gdanim.run.processes`); up-to-date clips are
     answered first, without starting any.
     """
-    from gdanim.workers import run_parallel
+    from gdanim.run.processes import run_parallel
 
     formats = normalise_formats(formats)
     requests = list(dict.fromkeys(requests))

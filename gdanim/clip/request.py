@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Final
 
 from gdanim.errors import MESSAGES
-from gdanim.quality import DEFAULT_QUALITY, QUALITIES, QualityPreset, get_preset, resolve_quality
+from gdanim.options import DEFAULT_QUALITY, QUALITIES, QualityPreset, get_preset, resolve_quality
 from gdmath import start_range, validate_descent_args
 from scenes.registry import SCENES, get_spec
 

@@ -18,7 +18,7 @@ from manim import Scene, logger, tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
 from PIL import Image
 
-from gdanim.request import ClipRequest
+from gdanim.clip.request import ClipRequest
 from scenes.registry import get_spec
 
 __all__ = ["MAX_INFLIGHT_ENCODERS", "RenderedScene", "inflight_encoders", "remux_faststart", "render_scene", "save_poster"]
@@ -130,7 +130,7 @@ def render_scene(
     request
         The clip.
     media_dir
-        A media folder this process owns (see :func:`gdanim.cache.media_slot`).
+        A media folder this process owns (see :func:`gdanim.store.cache.media_slot`).
     movie
         Write an MP4; otherwise only the last frame is drawn, skipping animations.
     on_play

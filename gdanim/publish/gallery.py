@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from gdanim.files import atomic_path
-from gdanim.manifest import MANIFEST_NAME, read_manifest
+from gdanim.store.files import atomic_path
+from gdanim.store.manifest import MANIFEST_NAME, read_manifest
 from scenes.captions import scene_alt_text
 
 __all__ = ["GALLERY_NAME", "render_gallery", "write_gallery"]

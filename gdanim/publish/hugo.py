@@ -2,7 +2,7 @@
 
 The export copies each chosen clip's files to ``SITE/static/gdanim/<scene>/`` and
 records them in ``SITE/data/gdanim.json``, with their sizes and Hebrew or English
-alt text. The shortcode (``hugo/layouts/shortcodes/gd-clip.html``) reads only that
+alt text. The shortcode (``gdanim/publish/shortcodes/gd-clip.html``) reads only that
 data file, so an author writes ``{{< gd-clip "rolling-descent" >}}`` and nothing else.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from gdanim.files import atomic_path, is_inside
-from gdanim.manifest import MANIFEST_NAME, read_manifest
+from gdanim.store.files import atomic_path, is_inside
+from gdanim.store.manifest import MANIFEST_NAME, read_manifest
 from scenes.captions import scene_alt_text
 
 __all__ = ["DATA_NAME", "SHORTCODE_DIR", "STATIC_PREFIX", "build_site_data", "export_to_hugo"]
@@ -26,7 +26,7 @@ STATIC_PREFIX: str = "gdanim"
 DATA_NAME: str = "gdanim.json"
 """Data file under the site's ``data/``; Hugo exposes it as ``site.Data.gdanim``."""
 
-SHORTCODE_DIR: Path = Path(__file__).resolve().parent.parent / "hugo" / "layouts" / "shortcodes"
+SHORTCODE_DIR: Path = Path(__file__).resolve().parent / "shortcodes"
 """The shortcodes gdanim ships; the export installs them into the site."""
 
 _DATA_VERSION: int = 1

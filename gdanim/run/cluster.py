@@ -1,21 +1,21 @@
 """``--scheduler``: render clips on a Dask cluster, one clip per task, with no shared storage.
 
 This process (the client) decides which clips are stale with the same input
-hash as the local path (:func:`gdanim.pipeline.check_clip`) and sends only
+hash as the local path (:func:`gdanim.clip.render.check_clip`) and sends only
 those. A worker renders its clip into a private folder with
-:func:`gdanim.pipeline.render_clip` and returns the files' bytes (Dask splits
+:func:`gdanim.clip.render.render_clip` and returns the files' bytes (Dask splits
 large messages into shards itself); the client checks each file's SHA-256,
 writes it into ``--out`` atomically and merges the clip into the manifest.
 
 Workers must render exactly what this checkout would: before any task is
 sent, and again inside each task (for workers that join later), a worker's
-code hash (:func:`gdanim.cache.hash_code`), tool versions and test resolution
+code hash (:func:`gdanim.store.cache.hash_code`), tool versions and test resolution
 are compared with ours; a difference is refused, naming the worker.
 
 A clip is tried at most twice (:data:`TRIES_PER_CLIP`), whether its render
 raised or its worker died. Other clips go on; failures are raised together at
 the end, and the clips that succeeded stay written. The Dask settings this
-needs live in ``gdanim/dask.yaml`` (:data:`DASK_CONFIG_FILE`), for a local
+needs live in ``gdanim/run/dask.yaml`` (:data:`DASK_CONFIG_FILE`), for a local
 cluster and a real one alike. dask and distributed are imported only once a
 clip has to be sent.
 """
@@ -36,11 +36,11 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Final
 
-from gdanim.cache import hash_code, hash_inputs, read_render_seconds, record_render_seconds, tool_versions
+from gdanim.store.cache import hash_code, hash_inputs, read_render_seconds, record_render_seconds, tool_versions
 from gdanim.errors import MESSAGES, ClusterError, RenderError
-from gdanim.files import TEMP_PREFIX, atomic_path, file_digest, remove_stale_temporaries
-from gdanim.manifest import record_clip
-from gdanim.pipeline import (
+from gdanim.store.files import TEMP_PREFIX, atomic_path, file_digest, remove_stale_temporaries
+from gdanim.store.manifest import record_clip
+from gdanim.clip.render import (
     ClipRequest,
     ClipResult,
     ProgressCallback,
@@ -51,7 +51,7 @@ from gdanim.pipeline import (
     normalise_formats,
     render_clip,
 )
-from gdanim.quality import TEST_RESOLUTION_ENV
+from gdanim.options import TEST_RESOLUTION_ENV
 
 __all__ = [
     "CONNECT_TIMEOUT_SECONDS",
@@ -116,7 +116,7 @@ def worker_fingerprint() -> dict[str, Any]:
     """What must match between the client and a worker for a clip to render alike on both.
 
     The hash of the scene and render code (``scenes/``, ``gdmath/`` and the
-    pipeline, :func:`gdanim.cache.hash_code`), the tool and library versions,
+    pipeline, :func:`gdanim.store.cache.hash_code`), the tool and library versions,
     and the test-only resolution override.
     """
     return {
@@ -163,7 +163,7 @@ def render_on_worker(
     request, formats
         The clip and the extensions to write.
     input_hash
-        The clip's :func:`gdanim.cache.hash_inputs` on the client.
+        The clip's :func:`gdanim.store.cache.hash_inputs` on the client.
     fingerprint
         The client's :func:`worker_fingerprint`, to explain a mismatch.
     sweep_id
@@ -179,7 +179,7 @@ def render_on_worker(
     WorkerMismatchError
         If this worker's code, tools or test resolution differ from the client's.
     RenderError, MissingToolError
-        As :func:`gdanim.pipeline.render_clip`.
+        As :func:`gdanim.clip.render.render_clip`.
     """
     from distributed import get_worker
 
@@ -310,7 +310,7 @@ def _check_workers(client: Any, address: str, fingerprint: dict[str, Any]) -> No
     for worker, theirs in sorted(client.run(worker_fingerprint, on_error="return").items()):
         if isinstance(theirs, BaseException):
             reason = " ".join(str(theirs).split())
-            difference = f"it cannot run gdanim.cluster ({type(theirs).__name__}: {reason}); run the same commit there"
+            difference = f"it cannot run gdanim.run.cluster ({type(theirs).__name__}: {reason}); run the same commit there"
         else:
             difference = _difference(fingerprint, theirs)
         if difference is not None:

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from gdanim.errors import MESSAGES, MissingToolError, RenderError
-from gdanim.files import remove_empty_folders, remove_stale_temporaries
-from gdanim.cache import read_render_seconds
-from gdanim.pipeline import ClipRequest, ClipResult, ProgressCallback, check_clip, check_out_dir, render_clip
+from gdanim.store.files import remove_empty_folders, remove_stale_temporaries
+from gdanim.store.cache import read_render_seconds
+from gdanim.clip.render import ClipRequest, ClipResult, ProgressCallback, check_clip, check_out_dir, render_clip
 
 __all__ = ["run_parallel"]
 

@@ -1,8 +1,8 @@
 """``--sweep NAME=V1,V2,...``: many variants of a scene, the product of a few knobs' values.
 
 Pure functions, no Dask: a sweep renders through the local ``--jobs`` path
-or, with ``--scheduler``, on a Dask cluster (:mod:`gdanim.cluster`). Each
-variant is an ordinary :class:`gdanim.request.ClipRequest`, so it has its own
+or, with ``--scheduler``, on a Dask cluster (:mod:`gdanim.run.cluster`). Each
+variant is an ordinary :class:`gdanim.clip.request.ClipRequest`, so it has its own
 stable file name and is validated like the single options.
 """
 

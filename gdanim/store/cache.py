@@ -18,8 +18,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
-from gdanim.files import atomic_path
-from gdanim.request import ClipRequest
+from gdanim.store.files import atomic_path
+from gdanim.clip.request import ClipRequest
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -35,7 +35,7 @@ __all__ = [
     "tool_versions",
 ]
 
-REPO_ROOT: Final[Path] = Path(__file__).resolve().parent.parent
+REPO_ROOT: Final[Path] = Path(__file__).resolve().parents[2]
 
 CACHE_DIR_ENV: Final[str] = "GDANIM_CACHE_DIR"
 """Environment variable that moves the cache; default ``<repo>/.cache/gdanim``."""
@@ -49,11 +49,8 @@ MAX_CACHE_FILES_PER_SLOT: Final[int] = 2000
 HASHED_SOURCES: Final[tuple[str, ...]] = (
     "scenes/*.py",
     "gdmath/*.py",
-    "gdanim/request.py",
-    "gdanim/quality.py",
-    "gdanim/pipeline.py",
-    "gdanim/scene_render.py",
-    "gdanim/gif.py",
+    "gdanim/options.py",
+    "gdanim/clip/*.py",
 )
 """Source files whose content decides what a clip looks like."""
 

@@ -15,7 +15,7 @@ Schema (version 1)::
                 "plays": 23, "render_seconds": 6.1}]}
 
 ``path`` is relative to the folder that holds the manifest; ``duration`` is the
-clip's length in seconds; ``hash`` is :func:`gdanim.cache.hash_inputs`;
+clip's length in seconds; ``hash`` is :func:`gdanim.store.cache.hash_inputs`;
 ``plays`` (animations) and ``render_seconds`` size the next progress bar.
 Clips are sorted by ``id``. Writers take an ``flock`` on the output folder,
 read, merge their entry and atomically replace the file, so renders running at
@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
-from gdanim.files import atomic_path, file_digest
+from gdanim.store.files import atomic_path, file_digest
 
 __all__ = [
     "MANIFEST_NAME",
@@ -99,7 +99,7 @@ def _locked(out_dir: Path) -> Iterator[None]:
 def update_manifest(out_dir: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Merge clip entries into ``out_dir``'s manifest under a lock; return the new manifest.
 
-    The gallery ``OUT/index.html`` is rewritten to match (:func:`gdanim.gallery.write_gallery`).
+    The gallery ``OUT/index.html`` is rewritten to match (:func:`gdanim.publish.gallery.write_gallery`).
     An entry replaces the one with the same ``id``. Its ``files`` are merged
     with the old entry's when the input ``hash`` is the same (a GIF added to an
     up-to-date MP4), and replace them when it differs (old files are stale).
@@ -116,7 +116,7 @@ def update_manifest(out_dir: Path, entries: list[dict[str, Any]]) -> dict[str, A
         with atomic_path(out_dir / MANIFEST_NAME) as tmp:
             tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         # Under the same lock, so a concurrent render never leaves a gallery older than the manifest.
-        from gdanim.gallery import write_gallery  # the gallery reads manifests with this module
+        from gdanim.publish.gallery import write_gallery  # the gallery reads manifests with this module
 
         write_gallery(out_dir, manifest)
     return manifest

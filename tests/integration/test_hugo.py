@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from gdanim.hugo import DATA_NAME, SHORTCODE_DIR, build_site_data, export_to_hugo
+from gdanim.publish.hugo import DATA_NAME, SHORTCODE_DIR, build_site_data, export_to_hugo
 from scenes.captions import scene_alt_text
 from tests.html_tags import parse_tags
 from tests.tiny_clips import TINY_CLIPS, render_tiny_clips, tiny_environment
 
-REPO_ROOT: Path = Path(__file__).resolve().parent.parent
+REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 SITE_FIXTURE: Path = REPO_ROOT / "tests" / "hugo_site"
 
 

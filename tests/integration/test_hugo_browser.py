@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from gdanim.hugo import export_to_hugo
+from gdanim.publish.hugo import export_to_hugo
 from tests.chromium import browser, needs_chromium, video_progress, wait_for
 from tests.tiny_clips import render_tiny_clips
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 
-SITE_FIXTURE: Path = Path(__file__).resolve().parent / "hugo_site"
+SITE_FIXTURE: Path = Path(__file__).resolve().parents[1] / "hugo_site"
 SCREENSHOT_COPY = Path("/tmp/hugo_page.png")
 HUGO = shutil.which("hugo")
 

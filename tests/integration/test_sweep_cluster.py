@@ -26,9 +26,9 @@ from click.testing import CliRunner
 from distributed import Client, LocalCluster
 from PIL import Image
 
-from gdanim import cluster as gdanim_cluster
-from gdanim.cache import hash_inputs
-from gdanim.cluster import (
+from gdanim.run import cluster as gdanim_cluster
+from gdanim.store.cache import hash_inputs
+from gdanim.run.cluster import (
     DASK_CONFIG_FILE,
     TRIES_PER_CLIP,
     WorkerMismatchError,
@@ -36,9 +36,9 @@ from gdanim.cluster import (
     render_on_worker,
     worker_fingerprint,
 )
-from gdanim.manifest import read_manifest
-from gdanim.pipeline import ClipRequest, ProgressEvent, check_clip, render_clip
-from gdanim.quality import TEST_RESOLUTION_ENV
+from gdanim.store.manifest import read_manifest
+from gdanim.clip.render import ClipRequest, ProgressEvent, check_clip, render_clip
+from gdanim.options import TEST_RESOLUTION_ENV
 from render import cli
 from tests.render_runs import REPO_ROOT, TINY, TINY_TAG, debris, render_env, run_render, sha256, snapshot
 from tests.test_render_outputs import gif_seconds

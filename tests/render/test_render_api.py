@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from gdanim.cache import CACHE_DIR_ENV, hash_inputs, media_slot, prune_slot, read_render_seconds, record_render_seconds
-from gdanim.files import atomic_path, remove_stale_temporaries, temp_prefix
-from gdanim.gif import palette_additions
-from gdanim.manifest import MANIFEST_NAME, read_manifest, update_manifest
-from gdanim.pipeline import ClipRequest, check_clip
-from gdanim.quality import QUALITIES, QUALITY_ALIASES, TEST_RESOLUTION_ENV, get_preset, resolve_quality
-from gdanim.request import MAX_RENDER_STEPS
+from gdanim.store.cache import CACHE_DIR_ENV, hash_inputs, media_slot, prune_slot, read_render_seconds, record_render_seconds
+from gdanim.store.files import atomic_path, remove_stale_temporaries, temp_prefix
+from gdanim.clip.gif import palette_additions
+from gdanim.store.manifest import MANIFEST_NAME, read_manifest, update_manifest
+from gdanim.clip.render import ClipRequest, check_clip
+from gdanim.options import QUALITIES, QUALITY_ALIASES, TEST_RESOLUTION_ENV, get_preset, resolve_quality
+from gdanim.clip.request import MAX_RENDER_STEPS
 from scenes.registry import SCENES
 
 DOCUMENTED_MODULES = [
-    "gdanim.quality", "gdanim.request", "gdanim.files", "gdanim.gif", "gdanim.scene_render",
+    "gdanim.options", "gdanim.clip.request", "gdanim.store.files", "gdanim.clip.gif", "gdanim.clip.scene_render",
 ]
 
 

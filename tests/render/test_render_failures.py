@@ -10,11 +10,11 @@ from pathlib import Path
 import av
 import pytest
 
-from gdanim.cache import CACHE_DIR_ENV
+from gdanim.store.cache import CACHE_DIR_ENV
 from gdanim.errors import RenderError
-from gdanim.manifest import read_manifest
-from gdanim.pipeline import ClipRequest, render_clip
-from gdanim.quality import TEST_RESOLUTION_ENV
+from gdanim.store.manifest import read_manifest
+from gdanim.clip.render import ClipRequest, render_clip
+from gdanim.options import TEST_RESOLUTION_ENV
 from scenes.registry import SCENES, SceneSpec
 from tests.render_runs import debris, snapshot
 

@@ -1,7 +1,7 @@
 """Real renders through ``python render.py`` and the API, checked with real decoders.
 
 Most clips are tiny: ``GDANIM_TEST_RESOLUTION=160x90@5`` (see
-:data:`gdanim.quality.TEST_RESOLUTION_ENV`) and ``--steps 2``. One clip is
+:data:`gdanim.options.TEST_RESOLUTION_ENV`) and ``--steps 2``. One clip is
 rendered at the real ``low`` preset to check the sizes users get. Bad inputs,
 Ctrl-C, renders at once, missing tools and path safety are in
 ``test_reliability.py``.
@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from gdanim.gif_quality import measure_gif
-from gdanim.manifest import MANIFEST_NAME, read_manifest
-from gdanim.pipeline import ClipRequest, render_clip, theme_colours
-from gdanim.quality import TEST_RESOLUTION_ENV
+from bench.gif_quality import measure_gif
+from gdanim.store.manifest import MANIFEST_NAME, read_manifest
+from gdanim.clip.render import ClipRequest, render_clip, theme_colours
+from gdanim.options import TEST_RESOLUTION_ENV
 from render import cli
 from scenes.registry import SCENES
 from tests.render_runs import (
@@ -241,8 +241,8 @@ def test_a_caller_that_stops_reading_stops_the_running_workers(tmp_path: Path, m
     # Ctrl-C can land while the CLI prints a result rather than while the
     # generator waits; the generator is then closed, and must not sit waiting
     # for the other clips to render to the end.
-    from gdanim.cache import CACHE_DIR_ENV
-    from gdanim.pipeline import iter_render_clips
+    from gdanim.store.cache import CACHE_DIR_ENV
+    from gdanim.clip.render import iter_render_clips
 
     monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))

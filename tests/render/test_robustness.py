@@ -36,10 +36,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from gdanim.files import is_inside
-from gdanim.manifest import MANIFEST_NAME, read_manifest, verify_file
-from gdanim.quality import TEST_RESOLUTION_ENV
-from gdanim.request import MAX_RENDER_STEPS, ClipRequest
+from gdanim.store.files import is_inside
+from gdanim.store.manifest import MANIFEST_NAME, read_manifest, verify_file
+from gdanim.options import TEST_RESOLUTION_ENV
+from gdanim.clip.request import MAX_RENDER_STEPS, ClipRequest
 from gdmath import BOOK_CURVE, MAX_STEPS, descend
 from render import cli
 from scenes.registry import SCENES
@@ -296,13 +296,13 @@ def test_a_full_disk_while_writing_the_manifest(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The last write of a render, after its files are in place; before the fix it ended in a traceback.
-    import gdanim.manifest
+    import gdanim.store.manifest
 
     def no_space(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "out" / MANIFEST_NAME))
 
     monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
-    monkeypatch.setattr(gdanim.manifest, "atomic_path", no_space)
+    monkeypatch.setattr(gdanim.store.manifest, "atomic_path", no_space)
     result = runner.invoke(cli, ["slope-tangent", "-q", "l", "-f", "png", "--steps", "1", "--quiet",
                                  "--out", str(tmp_path / "out")])
     no_space = f"no space left on device in {tmp_path.resolve() / 'out' / 'slope-tangent'}"

@@ -28,7 +28,7 @@ from scenes.common import get_label  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
 from scenes.style import EDGE_BUFF, FONT, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, MIN_FONT_SIZE, THEMES  # noqa: E402
 
-CONTROL_DIR = Path(__file__).parent / "control_data" / "scenes"
+CONTROL_DIR = Path(__file__).parents[1] / "control_data" / "scenes"
 UPDATE_CONTROL = os.environ.get("GDANIM_UPDATE_CONTROL") == "1"
 TINY = {"pixel_width": 256, "pixel_height": 144, "frame_rate": 5}
 MAX_CHANGED_PIXELS = 8

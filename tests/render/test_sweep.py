@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from gdanim.manifest import read_manifest
-from gdanim.pipeline import theme_colours
-from gdanim.quality import TEST_RESOLUTION_ENV
-from gdanim.request import ClipRequest
-from gdanim.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
+from gdanim.store.manifest import read_manifest
+from gdanim.clip.render import theme_colours
+from gdanim.options import TEST_RESOLUTION_ENV
+from gdanim.clip.request import ClipRequest
+from gdanim.run.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
 from render import cli
 from tests.render_runs import TINY, TINY_TAG, debris
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from watchdog.events import DirCreatedEvent, FileModifiedEvent, FileMovedEvent
 
-from gdanim.watch import (
+from gdanim.author.watch import (
     SourceChangeHandler,
     describe_error,
     import_graph,

@@ -17,7 +17,7 @@ import pytest
 
 from tests.tiny_clips import tiny_environment
 
-REPO_ROOT: Path = Path(__file__).resolve().parent.parent
+REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 PROJECT_PARTS: tuple[str, ...] = ("render.py", "gdanim", "scenes", "gdmath")
 """What the watched copy needs: the CLI, the pipeline and the two watched packages."""
 

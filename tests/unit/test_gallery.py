@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gdanim.gallery import GALLERY_NAME, render_gallery, write_gallery
+from gdanim.publish.gallery import GALLERY_NAME, render_gallery, write_gallery
 from scenes.captions import scene_alt_text
 from tests.html_tags import parse_tags
 
