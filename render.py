@@ -1,4 +1,4 @@
-"""Render gdanim's scenes to MP4, GIF and PNG: a thin Click layer over :mod:`gdanim.clip.render`.
+"""Render gdanim's scenes to MP4, GIF and PNG: a thin Click layer over :mod:`gdanim.api`.
 
 stdout carries only the paths of the files written (or already up to date),
 one per line; progress and messages go to stderr. Exit status: 0 done,
@@ -6,9 +6,9 @@ one per line; progress and messages go to stderr. Exit status: 0 done,
 checkout), 2 bad usage (an unreachable ``--scheduler`` too), 130 interrupted.
 
 Environment: ``GDANIM_CACHE_DIR`` moves manim's media folders and gdanim's
-caches (default ``.cache/gdanim`` in the checkout). The test suite sets
-``GDANIM_TEST_RESOLUTION=160x90@5`` to render tiny clips
-(:data:`gdanim.options.TEST_RESOLUTION_ENV`).
+caches (see :func:`gdanim.store.cache.get_cache_dir`). The test suite passes
+the hidden option ``--test-size 160x90@5`` to render tiny clips
+(:func:`gdanim.options.get_preset`).
 """
 
 from __future__ import annotations
@@ -22,16 +22,19 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
+from gdanim.clip.request import ClipRequest
 from gdanim.errors import EXIT_INTERRUPTED, MESSAGES, ClusterError, MissingToolError, RenderError
-from gdanim.options import DEFAULT_QUALITY, QUALITIES, QUALITY_ALIASES
-from gdanim.clip.request import (
+from gdanim.options import (
+    DEFAULT_FORMAT,
     DEFAULT_LANGUAGE,
+    DEFAULT_QUALITY,
     DEFAULT_THEME,
     FORMATS,
     LANGUAGES,
     MAX_RENDER_STEPS,
+    QUALITIES,
+    QUALITY_ALIASES,
     THEME_NAMES,
-    ClipRequest,
     expand_formats,
 )
 from gdanim.run.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
@@ -39,9 +42,6 @@ from gdmath import start_range
 from scenes.registry import SCENES
 
 __all__ = ["cli", "main"]
-
-DEFAULT_FORMAT: str = "both"
-"""MP4 for lectures and a GIF for the book's pages."""
 
 DEFAULT_JOBS: int = os.cpu_count() or 1
 """One render process per core."""
@@ -230,6 +230,13 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     "--format png for a poster), then again each time a file under scenes/ or gdmath/ is saved. Ctrl-C stops.",
 )
 @click.option(
+    "--test-size",
+    hidden=True,
+    default=None,
+    metavar="WxH[@FPS]",
+    help="Tests only: render at this tiny size instead of the quality's.",
+)
+@click.option(
     "--hugo-site",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
@@ -253,6 +260,7 @@ def cli(
     force: bool,
     quiet: bool,
     watch: bool,
+    test_size: str | None,
     hugo_site: Path | None,
 ) -> None:
     """Render gradient-descent scenes (all of them if none is named) to MP4, GIF or PNG."""
@@ -271,7 +279,7 @@ def cli(
         if context.get_parameter_source("format_name") is ParameterSource.DEFAULT:
             format_name = WATCH_FORMAT
     knobs = {"quality": quality, "language": language, "theme": theme, "start": start,
-             "learning_rate": learning_rate, "steps": steps}
+             "learning_rate": learning_rate, "steps": steps, "test_size": test_size}
     try:
         variants = sweep_variants([_sweep_values(context, text) for text in sweeps])
         requests = [
@@ -324,18 +332,13 @@ def _render(
     quiet: bool,
     scheduler: str | None,
 ) -> None:
-    from gdanim.clip.render import iter_render_clips
+    from gdanim.api import iter_render_clips
     from gdanim.run.progress import progress_bars
 
+    on_message = None if quiet else lambda line: click.echo(line, err=True)
     try:
         with progress_bars(enabled=not quiet) as on_progress:
-            if scheduler is None:
-                results = iter_render_clips(requests, out_dir, formats, jobs, force, on_progress)
-            else:
-                from gdanim.run.cluster import render_on_cluster
-
-                on_message = None if quiet else lambda line: click.echo(line, err=True)
-                results = render_on_cluster(requests, out_dir, formats, scheduler, jobs, force, on_progress, on_message)
+            results = iter_render_clips(requests, out_dir, formats, jobs, force, on_progress, scheduler, on_message)
             for result in results:
                 for path in result.files.values():
                     click.echo(_shown_path(out_dir, path))

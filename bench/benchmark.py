@@ -45,7 +45,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from bench.bench_watch import POSTER_TARGET_SECONDS, bench_posters  # noqa: E402
 from bench.timing import BenchError, peak_rss_mib, time_commands, time_statement  # noqa: E402
 from bench.gif_quality import measure_gif  # noqa: E402
-from gdanim.store.manifest import read_manifest  # noqa: E402
+from gdanim.store.manifest import load_manifest  # noqa: E402
 from gdanim.clip.render import theme_colours  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
 
@@ -192,7 +192,7 @@ def bench_jobs(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[str
         Row(4, f"all scenes ({quality}) `--jobs 2` vs `--jobs 1`", _seconds(jobs2.median_s), _seconds(jobs1.median_s),
             vs_jobs1, f"{vs_jobs1:.2f}×", "< 1×", vs_jobs1 < GOALS["jobs_vs_jobs1_max"]),
     ]
-    durations = {clip["scene"]: clip["duration"] for clip in read_manifest(work / "jobs2")["clips"]}
+    durations = {clip.scene: clip.duration for clip in load_manifest(work / "jobs2").clips}
     return rows, {**{name: timing.as_dict() for name, timing in timings.items()}, "durations_s": durations}
 
 

@@ -31,8 +31,9 @@ from manim import (
     VMobject,
 )
 
+from gdanim.options import DEFAULT_LANGUAGE, DEFAULT_THEME, LANGUAGES, THEME_NAMES, check_choice
 from gdmath import BOOK_CURVE, Curve, DescentResult, descend, tangent_line
-from scenes.captions import LANGUAGES, caption
+from scenes.captions import caption
 from scenes.registry import SCENES
 from scenes.style import (
     BALL_RADIUS,
@@ -116,8 +117,8 @@ class DescentScene(Scene):
     start: ClassVar[float] = -1.0
     learning_rate: ClassVar[float] = 0.1
     steps: ClassVar[int] = 10
-    language: ClassVar[str] = LANGUAGES[0]
-    theme: ClassVar[str] = "light"
+    language: ClassVar[str] = DEFAULT_LANGUAGE
+    theme: ClassVar[str] = DEFAULT_THEME
 
     @property
     def pace(self) -> float:
@@ -128,10 +129,8 @@ class DescentScene(Scene):
         return min(1.0, PACED_STEPS / max(self.steps, 1))
 
     def setup(self) -> None:
-        if self.language not in LANGUAGES:
-            raise ValueError(f"unknown language {self.language!r}; choose from: {', '.join(LANGUAGES)}")
-        if self.theme not in THEMES:
-            raise ValueError(f"unknown theme {self.theme!r}; choose from: {', '.join(THEMES)}")
+        check_choice("language", self.language, LANGUAGES)
+        check_choice("theme", self.theme, THEME_NAMES)
         self.palette: Theme = THEMES[self.theme]
         self.camera.background_color = self.palette.background
         self.path: DescentResult = descend(self.curve, self.start, self.learning_rate, self.steps)

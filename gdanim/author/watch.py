@@ -417,13 +417,13 @@ def watch_clip(
     request
         The clip, usually at ``low`` quality, as a ``png`` poster or an ``mp4`` preview.
     out_dir
-        Output folder, as for :func:`gdanim.clip.render.render_clip`.
+        Output folder, as for :func:`gdanim.api.render_clip`.
     formats
         File formats to write on each change.
     on_paths, on_error
         As for :func:`watch`.
     """
-    from gdanim.clip.render import render_clip
+    from gdanim.api import render_clip
 
     def render() -> list[Path]:
         return list(render_clip(request, out_dir, formats, force=True).files.values())

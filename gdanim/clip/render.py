@@ -1,145 +1,42 @@
-"""The plain Python API behind ``render.py``: render clips to MP4, GIF and PNG, skipping unchanged ones.
+"""The render of one clip, as tasks an executor runs (see :mod:`gdanim.task`).
 
-Typical use::
+- :class:`RenderClip`: run manim once, then write the MP4 (remuxed with the
+  index first), the GIF (cut from the same movie) and the PNG poster (the last
+  frame), each to a temporary name renamed into place only when all succeeded;
+- :class:`CutGif`: add a GIF to a clip whose MP4 is up to date, cut from that
+  MP4, so manim need not run.
 
-    from pathlib import Path
-    from gdanim.clip.render import ClipRequest, render_clip
-
-    request = ClipRequest.create("rolling-descent", quality="low")
-    result = render_clip(request, Path("out"), formats=("mp4", "gif"))
-    result.files["mp4"]      # Path('out/rolling-descent/he-light-480p15.mp4')
-    result.up_to_date        # True when nothing had changed since the last render
-
-A clip whose inputs are unchanged (see :func:`gdanim.store.cache.hash_inputs`) and
-whose files still match the manifest is returned without importing manim.
+Both return the clip's :class:`gdanim.store.manifest.ClipEntry`; recording it
+in the manifest is the caller's step. manim is imported only inside
+:meth:`RenderClip.run`.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
-from gdanim.store.cache import hash_inputs, media_slot, prune_slot, record_render_seconds
-from gdanim.errors import MESSAGES, MissingToolError, RenderError
+from gdanim.clip.request import ClipRequest
+from gdanim.errors import MESSAGES, MissingToolError, RenderError, one_line
+from gdanim.store.cache import hash_inputs, media_slot, prune_slot
 from gdanim.store.files import (
     atomic_path,
     file_digest,
     full_disk_error,
     is_inside,
     remove_empty_folders,
-    remove_stale_temporaries,
     reporting_full_disk,
 )
-from gdanim.store.manifest import find_clip, read_manifest, record_clip, verify_file
-from gdanim.clip.request import FORMATS, ClipRequest
+from gdanim.store.manifest import ClipEntry, FileRecord
+from gdanim.task import ProgressCallback, ProgressEvent, TaskOutput
 
-__all__ = [
-    "FILE_FORMATS",
-    "ClipRequest",
-    "ClipResult",
-    "ProgressEvent",
-    "check_clip",
-    "check_out_dir",
-    "clip_targets",
-    "iter_render_clips",
-    "normalise_formats",
-    "render_clip",
-    "render_clips",
-    "theme_colours",
-]
-
-FILE_FORMATS: Final[tuple[str, ...]] = ("mp4", "gif", "png")
-"""File formats a clip can have, in the order they are written and listed."""
+__all__ = ["CutGif", "RenderClip", "clip_targets", "theme_colours"]
 
 _LATEX_TOOLS: Final[tuple[str, ...]] = ("latex", "dvisvgm")
-
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    """One step of one clip, for progress bars.
-
-    Attributes
-    ----------
-    clip_id
-        :attr:`ClipRequest.clip_id`.
-    stage
-        ``"check"``, ``"queued"`` (sent to a Dask cluster), ``"render"``, ``"mp4"``, ``"gif"``,
-        ``"png"`` or ``"done"``.
-    completed, total
-        Animations played so far and expected (``total`` is ``None`` when unknown).
-    """
-
-    clip_id: str
-    stage: str
-    completed: int = 0
-    total: int | None = None
-
-
-ProgressCallback = Callable[[ProgressEvent], None]
-
-
-@dataclass(frozen=True)
-class ClipResult:
-    """What :func:`render_clip` did for one clip.
-
-    Attributes
-    ----------
-    request
-        The clip.
-    files
-        Extension → absolute path of each requested file, all present and complete.
-    up_to_date
-        True if nothing was rendered because the files already matched the inputs.
-    entry
-        The clip's manifest entry (see :mod:`gdanim.store.manifest`).
-    """
-
-    request: ClipRequest
-    files: dict[str, Path]
-    up_to_date: bool
-    entry: dict[str, Any] = field(repr=False)
-
-
-def check_out_dir(out_dir: Path) -> Path:
-    """Create ``out_dir`` if needed and return it resolved.
-
-    Raises
-    ------
-    ValueError
-        If it is a file or not writable.
-    """
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(MESSAGES["out_is_file"].format(path=out_dir))
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir)) from None
-    if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir))
-    return out_dir.resolve()
-
-
-def normalise_formats(formats: Iterable[str]) -> tuple[str, ...]:
-    """The file extensions asked for, in :data:`FILE_FORMATS` order (``"both"`` expanded).
-
-    Raises
-    ------
-    ValueError
-        For an unknown format, or none.
-    """
-    wanted: set[str] = set()
-    for name in formats:
-        wanted.update(FORMATS.get(name.lower(), (name.lower(),)))
-    unknown = wanted.difference(FILE_FORMATS)
-    if unknown or not wanted:
-        raise ValueError(f"unknown format {sorted(unknown)!r}; choose from: {', '.join(FORMATS)}")
-    return tuple(ext for ext in FILE_FORMATS if ext in wanted)
 
 
 def clip_targets(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> dict[str, Path]:
@@ -153,24 +50,8 @@ def clip_targets(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) 
     targets = {ext: request.output_path(out_dir, ext) for ext in formats}
     for path in targets.values():
         if not is_inside(path, out_dir):
-            raise ValueError(MESSAGES["unsafe_path"].format(path=path, out_dir=out_dir))
+            raise ValueError(MESSAGES["unsafe_path"].format(path=path, out_dir=f"--out {out_dir}"))
     return targets
-
-
-def _up_to_date_entry(
-    request: ClipRequest, out_dir: Path, targets: dict[str, Path], input_hash: str
-) -> dict[str, Any] | None:
-    entry = find_clip(read_manifest(out_dir), request.clip_id)
-    if entry is None or entry.get("hash") != input_hash:
-        return None
-    files = entry.get("files", {})
-    for ext, path in targets.items():
-        record = files.get(ext)
-        if record is None or record.get("path") != path.relative_to(out_dir).as_posix():
-            return None
-        if not verify_file(out_dir, record):
-            return None
-    return entry
 
 
 def theme_colours(theme: str) -> dict[str, str]:
@@ -180,28 +61,20 @@ def theme_colours(theme: str) -> dict[str, str]:
     return THEMES[theme].colours()
 
 
-def _probe(path: Path) -> dict[str, Any]:
-    """Width, height, frame count and duration of a video or GIF, read with PyAV."""
+def _probe_size(path: Path) -> tuple[int, int]:
+    """Width and height of a video or GIF, read with PyAV."""
     import av
 
     with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        frames = stream.frames or sum(1 for packet in container.demux(stream) if packet.dts is not None)
-        return {"width": stream.codec_context.width, "height": stream.codec_context.height, "frames": frames}
+        context = container.streams.video[0].codec_context
+        return context.width, context.height
 
 
-def _file_record(out_dir: Path, path: Path, ext: str, size: tuple[int, int] | None) -> dict[str, Any]:
-    size_bytes, sha256 = file_digest(path)
-    if size is None:
-        probed = _probe(path)
-        size = (probed["width"], probed["height"])
-    return {
-        "path": path.relative_to(out_dir).as_posix(),
-        "bytes": size_bytes,
-        "sha256": sha256,
-        "width": size[0],
-        "height": size[1],
-    }
+def _file_record(out_dir: Path, written: Path, target: Path, size: tuple[int, int] | None) -> FileRecord:
+    """The manifest record of a file written to ``written`` that is about to become ``target``."""
+    size_bytes, sha256 = file_digest(written)
+    width, height = _probe_size(written) if size is None else size
+    return FileRecord(target.relative_to(out_dir).as_posix(), size_bytes, sha256, width, height)
 
 
 def _check_tools(formats: tuple[str, ...]) -> None:
@@ -213,175 +86,6 @@ def _check_tools(formats: tuple[str, ...]) -> None:
             raise MissingToolError(tool)
 
 
-def _render(
-    request: ClipRequest,
-    out_dir: Path,
-    targets: dict[str, Path],
-    input_hash: str,
-    previous: dict[str, Any] | None,
-    on_progress: ProgressCallback | None,
-) -> dict[str, Any]:
-    """Render a clip and atomically put its files in place; return its manifest entry."""
-    from gdanim.clip import scene_render  # imports manim: only here, once a render is certain
-
-    clip_id = request.clip_id
-    total = previous.get("plays") if previous else None
-
-    def report(stage: str, completed: int = 0) -> None:
-        if on_progress is not None:
-            on_progress(ProgressEvent(clip_id, stage, completed, total))
-
-    started = time.perf_counter()
-    preset = request.preset
-    wants_video = "mp4" in targets or "gif" in targets
-    with ExitStack() as commit, media_slot() as media_dir:
-        temps = {ext: commit.enter_context(atomic_path(path)) for ext, path in targets.items()}
-        # Entered last, so it looks at the disk before the partial files are removed.
-        commit.enter_context(reporting_full_disk(next(iter(targets.values())).parent))
-        report("render")
-        rendered = scene_render.render_scene(
-            request, media_dir, movie=wants_video, on_play=lambda plays: report("render", plays)
-        )
-        files: dict[str, dict[str, Any]] = {}
-        if rendered.movie is not None and "mp4" in temps:
-            report("mp4", rendered.plays)
-            scene_render.remux_faststart(rendered.movie, temps["mp4"])
-        if "gif" in temps:
-            from gdanim.clip.gif import make_gif
-
-            report("gif", rendered.plays)
-            make_gif(rendered.movie, temps["gif"], theme_colours(request.theme))
-        if "png" in temps:
-            report("png", rendered.plays)
-            scene_render.save_poster(rendered.last_frame, temps["png"])
-        for ext, tmp in temps.items():
-            size = (preset.pixel_width, preset.pixel_height) if ext != "gif" else None
-            files[ext] = _file_record(out_dir, tmp, ext, size) | {
-                "path": targets[ext].relative_to(out_dir).as_posix()
-            }
-        prune_slot(media_dir)
-    # Leaving the ExitStack without an error renamed every temporary file into place.
-    render_seconds = time.perf_counter() - started
-    record_render_seconds(clip_id, render_seconds)
-    return {
-        "id": clip_id,
-        "scene": request.scene,
-        "language": request.language,
-        "theme": request.theme,
-        "quality": request.quality,
-        "width": preset.pixel_width,
-        "height": preset.pixel_height,
-        "fps": preset.frame_rate,
-        "parameters": request.parameters,
-        "files": files,
-        "duration": round(rendered.duration, 3),
-        "hash": input_hash,
-        "plays": rendered.plays,
-        "render_seconds": round(render_seconds, 3),
-    }
-
-
-def _current_mp4(request: ClipRequest, out_dir: Path, entry: dict[str, Any] | None, input_hash: str) -> Path | None:
-    """The clip's MP4 in ``out_dir`` if the manifest vouches that it is up to date with ``input_hash``."""
-    if entry is None or entry.get("hash") != input_hash:
-        return None
-    path = request.output_path(out_dir, "mp4")
-    record = entry.get("files", {}).get("mp4")
-    if record is None or record.get("path") != path.relative_to(out_dir).as_posix():
-        return None
-    return path if verify_file(out_dir, record) else None
-
-
-def _gif_from_mp4(
-    request: ClipRequest, out_dir: Path, target: Path, source: Path, entry: dict[str, Any]
-) -> dict[str, Any]:
-    """Add a GIF to a clip whose MP4 is up to date: cut from that same render, so manim need not run."""
-    from gdanim.clip.gif import make_gif
-
-    with atomic_path(target) as tmp:
-        make_gif(source, tmp, theme_colours(request.theme))
-        record = _file_record(out_dir, tmp, "gif", None) | {"path": target.relative_to(out_dir).as_posix()}
-    return {**entry, "files": {**entry["files"], "gif": record}}
-
-
-def check_clip(request: ClipRequest, out_dir: Path, formats: Iterable[str] = ("mp4",)) -> ClipResult | None:
-    """Return the up-to-date :class:`ClipResult` of a clip, or ``None`` if it must be rendered.
-
-    A clip is up to date when its manifest entry has the current input hash
-    (:func:`gdanim.store.cache.hash_inputs`) and every requested file is present
-    with the recorded size and SHA-256. This never imports manim.
-    """
-    out_dir = out_dir.resolve()
-    targets = clip_targets(request, out_dir, normalise_formats(formats))
-    entry = _up_to_date_entry(request, out_dir, targets, hash_inputs(request))
-    return None if entry is None else ClipResult(request, targets, True, entry)
-
-
-def render_clip(
-    request: ClipRequest,
-    out_dir: Path,
-    formats: Iterable[str] = ("mp4",),
-    force: bool = False,
-    on_progress: ProgressCallback | None = None,
-) -> ClipResult:
-    """Render one clip into ``out_dir``, or confirm that its files are up to date.
-
-    Parameters
-    ----------
-    request
-        The clip.
-    out_dir
-        Output folder; files go to ``out_dir/<scene>/<stem>.<ext>`` and the
-        clip's entry into ``out_dir/manifest.json``.
-    formats
-        Any of ``"mp4"``, ``"gif"``, ``"png"`` (or ``"both"``).
-    force
-        Render even if the files are up to date.
-    on_progress
-        Receives a :class:`ProgressEvent` at each stage.
-
-    Returns
-    -------
-    ClipResult
-
-    Raises
-    ------
-    ValueError
-        For an unusable ``out_dir`` or format.
-    MissingToolError
-        If ffmpeg, gifsicle or LaTeX is needed and missing.
-    RenderError
-        If manim or a tool fails; earlier files stay as they were.
-    """
-    out_dir = check_out_dir(out_dir)
-    formats = normalise_formats(formats)
-    if not force and (result := check_clip(request, out_dir, formats)) is not None:
-        if on_progress is not None:
-            on_progress(ProgressEvent(request.clip_id, "done"))
-        return result
-    targets = clip_targets(request, out_dir, formats)
-    input_hash = hash_inputs(request)
-    manifest_entry = find_clip(read_manifest(out_dir), request.clip_id)
-    _check_tools(formats)
-    for folder in {path.parent for path in targets.values()}:
-        remove_stale_temporaries(folder)
-    try:
-        source = None if force else _current_mp4(request, out_dir, manifest_entry, input_hash)
-        if source is not None and "gif" in targets and set(formats) <= {"mp4", "gif"}:
-            entry = _gif_from_mp4(request, out_dir, targets["gif"], source, manifest_entry)
-        else:
-            entry = _render(request, out_dir, targets, input_hash, manifest_entry, on_progress)
-        entry = record_clip(out_dir, entry)
-    except BaseException as error:
-        remove_empty_folders({path.parent for path in targets.values()}, out_dir)
-        if isinstance(error, (MissingToolError, KeyboardInterrupt)) or not isinstance(error, Exception):
-            raise
-        raise RenderError(request.scene, _failure_reason(error, out_dir, targets)) from error
-    if on_progress is not None:
-        on_progress(ProgressEvent(request.clip_id, "done", entry["plays"], entry["plays"]))
-    return ClipResult(request, targets, False, entry)
-
-
 def _failure_reason(error: Exception, out_dir: Path, targets: dict[str, Path]) -> str:
     """One line saying why a render failed: plainly when a disk is full, else the exception's type and words."""
     full = full_disk_error(error)
@@ -390,44 +94,147 @@ def _failure_reason(error: Exception, out_dir: Path, targets: dict[str, Path]) -
         # Name the clip's folder rather than a temporary file; a full cache disk is named as it is.
         folder = next(iter(targets.values())).parent if is_inside(written, out_dir) else written.parent
         return MESSAGES["no_space"].format(folder=folder)
-    reason = " ".join(str(error).split()) or type(error).__name__
-    return f"{type(error).__name__}: {reason}"[:300]
+    return f"{type(error).__name__}: {one_line(error)}"[:300]
 
 
-def iter_render_clips(
-    requests: Iterable[ClipRequest],
-    out_dir: Path,
-    formats: Iterable[str] = ("mp4",),
-    jobs: int = 1,
-    force: bool = False,
-    on_progress: ProgressCallback | None = None,
-) -> Iterator[ClipResult]:
-    """Render many clips, yielding each :class:`ClipResult` as soon as it is done.
+@dataclass(frozen=True)
+class _ClipTask:
+    """What both clip tasks share: the clip, its formats, its input hash and how failures are reported."""
 
-    With ``jobs`` > 1 and more than one clip, clips render in that many
-    separate processes (see :mod:`gdanim.run.processes`); up-to-date clips are
-    answered first, without starting any.
+    request: ClipRequest
+    formats: tuple[str, ...]
+    input_hash: str
+
+    @property
+    def key(self) -> str:
+        return self.request.clip_id
+
+    @property
+    def label(self) -> str:
+        return self.request.scene
+
+    def targets(self, out_dir: Path) -> dict[str, Path]:
+        return clip_targets(self.request, out_dir, self.formats)
+
+    def current_input_hash(self) -> str:
+        return hash_inputs(self.request)
+
+    def run(self, out_dir: Path, on_progress: ProgressCallback | None = None) -> TaskOutput:
+        """Write the clip's files into ``out_dir`` and return them with the clip's manifest entry.
+
+        Raises
+        ------
+        RenderError
+            If manim or a tool fails; earlier files stay as they were, and a
+            folder this render created is removed again.
+        MissingToolError
+            If ffmpeg, gifsicle or LaTeX is needed and missing.
+        """
+        targets = self.targets(out_dir)
+        try:
+            entry = self._write(out_dir, targets, on_progress)
+        except BaseException as error:
+            remove_empty_folders({path.parent for path in targets.values()}, out_dir)
+            if isinstance(error, (MissingToolError, KeyboardInterrupt)) or not isinstance(error, Exception):
+                raise
+            raise RenderError(self.label, _failure_reason(error, out_dir, targets)) from error
+        return TaskOutput(targets, entry)
+
+    def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ClipEntry:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class RenderClip(_ClipTask):
+    """Render a clip with manim and write each requested file.
+
+    Attributes
+    ----------
+    expected_plays
+        Animations the last render of this clip played, to size its progress bar (``None``: unknown).
     """
-    from gdanim.run.processes import run_parallel
 
-    formats = normalise_formats(formats)
-    requests = list(dict.fromkeys(requests))
-    if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, got {jobs}")
-    if jobs == 1 or len(requests) <= 1:
-        for request in requests:
-            yield render_clip(request, out_dir, formats, force, on_progress)
-        return
-    yield from run_parallel(requests, out_dir, formats, jobs, force, on_progress)
+    expected_plays: int | None = None
+
+    def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ClipEntry:
+        from gdanim.clip import scene_render  # imports manim: only here, once a render is certain
+        from gdanim.clip.gif import make_gif
+
+        request = self.request
+
+        def report(stage: str, completed: int = 0) -> None:
+            if on_progress is not None:
+                on_progress(ProgressEvent(request.clip_id, stage, completed, self.expected_plays))
+
+        _check_tools(self.formats)
+        started = time.perf_counter()
+        preset = request.preset
+        wants_video = "mp4" in targets or "gif" in targets
+        with ExitStack() as commit, media_slot() as media_dir:
+            temps = {ext: commit.enter_context(atomic_path(path)) for ext, path in targets.items()}
+            # Entered last, so it looks at the disk before the partial files are removed.
+            commit.enter_context(reporting_full_disk(next(iter(targets.values())).parent))
+            report("render")
+            rendered = scene_render.render_scene(
+                request, media_dir, movie=wants_video, on_play=lambda plays: report("render", plays)
+            )
+            if rendered.movie is not None and "mp4" in temps:
+                report("mp4", rendered.plays)
+                scene_render.remux_faststart(rendered.movie, temps["mp4"])
+            if "gif" in temps:
+                report("gif", rendered.plays)
+                make_gif(rendered.movie, temps["gif"], theme_colours(request.theme))
+            if "png" in temps:
+                report("png", rendered.plays)
+                scene_render.save_poster(rendered.last_frame, temps["png"])
+            files = {
+                ext: _file_record(out_dir, tmp, targets[ext],
+                                  (preset.pixel_width, preset.pixel_height) if ext != "gif" else None)
+                for ext, tmp in temps.items()
+            }
+            prune_slot(media_dir)
+        # Leaving the ExitStack without an error renamed every temporary file into place.
+        render_seconds = time.perf_counter() - started
+        if on_progress is not None:
+            on_progress(ProgressEvent(request.clip_id, "done", rendered.plays, rendered.plays))
+        return ClipEntry(
+            id=request.clip_id,
+            scene=request.scene,
+            language=request.language,
+            theme=request.theme,
+            quality=request.quality,
+            width=preset.pixel_width,
+            height=preset.pixel_height,
+            fps=preset.frame_rate,
+            parameters=request.parameters,
+            files=files,
+            duration=round(rendered.duration, 3),
+            hash=self.input_hash,
+            plays=rendered.plays,
+            render_seconds=round(render_seconds, 3),
+        )
 
 
-def render_clips(
-    requests: Iterable[ClipRequest],
-    out_dir: Path,
-    formats: Iterable[str] = ("mp4",),
-    jobs: int = 1,
-    force: bool = False,
-    on_progress: ProgressCallback | None = None,
-) -> list[ClipResult]:
-    """Render many clips (see :func:`iter_render_clips`) and return all results in completion order."""
-    return list(iter_render_clips(requests, out_dir, formats, jobs, force, on_progress))
+@dataclass(frozen=True)
+class CutGif(_ClipTask):
+    """Add a GIF to a clip whose MP4 in ``out_dir`` is up to date (its manifest ``entry`` vouches for it).
+
+    Only for executors that share ``out_dir``'s disk, where the MP4 is.
+    """
+
+    entry: ClipEntry | None = None
+
+    def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ClipEntry:
+        from gdanim.clip.gif import make_gif
+
+        assert self.entry is not None
+        _check_tools(self.formats)
+        if on_progress is not None:
+            on_progress(ProgressEvent(self.key, "gif", 0, self.entry.plays))
+        with atomic_path(targets["gif"]) as tmp:
+            make_gif(self.request.output_path(out_dir, "mp4"), tmp, theme_colours(self.request.theme))
+            record = _file_record(out_dir, tmp, targets["gif"], None)
+        if on_progress is not None:
+            plays = self.entry.plays or 0
+            on_progress(ProgressEvent(self.key, "done", plays, plays))
+        return self.entry.with_files({"gif": record})

@@ -8,59 +8,25 @@ from pathlib import Path
 from typing import Final
 
 from gdanim.errors import MESSAGES
-from gdanim.options import DEFAULT_QUALITY, QUALITIES, QualityPreset, get_preset, resolve_quality
+from gdanim.options import (
+    DEFAULT_LANGUAGE,
+    DEFAULT_QUALITY,
+    DEFAULT_THEME,
+    LANGUAGES,
+    MAX_RENDER_STEPS,
+    QUALITIES,
+    THEME_NAMES,
+    QualityPreset,
+    check_choice,
+    get_preset,
+    resolve_quality,
+)
 from gdmath import start_range, validate_descent_args
 from scenes.registry import SCENES, get_spec
 
-__all__ = [
-    "DEFAULT_LANGUAGE",
-    "DEFAULT_THEME",
-    "FORMATS",
-    "LANGUAGES",
-    "MAX_RENDER_STEPS",
-    "THEME_NAMES",
-    "ClipRequest",
-    "expand_formats",
-]
-
-LANGUAGES: Final[tuple[str, ...]] = ("he", "en")
-"""Caption languages, ``--lang``."""
-
-THEME_NAMES: Final[tuple[str, ...]] = ("light", "dark")
-"""Colour themes, ``--theme`` (the colours themselves live in :mod:`scenes.style`)."""
-
-DEFAULT_LANGUAGE: Final[str] = "he"
-"""The book is in Hebrew."""
-
-DEFAULT_THEME: Final[str] = "light"
-"""The book's pages are white."""
-
-FORMATS: Final[dict[str, tuple[str, ...]]] = {
-    "mp4": ("mp4",),
-    "gif": ("gif",),
-    "both": ("mp4", "gif"),
-    "png": ("png",),
-}
-"""``--format`` choices and the files each one writes."""
-
-MAX_RENDER_STEPS: Final[int] = 500
-"""Most descent steps one clip may show; beyond that a clip runs for many minutes."""
+__all__ = ["ClipRequest"]
 
 _UNSAFE_NAME_CHARS: Final[re.Pattern[str]] = re.compile(r"[^A-Za-z0-9.+_-]")
-
-
-def expand_formats(name: str) -> tuple[str, ...]:
-    """Return the file extensions a ``--format`` choice writes.
-
-    Examples
-    --------
-    >>> expand_formats("both")
-    ('mp4', 'gif')
-    """
-    try:
-        return FORMATS[name.lower()]
-    except KeyError:
-        raise ValueError(f"unknown format {name!r}; choose from: {', '.join(FORMATS)}") from None
 
 
 def _format_number(value: float) -> str:
@@ -96,6 +62,9 @@ class ClipRequest:
         ``"light"`` or ``"dark"``.
     start, learning_rate, steps
         The descent's knobs.
+    test_size
+        ``None``, or the tiny size tests render at instead of the quality's
+        (see :func:`gdanim.options.get_preset`).
 
     Examples
     --------
@@ -115,15 +84,14 @@ class ClipRequest:
     start: float
     learning_rate: float
     steps: int
+    test_size: str | None = None
 
     def __post_init__(self) -> None:
         get_spec(self.scene)
-        if self.quality not in QUALITIES:
-            raise ValueError(f"unknown quality {self.quality!r}; choose from: {', '.join(QUALITIES)}")
-        if self.language not in LANGUAGES:
-            raise ValueError(f"unknown language {self.language!r}; choose from: {', '.join(LANGUAGES)}")
-        if self.theme not in THEME_NAMES:
-            raise ValueError(f"unknown theme {self.theme!r}; choose from: {', '.join(THEME_NAMES)}")
+        check_choice("quality", self.quality, list(QUALITIES))
+        check_choice("language", self.language, LANGUAGES)
+        check_choice("theme", self.theme, THEME_NAMES)
+        get_preset(self.quality, self.test_size)  # refuses a malformed test size
         validate_descent_args(self.start, self.learning_rate, self.steps)
         if not 1 <= self.steps <= MAX_RENDER_STEPS:
             raise ValueError(MESSAGES["steps_range"].format(cap=MAX_RENDER_STEPS, steps=self.steps))
@@ -141,6 +109,7 @@ class ClipRequest:
         start: float | None = None,
         learning_rate: float | None = None,
         steps: int | None = None,
+        test_size: str | None = None,
     ) -> ClipRequest:
         """Resolve aliases and the scene's defaults, then validate.
 
@@ -159,12 +128,13 @@ class ClipRequest:
             start=float(spec.start if start is None else start) + 0.0,
             learning_rate=float(spec.learning_rate if learning_rate is None else learning_rate),
             steps=spec.steps if steps is None else steps,
+            test_size=test_size,
         )
 
     @property
     def preset(self) -> QualityPreset:
-        """Resolution and frame rate (honouring the test-only size override)."""
-        return get_preset(self.quality)
+        """Resolution and frame rate (the test size, if one is set)."""
+        return get_preset(self.quality, self.test_size)
 
     @property
     def parameters(self) -> dict[str, float | int]:
@@ -194,6 +164,9 @@ class ClipRequest:
         return out_dir / _safe_name(self.scene) / f"{self.stem}.{_safe_name(extension)}"
 
     def as_dict(self) -> dict[str, object]:
-        """Plain-data form, e.g. to hand to a worker process or hash."""
-        return asdict(self)
+        """Plain-data form, e.g. to hash (``test_size`` only when set)."""
+        data = asdict(self)
+        if self.test_size is None:
+            del data["test_size"]
+        return data
 

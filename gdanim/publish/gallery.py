@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
+from gdanim.options import TEXT_DIRECTIONS
 from gdanim.store.files import atomic_path
-from gdanim.store.manifest import MANIFEST_NAME, read_manifest
+from gdanim.store.manifest import MANIFEST_NAME, ClipEntry, Manifest
 from scenes.captions import scene_alt_text
 
 __all__ = ["GALLERY_NAME", "render_gallery", "write_gallery"]
 
 GALLERY_NAME: str = "index.html"
 """File name of the gallery inside the output folder."""
-
-_LANGUAGE_DIRECTION: dict[str, str] = {"he": "rtl", "en": "ltr"}
-"""Text direction of each caption language, for the clip's ``dir`` attribute."""
 
 _STYLE: str = """
 body { margin: 2rem; background: #fff; color: #1a1a1a;
@@ -47,12 +44,12 @@ def _href(relative_path: str) -> str:
     return html.escape(quote(Path(relative_path).as_posix()), quote=True)
 
 
-def _alt_text(clip: dict[str, Any]) -> str:
+def _alt_text(clip: ClipEntry) -> str:
     """The clip's caption-catalogue description, or a plain fallback naming the scene."""
     try:
-        return scene_alt_text(clip["scene"], clip["language"])
-    except (KeyError, ValueError):
-        return clip["scene"]
+        return scene_alt_text(clip.scene, clip.language)
+    except ValueError:
+        return clip.scene
 
 
 def _format_bytes(size: int) -> str:
@@ -64,63 +61,61 @@ def _format_bytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _parameter_rows(clip: dict[str, Any]) -> list[tuple[str, str]]:
+def _parameter_rows(clip: ClipEntry) -> list[tuple[str, str]]:
     """The (label, value) pairs shown above a clip's media."""
-    parameters = clip.get("parameters", {})
     rows = [
-        ("language", clip.get("language", "")),
-        ("theme", clip.get("theme", "")),
-        ("quality", f"{clip.get('quality', '')} ({clip.get('width')}×{clip.get('height')}, {clip.get('fps')} fps)"),
+        ("language", clip.language),
+        ("theme", clip.theme),
+        ("quality", f"{clip.quality} ({clip.width}×{clip.height}, {clip.fps} fps)"),
     ]
-    rows += [(name.replace("_", " "), str(value)) for name, value in parameters.items()]
-    if clip.get("duration") is not None:
-        rows.append(("duration", f"{float(clip['duration']):.2f} s"))
+    rows += [(name.replace("_", " "), str(value)) for name, value in clip.parameters.items()]
+    rows.append(("duration", f"{clip.duration:.2f} s"))
     return rows
 
 
-def _media_html(clip: dict[str, Any], alt: str) -> str:
+def _media_html(clip: ClipEntry, alt: str) -> str:
     """GIF and MP4 side by side, each with its size; a PNG poster when there is no movie."""
-    files = clip.get("files", {})
+    files = clip.files
     poster = files.get("png")
     figures = []
     if "gif" in files:
         gif = files["gif"]
         figures.append(
-            f'<figure><img src="{_href(gif["path"])}" width="{gif["width"]}" height="{gif["height"]}" '
+            f'<figure><img src="{_href(gif.path)}" width="{gif.width}" height="{gif.height}" '
             f'alt="{html.escape(alt)}" loading="lazy">'
-            f"<figcaption>GIF · {gif['width']}×{gif['height']} · {_format_bytes(gif['bytes'])}</figcaption></figure>"
+            f"<figcaption>GIF · {gif.width}×{gif.height} · {_format_bytes(gif.bytes)}</figcaption></figure>"
         )
     if "mp4" in files:
         mp4 = files["mp4"]
-        poster_attribute = f' poster="{_href(poster["path"])}"' if poster else ""
+        poster_attribute = f' poster="{_href(poster.path)}"' if poster else ""
         figures.append(
-            f'<figure><video autoplay loop muted playsinline controls width="{mp4["width"]}" '
-            f'height="{mp4["height"]}"{poster_attribute} aria-label="{html.escape(alt)}">'
-            f'<source src="{_href(mp4["path"])}" type="video/mp4"></video>'
-            f"<figcaption>MP4 · {mp4['width']}×{mp4['height']} · {_format_bytes(mp4['bytes'])}</figcaption></figure>"
+            f'<figure><video autoplay loop muted playsinline controls width="{mp4.width}" '
+            f'height="{mp4.height}"{poster_attribute} aria-label="{html.escape(alt)}">'
+            f'<source src="{_href(mp4.path)}" type="video/mp4"></video>'
+            f"<figcaption>MP4 · {mp4.width}×{mp4.height} · {_format_bytes(mp4.bytes)}</figcaption></figure>"
         )
     if poster and not figures:
         figures.append(
-            f'<figure><img src="{_href(poster["path"])}" width="{poster["width"]}" height="{poster["height"]}" '
+            f'<figure><img src="{_href(poster.path)}" width="{poster.width}" height="{poster.height}" '
             f'alt="{html.escape(alt)}">'
-            f"<figcaption>PNG poster · {poster['width']}×{poster['height']} · "
-            f"{_format_bytes(poster['bytes'])}</figcaption></figure>"
+            f"<figcaption>PNG poster · {poster.width}×{poster.height} · "
+            f"{_format_bytes(poster.bytes)}</figcaption></figure>"
         )
     return f'<div class="media">{"".join(figures)}</div>'
 
 
-def _clip_html(clip: dict[str, Any]) -> str:
+def _clip_html(clip: ClipEntry) -> str:
     """One ``<section>`` for one manifest clip."""
-    language = clip.get("language", "en")
-    direction = _LANGUAGE_DIRECTION.get(language, "ltr")
+    language = clip.language
+    direction = TEXT_DIRECTIONS.get(language, "ltr")
     alt = _alt_text(clip)
     rows = "".join(
         f"<div><dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd></div>"
         for label, value in _parameter_rows(clip)
     )
     return (
-        f'<section class="clip" id="{html.escape(clip["id"], quote=True)}">'
-        f'<h2>{html.escape(clip["scene"])}</h2>'
+        f'<section class="clip" id="{html.escape(clip.id, quote=True)}">'
+        f'<h2>{html.escape(clip.scene)}</h2>'
         f'<dl class="parameters">{rows}</dl>'
         f"{_media_html(clip, alt)}"
         f'<p class="alt" lang="{html.escape(language)}" dir="{direction}">{html.escape(alt)}</p>'
@@ -128,13 +123,13 @@ def _clip_html(clip: dict[str, Any]) -> str:
     )
 
 
-def render_gallery(manifest: dict[str, Any]) -> str:
+def render_gallery(manifest: Manifest) -> str:
     """The gallery page for a manifest, as a string.
 
     Parameters
     ----------
     manifest
-        The render pipeline's manifest (``{"version": 1, "clips": [...]}``).
+        An output folder's manifest.
 
     Returns
     -------
@@ -143,11 +138,11 @@ def render_gallery(manifest: dict[str, Any]) -> str:
 
     Examples
     --------
-    >>> page = render_gallery({"version": 1, "clips": []})
+    >>> page = render_gallery(Manifest())
     >>> "No clips rendered yet" in page
     True
     """
-    clips = manifest.get("clips", [])
+    clips = manifest.clips
     body = "".join(_clip_html(clip) for clip in clips) or "<p>No clips rendered yet.</p>"
     count = f"{len(clips)} clip{'s' if len(clips) != 1 else ''}"
     summary = f'{count} · manifest: <a href="{MANIFEST_NAME}">{MANIFEST_NAME}</a>'
@@ -161,15 +156,10 @@ def render_gallery(manifest: dict[str, Any]) -> str:
     )
 
 
-def write_gallery(out_dir: Path, manifest: dict[str, Any] | None = None) -> Path:
-    """Write ``OUT/index.html`` for the clips of ``OUT/manifest.json``, atomically.
+def write_gallery(out_dir: Path, manifest: Manifest) -> Path:
+    """Write ``OUT/index.html`` for the clips of ``manifest``, atomically.
 
-    Parameters
-    ----------
-    out_dir
-        The render output folder.
-    manifest
-        The manifest just written, if the caller has it; otherwise it is read.
+    Run after each manifest write (``then`` of :func:`gdanim.store.manifest.update_manifest`).
 
     Returns
     -------
@@ -177,7 +167,6 @@ def write_gallery(out_dir: Path, manifest: dict[str, Any] | None = None) -> Path
         The gallery's path.
     """
     target = Path(out_dir) / GALLERY_NAME
-    page = render_gallery(read_manifest(Path(out_dir)) if manifest is None else manifest)
     with atomic_path(target) as temporary:
-        temporary.write_text(page, encoding="utf-8")
+        temporary.write_text(render_gallery(manifest), encoding="utf-8")
     return target

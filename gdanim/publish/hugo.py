@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterable
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from gdanim.errors import MESSAGES
 from gdanim.store.files import atomic_path, is_inside
-from gdanim.store.manifest import MANIFEST_NAME, read_manifest
+from gdanim.store.manifest import MANIFEST_NAME, ClipEntry, load_manifest
 from scenes.captions import scene_alt_text
 
 __all__ = ["DATA_NAME", "SHORTCODE_DIR", "STATIC_PREFIX", "build_site_data", "export_to_hugo"]
@@ -26,38 +29,38 @@ STATIC_PREFIX: str = "gdanim"
 DATA_NAME: str = "gdanim.json"
 """Data file under the site's ``data/``; Hugo exposes it as ``site.Data.gdanim``."""
 
-SHORTCODE_DIR: Path = Path(__file__).resolve().parent / "shortcodes"
-"""The shortcodes gdanim ships; the export installs them into the site."""
+SHORTCODE_DIR: Traversable = resources.files("gdanim.publish") / "shortcodes"
+"""The shortcodes gdanim ships (package data); the export installs them into the site."""
 
 _DATA_VERSION: int = 1
 """Format version of ``data/gdanim.json``."""
 
 
-def _site_entry(clip: dict[str, Any]) -> dict[str, Any]:
+def _url(path: str) -> str:
+    """The site URL (under ``static/``) of a file at ``path`` in the render output."""
+    return f"{STATIC_PREFIX}/{Path(path).as_posix()}"
+
+
+def _site_entry(clip: ClipEntry) -> dict[str, Any]:
     """One clip as the shortcode reads it: URLs under ``static/`` plus sizes and alt text."""
     files = {
-        kind: {
-            "url": f"{STATIC_PREFIX}/{Path(file['path']).as_posix()}",
-            "width": file["width"],
-            "height": file["height"],
-            "bytes": file["bytes"],
-            "sha256": file["sha256"],
-        }
-        for kind, file in clip["files"].items()
+        kind: {"url": _url(file.path), "width": file.width, "height": file.height, "bytes": file.bytes,
+               "sha256": file.sha256}
+        for kind, file in clip.files.items()
     }
     return {
-        "id": clip["id"],
-        "scene": clip["scene"],
-        "language": clip["language"],
-        "theme": clip["theme"],
-        "quality": clip["quality"],
-        "parameters": clip.get("parameters", {}),
-        "alt": scene_alt_text(clip["scene"], clip["language"]),
+        "id": clip.id,
+        "scene": clip.scene,
+        "language": clip.language,
+        "theme": clip.theme,
+        "quality": clip.quality,
+        "parameters": dict(clip.parameters),
+        "alt": scene_alt_text(clip.scene, clip.language),
         "files": files,
     }
 
 
-def build_site_data(clips: Iterable[dict[str, Any]], previous: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_site_data(clips: Iterable[ClipEntry], previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """Merge clips into the site's data, keyed by scene, one list of variants each.
 
     A variant with the same clip id as an earlier export replaces it; the others
@@ -96,11 +99,14 @@ def _copy_if_changed(source: Path, target: Path, sha256: str, previous_sha256: s
 def _install_shortcodes(site_dir: Path) -> list[Path]:
     """Copy the shipped shortcodes into ``SITE/layouts/shortcodes/`` when they differ."""
     installed = []
-    for shortcode in sorted(SHORTCODE_DIR.glob("*.html")):
+    for shortcode in sorted(SHORTCODE_DIR.iterdir(), key=lambda item: item.name):
+        if not shortcode.name.endswith(".html"):
+            continue
         target = site_dir / "layouts" / "shortcodes" / shortcode.name
-        if not target.exists() or target.read_bytes() != shortcode.read_bytes():
+        content = shortcode.read_bytes()
+        if not target.exists() or target.read_bytes() != content:
             with atomic_path(target) as temporary:
-                shutil.copyfile(shortcode, temporary)
+                temporary.write_bytes(content)
         installed.append(target)
     return installed
 
@@ -130,11 +136,11 @@ def export_to_hugo(out_dir: Path, site_dir: Path, clip_ids: Iterable[str] | None
         would land outside ``SITE/static/gdanim/``.
     """
     out_dir, site_dir = Path(out_dir), Path(site_dir)
-    manifest_clips = {clip["id"]: clip for clip in read_manifest(out_dir).get("clips", [])}
+    manifest_clips = {clip.id: clip for clip in load_manifest(out_dir).clips}
     wanted = list(manifest_clips) if clip_ids is None else list(dict.fromkeys(clip_ids))
     missing = [clip_id for clip_id in wanted if clip_id not in manifest_clips]
     if missing:
-        raise ValueError(f"not in {out_dir / MANIFEST_NAME}: {', '.join(missing)}")
+        raise ValueError(MESSAGES["not_in_manifest"].format(manifest=out_dir / MANIFEST_NAME, clips=", ".join(missing)))
     clips = [manifest_clips[clip_id] for clip_id in wanted]
 
     data_path = site_dir / "data" / DATA_NAME
@@ -149,12 +155,12 @@ def export_to_hugo(out_dir: Path, site_dir: Path, clip_ids: Iterable[str] | None
 
     exported = []
     for clip in clips:
-        for file in clip["files"].values():
-            url = f"{STATIC_PREFIX}/{Path(file['path']).as_posix()}"
+        for file in clip.files.values():
+            url = _url(file.path)
             target = site_dir / "static" / url
             if not is_inside(target, site_dir / "static" / STATIC_PREFIX):
-                raise ValueError(f"refusing to write {target}: it is outside {site_dir / 'static' / STATIC_PREFIX}")
-            _copy_if_changed(out_dir / file["path"], target, file["sha256"], previous_sha256.get(url))
+                raise ValueError(MESSAGES["unsafe_path"].format(path=target, out_dir=site_dir / "static" / STATIC_PREFIX))
+            _copy_if_changed(out_dir / file.path, target, file.sha256, previous_sha256.get(url))
             exported.append(target)
     exported += _install_shortcodes(site_dir)
     if data != previous:

@@ -1,16 +1,16 @@
-"""``--scheduler``: render clips on a Dask cluster, one clip per task, with no shared storage.
+"""``--scheduler``: run a plan's tasks on a Dask cluster, one Dask task per task, with no shared storage.
 
-This process (the client) decides which clips are stale with the same input
-hash as the local path (:func:`gdanim.clip.render.check_clip`) and sends only
-those. A worker renders its clip into a private folder with
-:func:`gdanim.clip.render.render_clip` and returns the files' bytes (Dask splits
-large messages into shards itself); the client checks each file's SHA-256,
-writes it into ``--out`` atomically and merges the clip into the manifest.
+This process (the client) plans like the local executors
+(:func:`gdanim.run.plan.make_plan`, the same input hashes) and sends only the
+stale clips. A worker runs its task into a private folder and returns the
+files' bytes and digests (Dask splits large messages into shards itself); the
+client checks each file's SHA-256 and writes it into ``--out`` atomically;
+:func:`gdanim.api.run_plan` then records the clip as for any executor.
 
 Workers must render exactly what this checkout would: before any task is
 sent, and again inside each task (for workers that join later), a worker's
-code hash (:func:`gdanim.store.cache.hash_code`), tool versions and test resolution
-are compared with ours; a difference is refused, naming the worker.
+code hash (:func:`gdanim.store.cache.hash_code`) and tool versions are compared
+with ours; a difference is refused, naming the worker.
 
 A clip is tried at most twice (:data:`TRIES_PER_CLIP`), whether its render
 raised or its worker died. Other clips go on; failures are raised together at
@@ -24,34 +24,25 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import re
 import signal
 import sys
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-from gdanim.store.cache import hash_code, hash_inputs, read_render_seconds, record_render_seconds, tool_versions
-from gdanim.errors import MESSAGES, ClusterError, RenderError
-from gdanim.store.files import TEMP_PREFIX, atomic_path, file_digest, remove_stale_temporaries
-from gdanim.store.manifest import record_clip
-from gdanim.clip.render import (
-    ClipRequest,
-    ClipResult,
-    ProgressCallback,
-    ProgressEvent,
-    check_clip,
-    check_out_dir,
-    clip_targets,
-    normalise_formats,
-    render_clip,
-)
-from gdanim.options import TEST_RESOLUTION_ENV
+from gdanim.errors import MESSAGES, ClusterError, RenderError, one_line
+from gdanim.run.executor import Executor
+from gdanim.store.cache import hash_code, tool_versions
+from gdanim.store.files import TEMP_PREFIX, atomic_path, file_digest
+from gdanim.task import ProgressCallback, ProgressEvent, Task, TaskOutput
+
+if TYPE_CHECKING:  # annotations only
+    from gdanim.run.plan import Plan
 
 __all__ = [
     "CONNECT_TIMEOUT_SECONDS",
@@ -61,8 +52,8 @@ __all__ = [
     "WORKER_WAIT_SECONDS",
     "WorkerMismatchError",
     "check_scheduler_address",
-    "render_on_cluster",
-    "render_on_worker",
+    "DaskExecutor",
+    "run_on_worker",
     "worker_fingerprint",
 ]
 
@@ -116,14 +107,9 @@ def worker_fingerprint() -> dict[str, Any]:
     """What must match between the client and a worker for a clip to render alike on both.
 
     The hash of the scene and render code (``scenes/``, ``gdmath/`` and the
-    pipeline, :func:`gdanim.store.cache.hash_code`), the tool and library versions,
-    and the test-only resolution override.
+    pipeline, :func:`gdanim.store.cache.hash_code`) and the tool and library versions.
     """
-    return {
-        "code": hash_code(),
-        "tools": tool_versions(),
-        "resolution": os.environ.get(TEST_RESOLUTION_ENV, ""),
-    }
+    return {"code": hash_code(), "tools": tool_versions()}
 
 
 def _difference(ours: dict[str, Any], theirs: dict[str, Any]) -> str | None:
@@ -136,8 +122,6 @@ def _difference(ours: dict[str, Any], theirs: dict[str, Any]) -> str | None:
     for tool, version in ours["tools"].items():
         if theirs["tools"].get(tool) != version:
             return f"it has {tool} {theirs['tools'].get(tool)!r}, here {version!r}; install the same version there"
-    if theirs["resolution"] != ours["resolution"]:
-        return f"its {TEST_RESOLUTION_ENV} is {theirs['resolution']!r}, here {ours['resolution']!r}"
     return None
 
 
@@ -153,48 +137,48 @@ class WorkerMismatchError(RuntimeError):
         return MESSAGES["worker_mismatch"].format(worker=self.worker, difference=self.difference)
 
 
-def render_on_worker(
-    request: ClipRequest, formats: tuple[str, ...], input_hash: str, fingerprint: dict[str, Any], sweep_id: str
-) -> dict[str, Any]:
-    """The task: render one clip on this Dask worker and return its manifest entry and files' bytes.
+def run_on_worker(task: Task, fingerprint: dict[str, Any], run_id: str) -> dict[str, Any]:
+    """The Dask task: run one task on this worker and return its output and its files' bytes.
 
     Parameters
     ----------
-    request, formats
-        The clip and the extensions to write.
-    input_hash
-        The clip's :func:`gdanim.store.cache.hash_inputs` on the client.
+    task
+        Any :class:`gdanim.task.Task`.
     fingerprint
         The client's :func:`worker_fingerprint`, to explain a mismatch.
-    sweep_id
+    run_id
         Tags this run's progress events, which other clients of the scheduler also see.
 
     Returns
     -------
     dict
-        ``{"entry": manifest entry, "files": {extension: bytes}}``.
+        ``{"entry": the output's entry, "files": {extension: bytes}, "digests": {extension: (bytes, sha256)}}``.
 
     Raises
     ------
     WorkerMismatchError
-        If this worker's code, tools or test resolution differ from the client's.
+        If this worker computes another input hash than the client (other code or tools).
     RenderError, MissingToolError
-        As :func:`gdanim.clip.render.render_clip`.
+        As the task's ``run``.
     """
     from distributed import get_worker
 
     worker = get_worker()
-    if hash_inputs(request) != input_hash:
+    if task.current_input_hash() != task.input_hash:
         difference = _difference(fingerprint, worker_fingerprint()) or "its input hash differs"
         raise WorkerMismatchError(worker.address, difference)
 
     def publish(event: ProgressEvent) -> None:
-        worker.log_event(PROGRESS_TOPIC, {"sweep": sweep_id, **dataclasses.asdict(event)})
+        worker.log_event(PROGRESS_TOPIC, {"sweep": run_id, **dataclasses.asdict(event)})
 
     # The worker's own scratch folder: Dask removes it with the worker, even one that was killed.
     with tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}task-", dir=worker.local_directory) as folder:
-        result = render_clip(request, Path(folder), formats, force=True, on_progress=publish)
-        return {"entry": result.entry, "files": {ext: path.read_bytes() for ext, path in result.files.items()}}
+        output = task.run(Path(folder), publish)
+        return {
+            "entry": output.entry,
+            "files": {ext: path.read_bytes() for ext, path in output.files.items()},
+            "digests": {ext: file_digest(path) for ext, path in output.files.items()},
+        }
 
 
 def _silence_dask_logs() -> None:
@@ -330,22 +314,17 @@ def _dashboard_link(client: Any) -> str | None:
     return (client.dashboard_link or None) if served else None
 
 
-def _write_clip(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], payload: dict[str, Any]) -> ClipResult:
-    """Put a worker's files in place, all or none, each checked against its SHA-256; record the clip."""
-    entry = payload["entry"]
-    targets = clip_targets(request, out_dir, formats)
+def _land_files(task: Task, out_dir: Path, payload: dict[str, Any]) -> TaskOutput:
+    """Put a worker's files in place, all or none, each checked against its SHA-256."""
+    targets = task.targets(out_dir)
     with ExitStack() as commit:
         for ext, target in targets.items():
-            record = entry["files"][ext]
-            if record["path"] != target.relative_to(out_dir).as_posix():
-                raise RenderError(request.clip_id, f"the worker named its {ext} {record['path']}")
             temporary = commit.enter_context(atomic_path(target))
             temporary.write_bytes(payload["files"][ext])
-            if file_digest(temporary) != (record["bytes"], record["sha256"]):
-                raise RenderError(request.clip_id, f"its {ext} arrived damaged")
+            if file_digest(temporary) != tuple(payload["digests"][ext]):
+                raise RenderError(task.key, MESSAGES["arrived_damaged"].format(ext=ext))
     # Leaving the ExitStack without an error renamed every temporary file into place.
-    record_render_seconds(request.clip_id, entry["render_seconds"])
-    return ClipResult(request, targets, False, record_clip(out_dir, entry))
+    return TaskOutput(targets, payload["entry"])
 
 
 def _failure_reason(error: BaseException) -> str:
@@ -354,7 +333,7 @@ def _failure_reason(error: BaseException) -> str:
         return MESSAGES["worker_died"]
     if isinstance(error, RenderError):
         return error.reason
-    return " ".join(str(error).split()) or type(error).__name__
+    return one_line(error)
 
 
 def _forward_progress(on_progress: ProgressCallback, sweep_id: str) -> Callable[[tuple[float, Any]], None]:
@@ -370,132 +349,113 @@ def _forward_progress(on_progress: ProgressCallback, sweep_id: str) -> Callable[
 
 
 def _send(
-    client: Any,
-    stale: list[ClipRequest],
-    out_dir: Path,
-    formats: tuple[str, ...],
-    fingerprint: dict[str, Any],
-    on_progress: ProgressCallback | None,
-) -> Iterator[ClipResult]:
-    """Submit one task per stale clip, longest first, and yield each clip as its files land in ``out_dir``."""
+    client: Any, tasks: Sequence[Task], out_dir: Path, fingerprint: dict[str, Any], on_progress: ProgressCallback | None
+) -> Iterator[tuple[Task, TaskOutput]]:
+    """Submit one Dask task per task, in the plan's order, and yield each as its files land in ``out_dir``."""
     from distributed import as_completed
 
-    sweep_id = uuid.uuid4().hex
+    run_id = uuid.uuid4().hex
     if on_progress is not None:
-        client.subscribe_topic(PROGRESS_TOPIC, _forward_progress(on_progress, sweep_id))
-        for request in stale:
-            on_progress(ProgressEvent(request.clip_id, "queued"))
-    stale = sorted(stale, key=lambda request: read_render_seconds(request.clip_id), reverse=True)
+        client.subscribe_topic(PROGRESS_TOPIC, _forward_progress(on_progress, run_id))
+        for task in tasks:
+            on_progress(ProgressEvent(task.key, "queued"))
     # Dask does not keep submission order among independent tasks: the priority does (higher first).
-    request_of = {
+    task_of = {
         client.submit(
-            render_on_worker, request, formats, hash_inputs(request), fingerprint, sweep_id,
-            key=f"{_TASK_PREFIX}-{request.clip_id}-{sweep_id[:8]}", pure=False, retries=TRIES_PER_CLIP - 1,
-            priority=len(stale) - index,
-        ): request
-        for index, request in enumerate(stale)
+            run_on_worker, task, fingerprint, run_id,
+            key=f"{_TASK_PREFIX}-{task.key}-{run_id[:8]}", pure=False, retries=TRIES_PER_CLIP - 1,
+            priority=len(tasks) - index,
+        ): task
+        for index, task in enumerate(tasks)
     }
-    failures: list[tuple[ClipRequest, str]] = []
+    failures: list[tuple[Task, str]] = []
     try:
-        for future in as_completed(request_of, loop=client.loop):
-            request = request_of[future]
+        for future in as_completed(task_of, loop=client.loop):
+            task = task_of[future]
             if future.status == "error":
                 error = future.exception()
                 if isinstance(error, WorkerMismatchError):
                     raise ClusterError(str(error))
-                failures.append((request, _failure_reason(error)))
+                failures.append((task, _failure_reason(error)))
                 continue
             if future.status != "finished":
-                failures.append((request, f"its task was {future.status} on the cluster"))
+                failures.append((task, MESSAGES["task_lost"].format(status=future.status)))
                 continue
             payload = future.result()
             future.release()
             try:
-                result = _write_clip(request, out_dir, formats, payload)
+                output = _land_files(task, out_dir, payload)
             except RenderError as error:
-                failures.append((request, error.reason))
+                failures.append((task, error.reason))
                 continue
-            yield result
+            yield task, output
     except BaseException:
-        # Ctrl-C, a caller that stopped reading, a mismatched worker: nobody wants the other clips.
-        client.cancel(list(request_of), force=True)
+        # Ctrl-C, a caller that stopped reading, a mismatched worker: nobody wants the other tasks.
+        client.cancel(list(task_of), force=True)
         raise
     finally:
         if on_progress is not None:
             client.unsubscribe_topic(PROGRESS_TOPIC)
     if failures:
-        names = ", ".join(request.clip_id for request, _ in failures)
+        names = ", ".join(task.key for task, _ in failures)
         raise RenderError(names, "; ".join(dict.fromkeys(reason for _, reason in failures)))
 
 
-def render_on_cluster(
-    requests: list[ClipRequest],
-    out_dir: Path,
-    formats: tuple[str, ...],
-    scheduler: str,
-    jobs: int = 1,
-    force: bool = False,
-    on_progress: ProgressCallback | None = None,
-    on_message: Callable[[str], None] | None = None,
-) -> Iterator[ClipResult]:
-    """Render clips on a Dask cluster, yielding each :class:`ClipResult` once its files are in ``out_dir``.
+class DaskExecutor(Executor):
+    """Runs tasks on a Dask cluster: retries each once, goes on past failures and names them all at the end.
 
     Parameters
     ----------
-    requests
-        The clips; up-to-date ones are yielded first and never sent.
-    out_dir
-        Output folder on this machine; workers need no access to it.
-    formats
-        Any of ``"mp4"``, ``"gif"``, ``"png"`` (or ``"both"``).
     scheduler
         ``tcp://host:port`` of a running ``dask scheduler``, or ``"local"``
         for a ``LocalCluster`` of ``jobs`` worker processes.
     jobs
         Worker processes of a local cluster; unused for a remote one.
-    force
-        Send every clip, even up-to-date ones.
-    on_progress
-        Receives each clip's :class:`ProgressEvent`, from the workers.
     on_message
         Receives one-line notes for stderr: how many clips were sent where,
         and the dashboard's address.
-
-    Raises
-    ------
-    ValueError
-        For an unusable ``out_dir`` or format, or an unreachable scheduler.
-    ClusterError
-        If the scheduler has no workers, or a worker differs from this checkout.
-    RenderError
-        Naming every clip that failed twice, after all the others were written.
     """
-    out_dir = check_out_dir(out_dir)
-    formats = normalise_formats(formats)
-    requests = list(dict.fromkeys(requests))
-    up_to_date: list[ClipResult] = []
-    stale: list[ClipRequest] = []
-    folders: set[Path] = set()
-    for request in requests:
-        result = None if force else check_clip(request, out_dir, formats)
-        if result is None:
-            # Refuses a path outside out_dir before anything is sent.
-            folders.update(path.parent for path in clip_targets(request, out_dir, formats).values())
-            stale.append(request)
-        else:
-            up_to_date.append(result)
-    say = on_message or (lambda line: None)
-    if not stale:
-        say(f"sent 0 of {len(requests)} clips to {scheduler}: all are up to date")
-        yield from up_to_date
-        return
-    fingerprint = worker_fingerprint()
-    with _connect(scheduler, jobs) as client:
-        _check_workers(client, client.scheduler.address, fingerprint)
-        say(f"sent {len(stale)} of {len(requests)} clips to {client.scheduler.address}")
-        if (link := _dashboard_link(client)) is not None:
-            say(f"Dask dashboard: {link}")
-        yield from up_to_date
-        for folder in folders:
-            remove_stale_temporaries(folder)  # left by a client killed outright
-        yield from _send(client, stale, out_dir, formats, fingerprint, on_progress)
+
+    shares_disk: ClassVar[bool] = False
+
+    def __init__(self, scheduler: str, jobs: int = 1, on_message: Callable[[str], None] | None = None) -> None:
+        self.scheduler = scheduler
+        self.jobs = jobs
+        self.say = on_message or (lambda line: None)
+        self._client: Any = None
+        self._fingerprint: dict[str, Any] = {}
+
+    @contextmanager
+    def session(self, plan: Plan) -> Iterator[None]:
+        """Connect and check the workers, unless every clip is up to date.
+
+        Raises
+        ------
+        ValueError
+            If the scheduler cannot be reached.
+        ClusterError
+            If it has no workers, or a worker differs from this checkout.
+        """
+        if not plan.tasks:
+            self.say(MESSAGES["sent_none"].format(count=plan.requested, address=self.scheduler))
+            yield
+            return
+        self._fingerprint = worker_fingerprint()
+        with _connect(self.scheduler, self.jobs) as client:
+            _check_workers(client, client.scheduler.address, self._fingerprint)
+            self.say(MESSAGES["sent_some"].format(sent=len(plan.tasks), count=plan.requested,
+                                                  address=client.scheduler.address))
+            if (link := _dashboard_link(client)) is not None:
+                self.say(MESSAGES["dashboard"].format(link=link))
+            self._client = client
+            try:
+                yield
+            finally:
+                self._client = None
+
+    def run(
+        self, tasks: Sequence[Task], out_dir: Path, on_progress: ProgressCallback | None
+    ) -> Iterator[tuple[Task, TaskOutput]]:
+        if not tasks:
+            return
+        yield from _send(self._client, tasks, out_dir, self._fingerprint, on_progress)

@@ -1,8 +1,9 @@
-"""``--jobs N``: render clips in separate processes, keeping every core busy.
+"""``--jobs N``: run tasks in separate processes, keeping every core busy.
 
-Each worker is a spawned Python process that imports manim once and renders
-clip after clip. Clips that took longest last time (timings are kept in the
-cache, whatever ``--out`` was) start first, so the last one to finish is short. Ctrl-C reaches every worker, which removes its
+Each worker is a spawned Python process that imports manim once and runs
+task after task, in the plan's order (longest first), writing straight into
+``out_dir``. The first failure stops tasks that have not started, lets running
+ones finish, and is raised. Ctrl-C reaches every worker, which removes its
 unfinished temporary files before the whole run stops.
 """
 
@@ -12,18 +13,17 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from gdanim.errors import MESSAGES, MissingToolError, RenderError
-from gdanim.store.files import remove_empty_folders, remove_stale_temporaries
-from gdanim.store.cache import read_render_seconds
-from gdanim.clip.render import ClipRequest, ClipResult, ProgressCallback, check_clip, check_out_dir, render_clip
+from gdanim.run.executor import Executor, InProcessExecutor
+from gdanim.task import ProgressCallback, Task, TaskOutput
 
-__all__ = ["run_parallel"]
+__all__ = ["ProcessExecutor"]
 
 _progress_queue: Any = None
 _busy: bool = False
@@ -49,15 +49,15 @@ def _init_worker(progress_queue: Any) -> None:
     signal.signal(signal.SIGINT, _on_interrupt)
 
 
-def _render_in_worker(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], force: bool) -> tuple[str, Any]:
-    """Render one clip; report the outcome as plain data (exceptions with extra fields do not pickle)."""
+def _run_in_worker(task: Task, out_dir: Path) -> tuple[str, Any]:
+    """Run one task; report the outcome as plain data (exceptions with extra fields do not pickle)."""
     global _busy
     if _interrupted:
         return "interrupted", None
     _busy = True
     on_progress = _progress_queue.put if _progress_queue is not None else None
     try:
-        return "ok", render_clip(request, out_dir, formats, force, on_progress)
+        return "ok", task.run(out_dir, on_progress)
     except KeyboardInterrupt:
         return "interrupted", None
     except RenderError as error:
@@ -106,79 +106,60 @@ def _interrupt_workers(executor: ProcessPoolExecutor) -> None:
                 pass
 
 
-def run_parallel(
-    requests: list[ClipRequest],
-    out_dir: Path,
-    formats: tuple[str, ...],
-    jobs: int,
-    force: bool,
-    on_progress: ProgressCallback | None,
-) -> Iterator[ClipResult]:
-    """Yield the results of rendering ``requests`` in up to ``jobs`` processes, as each finishes.
+class ProcessExecutor(Executor):
+    """Runs tasks in up to ``jobs`` spawned processes; one task (or ``jobs=1``) runs in this process."""
 
-    Up-to-date clips are answered first, in this process. The first failure
-    stops clips that have not started, lets running ones finish, and is raised.
-    """
-    out_dir = check_out_dir(out_dir)
-    pending: list[ClipRequest] = []
-    for request in requests:
-        result = None if force else check_clip(request, out_dir, formats)
-        if result is None:
-            pending.append(request)
-        else:
-            yield result
-    if len(pending) <= 1:
-        for request in pending:
-            yield render_clip(request, out_dir, formats, force, on_progress)
-        return
-    pending.sort(key=lambda request: read_render_seconds(request.clip_id), reverse=True)
+    def __init__(self, jobs: int) -> None:
+        if jobs < 1:
+            raise ValueError(MESSAGES["jobs_range"].format(jobs=jobs))
+        self.jobs = jobs
 
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue() if on_progress is not None else None
-    forwarder = None
-    if queue is not None and on_progress is not None:
-        forwarder = threading.Thread(target=_forward_progress, args=(queue, on_progress), daemon=True)
-        forwarder.start()
-    executor = ProcessPoolExecutor(
-        max_workers=min(jobs, len(pending)), mp_context=context, initializer=_init_worker, initargs=(queue,)
-    )
-    request_of: dict[Future[tuple[str, Any]], ClipRequest] = {
-        executor.submit(_render_in_worker, request, out_dir, formats, True): request for request in pending
-    }
-    futures = set(request_of)
-    broken: list[ClipRequest] = []
-    try:
-        while futures:
-            done, futures = wait(futures, return_when=FIRST_COMPLETED)
-            for future in done:
-                try:
-                    kind, payload = future.result()
-                except BrokenProcessPool:
-                    broken = [request_of[f] for f in (done | futures) if not _finished_well(f)]
-                    scenes = ", ".join(dict.fromkeys(request.scene for request in broken))
-                    raise RenderError(scenes, MESSAGES["worker_died"]) from None
-                if kind != "ok":
-                    _raise_outcome(kind, payload)
-                yield payload
-    except (KeyboardInterrupt, GeneratorExit):
-        # GeneratorExit: the caller stopped reading, e.g. Ctrl-C arrived while it
-        # was printing a result rather than while this generator waited. Either
-        # way nobody wants the running clips: stop them rather than wait for them.
-        _cancel(futures)
-        _interrupt_workers(executor)
-        raise
-    except BaseException:
-        _cancel(futures)
-        raise
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-        # A worker that died outright could not clean up; now that all are gone, their leftovers can go.
-        folders = {request.output_path(out_dir, "mp4").parent for request in broken}
-        for folder in folders:
-            remove_stale_temporaries(folder)
-        remove_empty_folders(folders, out_dir)
-        if queue is not None:
-            queue.put(None)
-            if forwarder is not None:
-                forwarder.join(timeout=5)
-
+    def run(
+        self, tasks: Sequence[Task], out_dir: Path, on_progress: ProgressCallback | None
+    ) -> Iterator[tuple[Task, TaskOutput]]:
+        if self.jobs == 1 or len(tasks) <= 1:
+            yield from InProcessExecutor().run(tasks, out_dir, on_progress)
+            return
+        context = multiprocessing.get_context("spawn")
+        queue = context.Queue() if on_progress is not None else None
+        forwarder = None
+        if queue is not None and on_progress is not None:
+            forwarder = threading.Thread(target=_forward_progress, args=(queue, on_progress), daemon=True)
+            forwarder.start()
+        executor = ProcessPoolExecutor(
+            max_workers=min(self.jobs, len(tasks)), mp_context=context, initializer=_init_worker, initargs=(queue,)
+        )
+        task_of: dict[Future[tuple[str, Any]], Task] = {
+            executor.submit(_run_in_worker, task, out_dir): task for task in tasks
+        }
+        futures = set(task_of)
+        try:
+            while futures:
+                done, futures = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    try:
+                        kind, payload = future.result()
+                    except BrokenProcessPool:
+                        broken = [task_of[f] for f in (done | futures) if not _finished_well(f)]
+                        labels = ", ".join(dict.fromkeys(task.label for task in broken))
+                        raise RenderError(labels, MESSAGES["worker_died"]) from None
+                    if kind != "ok":
+                        _raise_outcome(kind, payload)
+                    yield task_of[future], payload
+        except (KeyboardInterrupt, GeneratorExit):
+            # GeneratorExit: the caller stopped reading, e.g. Ctrl-C arrived while it
+            # was printing a result rather than while this generator waited. Either
+            # way nobody wants the running tasks: stop them rather than wait for them.
+            _cancel(futures)
+            _interrupt_workers(executor)
+            raise
+        except BaseException:
+            _cancel(futures)
+            raise
+        finally:
+            # A worker that died outright could not clean up; gdanim.api.run_plan removes its leftovers.
+            executor.shutdown(wait=True, cancel_futures=True)
+            if queue is not None:
+                queue.put(None)
+                if forwarder is not None:
+                    forwarder.join(timeout=5)

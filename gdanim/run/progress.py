@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from gdanim.clip.render import ProgressCallback, ProgressEvent
+from gdanim.task import ProgressCallback, ProgressEvent
 
 __all__ = ["progress_bars"]
 

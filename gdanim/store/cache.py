@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from gdanim.store.files import atomic_path
-from gdanim.clip.request import ClipRequest
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -134,7 +133,16 @@ def hash_code(root: Path = REPO_ROOT) -> str:
     return digest.hexdigest()
 
 
-def hash_inputs(request: ClipRequest, versions: dict[str, str] | None = None) -> str:
+class HashedRequest(Protocol):
+    """What :func:`hash_inputs` reads of a request (a :class:`gdanim.clip.request.ClipRequest`)."""
+
+    @property
+    def preset(self) -> Any: ...
+
+    def as_dict(self) -> dict[str, object]: ...
+
+
+def hash_inputs(request: HashedRequest, versions: dict[str, str] | None = None) -> str:
     """SHA-256 of everything that decides a clip's pixels.
 
     That is the scene and render code (:data:`HASHED_SOURCES`), the request

@@ -1,6 +1,8 @@
 """``OUT/manifest.json``: every clip in an output folder, its parameters, files and input hash.
 
-Schema (version 1)::
+This module owns the manifest: its schema is the dataclasses below
+(:class:`Manifest`, :class:`ClipEntry`, :class:`FileRecord`), which are the
+only code that turns it into JSON and back. On disk (version 1)::
 
     {"version": 1,
      "clips": [{"id": "rolling-descent/he-light-480p15",
@@ -17,9 +19,14 @@ Schema (version 1)::
 ``path`` is relative to the folder that holds the manifest; ``duration`` is the
 clip's length in seconds; ``hash`` is :func:`gdanim.store.cache.hash_inputs`;
 ``plays`` (animations) and ``render_seconds`` size the next progress bar.
-Clips are sorted by ``id``. Writers take an ``flock`` on the output folder,
-read, merge their entry and atomically replace the file, so renders running at
-once into one folder all land in it.
+Clips are sorted by ``id``.
+
+A missing manifest is an empty one. A file that is not a manifest of this
+version raises :class:`ManifestError`, for every reader alike. Writers take an
+``flock`` on the output folder, read, merge their entry and atomically replace
+the file, so renders running at once into one folder all land in it; a caller
+that keeps a view of the manifest (the gallery) passes it as ``then``, run
+under the same lock.
 """
 
 from __future__ import annotations
@@ -27,21 +34,25 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
+from gdanim.errors import MESSAGES
 from gdanim.store.files import atomic_path, file_digest
 
 __all__ = [
     "MANIFEST_NAME",
     "MANIFEST_VERSION",
-    "find_clip",
-    "read_manifest",
+    "ClipEntry",
+    "FileRecord",
+    "Manifest",
+    "ManifestError",
+    "load_manifest",
     "record_clip",
     "update_manifest",
-    "verify_file",
 ]
 
 MANIFEST_NAME: Final[str] = "manifest.json"
@@ -51,38 +62,161 @@ MANIFEST_VERSION: Final[int] = 1
 """Schema version written to and expected in the manifest."""
 
 
-def _empty() -> dict[str, Any]:
-    return {"version": MANIFEST_VERSION, "clips": []}
+class ManifestError(ValueError):
+    """``OUT/manifest.json`` exists but is not a gdanim manifest of this version; the message says which file and why."""
 
 
-def read_manifest(out_dir: Path) -> dict[str, Any]:
-    """Return the manifest of ``out_dir``, or an empty one if it is missing, unreadable or of another version."""
-    try:
-        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return _empty()
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION or not isinstance(data.get("clips"), list):
-        return _empty()
-    return data
+@dataclass(frozen=True)
+class FileRecord:
+    """One file of a clip.
 
+    Attributes
+    ----------
+    path
+        POSIX path relative to the manifest's folder.
+    bytes, sha256
+        Size and SHA-256 of the file as written.
+    width, height
+        Its picture size in pixels.
+    """
 
-def find_clip(manifest: dict[str, Any], clip_id: str) -> dict[str, Any] | None:
-    """Return the entry of ``clip_id`` in a manifest, if any."""
-    for clip in manifest["clips"]:
-        if isinstance(clip, dict) and clip.get("id") == clip_id:
-            return clip
-    return None
+    path: str
+    bytes: int
+    sha256: str
+    width: int
+    height: int
 
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "bytes": self.bytes, "sha256": self.sha256, "width": self.width, "height": self.height}
 
-def verify_file(out_dir: Path, record: dict[str, Any]) -> bool:
-    """Whether a manifest file record still matches the file on disk (size, then SHA-256)."""
-    try:
-        path = out_dir / record["path"]
-        if path.stat().st_size != record["bytes"]:
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FileRecord:
+        return cls(str(data["path"]), int(data["bytes"]), str(data["sha256"]), int(data["width"]), int(data["height"]))
+
+    def matches(self, out_dir: Path) -> bool:
+        """Whether the file in ``out_dir`` still has the recorded size and SHA-256 (size first: it is cheap)."""
+        path = out_dir / self.path
+        try:
+            if path.stat().st_size != self.bytes:
+                return False
+            return file_digest(path) == (self.bytes, self.sha256)
+        except OSError:
             return False
-        return file_digest(path) == (record["bytes"], record["sha256"])
-    except (OSError, KeyError, TypeError):
-        return False
+
+
+@dataclass(frozen=True)
+class ClipEntry:
+    """One clip of the manifest; the fields are the JSON keys (see the module docstring)."""
+
+    id: str
+    scene: str
+    language: str
+    theme: str
+    quality: str
+    width: int
+    height: int
+    fps: int
+    parameters: dict[str, float | int]
+    files: dict[str, FileRecord]
+    duration: float
+    hash: str
+    plays: int | None = None
+    render_seconds: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id, "scene": self.scene, "language": self.language, "theme": self.theme,
+            "quality": self.quality, "width": self.width, "height": self.height, "fps": self.fps,
+            "parameters": dict(self.parameters),
+            "files": {ext: record.to_json() for ext, record in self.files.items()},
+            "duration": self.duration, "hash": self.hash,
+        }
+        if self.plays is not None:
+            data["plays"] = self.plays
+        if self.render_seconds is not None:
+            data["render_seconds"] = self.render_seconds
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ClipEntry:
+        """Read one entry; ``KeyError``, ``TypeError`` or ``ValueError`` if it is not one."""
+        return cls(
+            id=str(data["id"]), scene=str(data["scene"]), language=str(data["language"]), theme=str(data["theme"]),
+            quality=str(data["quality"]), width=int(data["width"]), height=int(data["height"]), fps=int(data["fps"]),
+            parameters=dict(data["parameters"]),
+            files={str(ext): FileRecord.from_json(record) for ext, record in data["files"].items()},
+            duration=float(data["duration"]), hash=str(data["hash"]),
+            plays=None if data.get("plays") is None else int(data["plays"]),
+            render_seconds=None if data.get("render_seconds") is None else float(data["render_seconds"]),
+        )
+
+    def with_files(self, files: Mapping[str, FileRecord]) -> ClipEntry:
+        """This entry with ``files`` added to (or replacing) its file records."""
+        return replace(self, files={**self.files, **files})
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Every clip of an output folder, sorted by id."""
+
+    clips: tuple[ClipEntry, ...] = ()
+    version: int = field(default=MANIFEST_VERSION)
+
+    def find(self, clip_id: str) -> ClipEntry | None:
+        """The entry of ``clip_id``, if any."""
+        return next((clip for clip in self.clips if clip.id == clip_id), None)
+
+    def merged(self, entries: Iterable[ClipEntry]) -> Manifest:
+        """This manifest with ``entries`` merged in (see :func:`update_manifest`)."""
+        clips = {clip.id: clip for clip in self.clips}
+        for entry in entries:
+            previous = clips.get(entry.id)
+            if previous is not None and previous.hash == entry.hash:
+                entry = replace(entry, files={**previous.files, **entry.files})
+            clips[entry.id] = entry
+        return Manifest(tuple(clips[key] for key in sorted(clips)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": self.version, "clips": [clip.to_json() for clip in self.clips]}
+
+    @classmethod
+    def from_json(cls, data: Any, source: Path) -> Manifest:
+        """Read a manifest's JSON; :class:`ManifestError` naming ``source`` if it is not one of this version."""
+        if not isinstance(data, dict) or not isinstance(data.get("clips"), list):
+            raise ManifestError(MESSAGES["manifest_unreadable"].format(path=source, reason="it has no list of clips"))
+        if data.get("version") != MANIFEST_VERSION:
+            reason = f"its version is {data.get('version')!r}, this gdanim reads version {MANIFEST_VERSION}"
+            raise ManifestError(MESSAGES["manifest_unreadable"].format(path=source, reason=reason))
+        clips = []
+        for number, clip in enumerate(data["clips"], 1):
+            try:
+                clips.append(ClipEntry.from_json(clip))
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                reason = f"clip {number} is not a clip entry ({type(error).__name__}: {error})"
+                raise ManifestError(MESSAGES["manifest_unreadable"].format(path=source, reason=reason)) from None
+        return cls(tuple(clips))
+
+
+def load_manifest(out_dir: Path) -> Manifest:
+    """The manifest of ``out_dir``; an empty one if there is none.
+
+    Raises
+    ------
+    ManifestError
+        If ``OUT/manifest.json`` cannot be read as a manifest of this version.
+    """
+    path = Path(out_dir) / MANIFEST_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Manifest()
+    except OSError as error:
+        raise ManifestError(MESSAGES["manifest_unreadable"].format(path=path, reason=error.strerror)) from None
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise ManifestError(MESSAGES["manifest_unreadable"].format(path=path, reason=f"not JSON ({error})")) from None
+    return Manifest.from_json(data, path)
 
 
 @contextmanager
@@ -96,39 +230,33 @@ def _locked(out_dir: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
-def update_manifest(out_dir: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
+def update_manifest(
+    out_dir: Path, entries: Iterable[ClipEntry], then: Callable[[Path, Manifest], object] | None = None
+) -> Manifest:
     """Merge clip entries into ``out_dir``'s manifest under a lock; return the new manifest.
 
-    The gallery ``OUT/index.html`` is rewritten to match (:func:`gdanim.publish.gallery.write_gallery`).
     An entry replaces the one with the same ``id``. Its ``files`` are merged
     with the old entry's when the input ``hash`` is the same (a GIF added to an
     up-to-date MP4), and replace them when it differs (old files are stale).
+    ``then(out_dir, manifest)`` runs after the write, under the same lock, so a
+    view of the manifest written there (the gallery) is never older than it.
     """
     with _locked(out_dir):
-        manifest = read_manifest(out_dir)
-        clips = {clip["id"]: clip for clip in manifest["clips"] if isinstance(clip, dict) and "id" in clip}
-        for entry in entries:
-            previous = clips.get(entry["id"])
-            if previous is not None and previous.get("hash") == entry["hash"]:
-                entry = {**entry, "files": {**previous.get("files", {}), **entry["files"]}}
-            clips[entry["id"]] = entry
-        manifest = {"version": MANIFEST_VERSION, "clips": [clips[key] for key in sorted(clips)]}
+        manifest = load_manifest(out_dir).merged(entries)
         with atomic_path(out_dir / MANIFEST_NAME) as tmp:
-            tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        # Under the same lock, so a concurrent render never leaves a gallery older than the manifest.
-        from gdanim.publish.gallery import write_gallery  # the gallery reads manifests with this module
-
-        write_gallery(out_dir, manifest)
+            tmp.write_text(json.dumps(manifest.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if then is not None:
+            then(out_dir, manifest)
     return manifest
 
 
-def record_clip(out_dir: Path, entry: dict[str, Any]) -> dict[str, Any]:
+def record_clip(out_dir: Path, entry: ClipEntry, then: Callable[[Path, Manifest], object] | None = None) -> ClipEntry:
     """Merge one clip's entry into the manifest (:func:`update_manifest`); return the entry as merged.
 
     The merged entry also lists the files of an earlier render with the same
     input hash (a GIF added to an up-to-date MP4 keeps the MP4's record).
     """
-    merged = find_clip(update_manifest(out_dir, [entry]), entry["id"])
+    merged = update_manifest(out_dir, [entry], then).find(entry.id)
     if merged is None:  # update_manifest keeps every entry it is given
-        raise RuntimeError(f"{entry['id']} is missing from the manifest just written")
+        raise RuntimeError(MESSAGES["manifest_lost_clip"].format(clip=entry.id))
     return merged

@@ -33,7 +33,7 @@ def test_gallery_lists_every_clip_and_its_media_work_in_chromium(gallery, browse
     page, results = gallery
     browser.get(page.as_uri())
     sections = browser.execute_script("return [...document.querySelectorAll('section.clip')].map(s => s.id)")
-    assert sorted(sections) == sorted(result.entry["id"] for result in results)
+    assert sorted(sections) == sorted(result.entry.id for result in results)
 
     assert wait_for(browser, "return [...document.images].every(i => i.complete)")
     images = browser.execute_script(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -12,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from gdanim.store.manifest import ClipEntry
 from gdanim.publish.hugo import DATA_NAME, SHORTCODE_DIR, build_site_data, export_to_hugo
 from scenes.captions import scene_alt_text
 from tests.html_tags import parse_tags
-from tests.tiny_clips import TINY_CLIPS, render_tiny_clips, tiny_environment
+from tests.tiny_clips import TINY_CLIPS, render_tiny_clips, tiny_option
 
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 SITE_FIXTURE: Path = REPO_ROOT / "tests" / "hugo_site"
@@ -135,8 +135,8 @@ def test_a_manifest_path_escaping_the_static_folder_is_refused(out_dir: Path, tm
 
 def test_site_data_groups_variants_by_scene() -> None:
     out = [
-        {**_clip_stub("rolling-descent", "he"), "id": "rolling-descent/he"},
-        {**_clip_stub("rolling-descent", "en"), "id": "rolling-descent/en"},
+        ClipEntry.from_json({**_clip_stub("rolling-descent", "he"), "id": "rolling-descent/he"}),
+        ClipEntry.from_json({**_clip_stub("rolling-descent", "en"), "id": "rolling-descent/en"}),
     ]
     data = build_site_data(out)
     assert [variant["language"] for variant in data["clips"]["rolling-descent"]] == ["he", "en"]
@@ -149,7 +149,13 @@ def _clip_stub(scene: str, language: str) -> dict:
         "language": language,
         "theme": "light",
         "quality": "low",
+        "width": 2,
+        "height": 2,
+        "fps": 5,
+        "parameters": {},
         "files": {"gif": {"path": f"{scene}/x.gif", "width": 2, "height": 2, "bytes": 1, "sha256": "0"}},
+        "duration": 1.0,
+        "hash": "0",
     }
 
 
@@ -176,10 +182,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, di
     for clip in TINY_CLIPS:
         command = [sys.executable, str(REPO_ROOT / "render.py"), str(clip["scene"]), "--quality", "low"]
         command += ["--lang", str(clip["language"]), "--theme", str(clip["theme"]), "--steps", str(clip["steps"])]
-        command += ["--format", "both", "--out", str(out_dir), "--hugo-site", str(site), "--quiet"]
-        completed = subprocess.run(
-            command, capture_output=True, text=True, timeout=120, env={**os.environ, **tiny_environment()}
-        )
+        command += ["--format", "both", "--out", str(out_dir), "--hugo-site", str(site), "--quiet", *tiny_option()]
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=120)
         assert completed.returncode == 0, completed.stderr
         exported += completed.stdout.splitlines()
     public = site.parent / "public"
@@ -190,7 +194,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, di
         timeout=60,
     )
     assert built.returncode == 0, built.stderr
-    entries = {result.entry["language"]: result.entry for result in results}
+    entries = {result.entry.language: result.entry.to_json() for result in results}
     return public, out_dir, entries, exported
 
 

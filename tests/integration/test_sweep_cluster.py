@@ -1,6 +1,6 @@
 """``--sweep`` on a real Dask ``LocalCluster`` of 2 worker processes, checked with real decoders.
 
-Clips are tiny (``GDANIM_TEST_RESOLUTION``), one to three steps long. One
+Clips are tiny (``--test-size``), one to three steps long. One
 cluster serves most tests; the first test and the failure test start their
 own through ``--scheduler local``, as a user would.
 """
@@ -28,31 +28,34 @@ from PIL import Image
 
 from gdanim.run import cluster as gdanim_cluster
 from gdanim.store.cache import hash_inputs
-from gdanim.run.cluster import (
-    DASK_CONFIG_FILE,
-    TRIES_PER_CLIP,
-    WorkerMismatchError,
-    render_on_cluster,
-    render_on_worker,
-    worker_fingerprint,
-)
-from gdanim.store.manifest import read_manifest
-from gdanim.clip.render import ClipRequest, ProgressEvent, check_clip, render_clip
-from gdanim.options import TEST_RESOLUTION_ENV
+from gdanim.api import ClipRequest, ProgressEvent, check_clip, iter_render_clips, render_clip
+from gdanim.clip.render import RenderClip
+from gdanim.run.cluster import DASK_CONFIG_FILE, TRIES_PER_CLIP, WorkerMismatchError, run_on_worker, worker_fingerprint
 from render import cli
-from tests.render_runs import REPO_ROOT, TINY, TINY_TAG, debris, render_env, run_render, sha256, snapshot
-from tests.test_render_outputs import gif_seconds
+from tests.render.test_render_outputs import gif_seconds
+from tests.render_runs import (
+    REPO_ROOT,
+    TINY,
+    TINY_OPTION,
+    TINY_TAG,
+    debris,
+    manifest_json,
+    render_env,
+    run_render,
+    sha256,
+    snapshot,
+)
 
 SWEPT_RATES = ("0.01", "0.1", "0.9")
 
 
 @pytest.fixture(scope="module")
 def dask_cluster() -> Iterator[LocalCluster]:
-    """2 worker processes, one thread each, tiny renders, a clip tried at most twice; no dashboard."""
+    """2 worker processes, one thread each, a clip tried at most twice; no dashboard."""
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
         cluster = LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=0,
-            silence_logs=logging.CRITICAL, env={TEST_RESOLUTION_ENV: TINY},
+            silence_logs=logging.CRITICAL,
         )
     with cluster:
         yield cluster
@@ -104,7 +107,7 @@ def test_a_sweep_of_three_learning_rates_yields_three_distinct_valid_gifs(
     assert sorted(completed.stdout.splitlines()) == sorted(str(gif) for gif in gifs)
     assert completed.stderr.splitlines()[0].startswith("sent 3 of 3 clips to tcp://127.0.0.1:")
     assert "Traceback" not in completed.stderr
-    entries = {clip["parameters"]["learning_rate"]: clip for clip in read_manifest(out_dir)["clips"]}
+    entries = {clip["parameters"]["learning_rate"]: clip for clip in manifest_json(out_dir)["clips"]}
     assert sorted(entries) == [float(rate) for rate in SWEPT_RATES]
     for rate, gif in zip(SWEPT_RATES, gifs):
         entry = entries[float(rate)]
@@ -118,8 +121,7 @@ def test_the_cluster_writes_what_the_local_path_would(
     swept: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out_dir, _ = swept
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
-    requests = [ClipRequest.create("rolling-descent", quality="low", learning_rate=float(rate), steps=2)
+    requests = [ClipRequest.create("rolling-descent", quality="low", learning_rate=float(rate), steps=2, test_size=TINY)
                 for rate in SWEPT_RATES]
     # The same input hash: the local path finds every clip up to date.
     assert all(check_clip(request, out_dir, ["gif"]) is not None for request in requests)
@@ -132,12 +134,11 @@ def test_a_rerun_sends_no_tasks(
     swept: tuple[Path, subprocess.CompletedProcess[str]], dask_cluster: LocalCluster, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out_dir, first = swept
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
     before = {path: path.stat().st_mtime_ns for path in out_dir.rglob("*")}
     transitions = dask_cluster.scheduler.transition_counter
     result = CliRunner().invoke(
         cli, ["rolling-descent", "-q", "l", "--steps", "2", "--format", "gif", "--scheduler",
-              dask_cluster.scheduler_address, "--sweep", f"learning-rate={','.join(SWEPT_RATES)}", "--out", str(out_dir)],
+              dask_cluster.scheduler_address, "--sweep", f"learning-rate={','.join(SWEPT_RATES)}", "--out", str(out_dir), *TINY_OPTION],
     )
     assert result.exit_code == 0, result.output
     assert sorted(result.stdout.splitlines()) == sorted(first.stdout.splitlines())
@@ -163,7 +164,6 @@ def _kill_a_busy_worker(address: str, killed: list[int]) -> None:
 
 
 def test_a_killed_worker_is_survived(dask_cluster: LocalCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
     out_dir = tmp_path / "out"
     rates = ("0.2", "0.3", "0.4")
     killed: list[int] = []
@@ -171,7 +171,7 @@ def test_a_killed_worker_is_survived(dask_cluster: LocalCluster, tmp_path: Path,
     killer.start()
     result = CliRunner().invoke(
         cli, ["rolling-descent", "-q", "l", "--steps", "3", "--format", "gif", "--scheduler",
-              dask_cluster.scheduler_address, "--sweep", f"learning-rate={','.join(rates)}", "--out", str(out_dir)],
+              dask_cluster.scheduler_address, "--sweep", f"learning-rate={','.join(rates)}", "--out", str(out_dir), *TINY_OPTION],
     )
     killer.join()
     assert killed, "no worker was ever seen rendering"
@@ -180,7 +180,7 @@ def test_a_killed_worker_is_survived(dask_cluster: LocalCluster, tmp_path: Path,
     assert result.exit_code == 0, result.output
     gifs = [_gif_path(out_dir, rate, steps=3) for rate in rates]
     assert sorted(result.stdout.splitlines()) == sorted(str(gif) for gif in gifs)
-    durations = {clip["parameters"]["learning_rate"]: clip["duration"] for clip in read_manifest(out_dir)["clips"]}
+    durations = {clip["parameters"]["learning_rate"]: clip["duration"] for clip in manifest_json(out_dir)["clips"]}
     for rate, gif in zip(rates, gifs):
         _assert_valid_gif(gif, durations[float(rate)])
     assert debris(out_dir) == []
@@ -213,7 +213,6 @@ def _wait_for(condition: object, timeout: float = 60) -> None:
 def test_a_worker_with_other_code_is_refused_by_name(
     dask_cluster: LocalCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
     address = dask_cluster.scheduler_address
     good = _workers(address)
     copy = _copy_with_other_code(tmp_path)
@@ -229,13 +228,13 @@ def test_a_worker_with_other_code_is_refused_by_name(
         out_dir = tmp_path / "out"
         result = CliRunner().invoke(
             cli, ["slope-tangent", "-q", "l", "--steps", "1", "--format", "png", "--scheduler", address,
-                  "--sweep", "lang=he,en", "--out", str(out_dir)],
+                  "--sweep", "lang=he,en", "--out", str(out_dir), *TINY_OPTION],
         )
         # A worker that joins after the check is refused by the task itself.
-        request = ClipRequest.create("slope-tangent", quality="low", steps=1)
+        request = ClipRequest.create("slope-tangent", quality="low", steps=1, test_size=TINY)
         with Client(address, set_as_default=False) as client:
-            refused = client.submit(render_on_worker, request, ("png",), hash_inputs(request), worker_fingerprint(),
-                                    "test", workers=[stranger_address], allow_other_workers=False, pure=False).exception()
+            task = RenderClip(request, ("png",), hash_inputs(request))
+            refused = client.submit(run_on_worker, task, worker_fingerprint(), "test", workers=[stranger_address], allow_other_workers=False, pure=False).exception()
     finally:
         stranger.terminate()
         stranger.wait(timeout=30)
@@ -258,12 +257,11 @@ def _closed_port() -> int:
 
 
 def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
     monkeypatch.setattr(gdanim_cluster, "CONNECT_TIMEOUT_SECONDS", 1.0)
     address = f"tcp://127.0.0.1:{_closed_port()}"
     out_dir = tmp_path / "out"
     result = CliRunner().invoke(cli, ["slope-tangent", "-q", "l", "--format", "png", "--scheduler", address,
-                                      "--out", str(out_dir)])
+                                      "--out", str(out_dir), *TINY_OPTION])
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
@@ -295,11 +293,10 @@ def test_a_clip_that_fails_twice_is_named_exits_1_and_keeps_other_clips(swept_co
 def test_progress_of_every_clip_comes_back_from_the_workers(
     dask_cluster: LocalCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
-    requests = [ClipRequest.create("slope-tangent", quality="low", language=language, steps=1) for language in ("he", "en")]
+    requests = [ClipRequest.create("slope-tangent", quality="low", language=language, steps=1, test_size=TINY) for language in ("he", "en")]
     events: list[ProgressEvent] = []
     messages: list[str] = []
-    results = list(render_on_cluster(requests, tmp_path, ("png",), dask_cluster.scheduler_address,
+    results = list(iter_render_clips(requests, tmp_path, ("png",), scheduler=dask_cluster.scheduler_address,
                                      on_progress=events.append, on_message=messages.append))
     assert sorted(result.request.clip_id for result in results) == sorted(request.clip_id for request in requests)
     assert messages == [f"sent 2 of 2 clips to {dask_cluster.scheduler_address}"]
@@ -319,7 +316,7 @@ def test_ctrl_c_cancels_the_sweep_exits_130_and_loses_nothing(swept_copy: Path) 
     process = subprocess.Popen(
         [sys.executable, "render.py", "rolling-descent", "-q", "l", "--steps", "2", "--format", "gif", "--force",
          "--scheduler", "local", "--jobs", "2", "--sweep", f"learning-rate={','.join(SWEPT_RATES)}",
-         "--out", str(out_dir)],
+         "--out", str(out_dir), *TINY_OPTION],
         cwd=REPO_ROOT, env=render_env(), start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )

@@ -1,4 +1,4 @@
-"""The plain API without rendering: requests, file names, quality presets, the manifest (path safety: test_reliability.py)."""
+"""The plain API without rendering: requests, file names, quality presets, the manifest (path safety: test_robustness.py)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ import pytest
 from gdanim.store.cache import CACHE_DIR_ENV, hash_inputs, media_slot, prune_slot, read_render_seconds, record_render_seconds
 from gdanim.store.files import atomic_path, remove_stale_temporaries, temp_prefix
 from gdanim.clip.gif import palette_additions
-from gdanim.store.manifest import MANIFEST_NAME, read_manifest, update_manifest
-from gdanim.clip.render import ClipRequest, check_clip
-from gdanim.options import QUALITIES, QUALITY_ALIASES, TEST_RESOLUTION_ENV, get_preset, resolve_quality
-from gdanim.clip.request import MAX_RENDER_STEPS
+from gdanim.store.manifest import MANIFEST_NAME, ClipEntry, ManifestError, load_manifest, update_manifest
+from gdanim.api import ClipRequest, check_clip
+from gdanim.options import MAX_RENDER_STEPS, QUALITIES, QUALITY_ALIASES, get_preset, resolve_quality
+from tests.render_runs import manifest_json
 from scenes.registry import SCENES
 
 DOCUMENTED_MODULES = [
@@ -29,8 +29,7 @@ DOCUMENTED_MODULES = [
 
 
 @pytest.mark.parametrize("module_name", DOCUMENTED_MODULES)
-def test_docstring_examples_run(module_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(TEST_RESOLUTION_ENV, raising=False)
+def test_docstring_examples_run(module_name: str) -> None:
     outcome = doctest.testmod(importlib.import_module(module_name), optionflags=doctest.ELLIPSIS)
     assert outcome.attempted > 0
     assert outcome.failed == 0
@@ -46,9 +45,7 @@ PRESETS = [
 
 
 @pytest.mark.parametrize(("name", "width", "height", "fps", "tag"), PRESETS)
-def test_quality_presets_are_manims(name: str, width: int, height: int, fps: int, tag: str,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(TEST_RESOLUTION_ENV, raising=False)
+def test_quality_presets_are_manims(name: str, width: int, height: int, fps: int, tag: str) -> None:
     preset = get_preset(name)
     assert (preset.pixel_width, preset.pixel_height, preset.frame_rate, preset.tag) == (width, height, fps, tag)
     assert resolve_quality(name[0] if name != "4k" else "k") == name
@@ -58,12 +55,18 @@ def test_every_alias_names_a_preset() -> None:
     assert set(QUALITY_ALIASES.values()) == set(QUALITIES)
 
 
-def test_test_resolution_override_changes_size_and_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
-    assert get_preset("high").tag == "160x90p5"
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, "161x90")
+def test_the_test_size_changes_size_and_name() -> None:
+    assert get_preset("high", "160x90@5").tag == "160x90p5"
+    assert ClipRequest.create("rolling-descent", "high", test_size="160x90@5").stem == "he-light-160x90p5"
     with pytest.raises(ValueError, match="even"):
-        get_preset("low")
+        get_preset("low", "161x90")
+    with pytest.raises(ValueError, match="160x90@5"):
+        ClipRequest.create("rolling-descent", "low", test_size="tiny")
+
+
+def test_the_environment_no_longer_sets_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GDANIM_TEST_RESOLUTION", "160x90@5")
+    assert ClipRequest.create("rolling-descent", "low").stem == "he-light-480p15"
 
 
 def test_default_knobs_come_from_the_registry() -> None:
@@ -73,8 +76,7 @@ def test_default_knobs_come_from_the_registry() -> None:
         assert request.stem == "he-light-480p15"
 
 
-def test_names_say_the_knobs_that_differ(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(TEST_RESOLUTION_ENV, raising=False)
+def test_names_say_the_knobs_that_differ() -> None:
     request = ClipRequest.create("rolling-descent", "l", "en", "dark", start=-1, learning_rate=0.9, steps=20)
     assert request.output_path(Path("out"), "mp4") == Path("out/rolling-descent/en-dark-480p15-lr0.9-steps20.mp4")
     assert ClipRequest.create("rolling-descent", "k", start=2.5).stem == "he-light-2160p60-start2.5"
@@ -113,8 +115,7 @@ def test_minus_zero_and_zero_are_one_clip() -> None:
     assert (minus_zero.stem, hash_inputs(minus_zero)) == (zero.stem, hash_inputs(zero))
 
 
-def test_input_hash_changes_with_every_knob(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(TEST_RESOLUTION_ENV, raising=False)
+def test_input_hash_changes_with_every_knob() -> None:
     base = ClipRequest.create("rolling-descent", "low")
     variants = [
         ClipRequest.create("rolling-descent", "medium"),
@@ -128,29 +129,28 @@ def test_input_hash_changes_with_every_knob(monkeypatch: pytest.MonkeyPatch) -> 
     hashes = {hash_inputs(request) for request in [base, *variants]}
     assert len(hashes) == len(variants) + 1
     assert hash_inputs(base) == hash_inputs(ClipRequest.create("rolling-descent", "l"))
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
-    assert hash_inputs(base) not in hashes
+    assert hash_inputs(ClipRequest.create("rolling-descent", "low", test_size="160x90@5")) not in hashes
 
 
 def test_a_clip_missing_from_the_manifest_is_not_up_to_date(tmp_path: Path) -> None:
     assert check_clip(ClipRequest.create("rolling-descent", "low"), tmp_path, ["mp4"]) is None
 
 
-def _entry(clip_id: str, input_hash: str, formats: tuple[str, ...]) -> dict[str, object]:
+def _entry(clip_id: str, input_hash: str, formats: tuple[str, ...]) -> ClipEntry:
     """A manifest entry shaped like the ones render_clip writes."""
     scene, stem = clip_id.split("/")
-    return {
+    return ClipEntry.from_json({
         "id": clip_id, "scene": scene, "language": "he", "theme": "light", "quality": "low",
         "width": 854, "height": 480, "fps": 15,
         "parameters": {"start": -1.0, "learning_rate": 0.1, "steps": 10},
         "files": {ext: {"path": f"{clip_id}.{ext}", "bytes": 1, "sha256": "0" * 64, "width": 854, "height": 480}
                   for ext in formats},
         "duration": 1.0, "hash": input_hash,
-    }
+    })
 
 
 def test_concurrent_manifest_updates_all_land(tmp_path: Path) -> None:
-    def entry(index: int) -> dict[str, object]:
+    def entry(index: int) -> ClipEntry:
         return _entry(f"rolling-descent/clip-{index:02d}", "h", ("mp4",))
 
     threads = [threading.Thread(target=update_manifest, args=(tmp_path, [entry(i)])) for i in range(20)]
@@ -158,7 +158,7 @@ def test_concurrent_manifest_updates_all_land(tmp_path: Path) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert [clip["id"] for clip in read_manifest(tmp_path)["clips"]] == [f"rolling-descent/clip-{i:02d}" for i in range(20)]
+    assert [clip["id"] for clip in manifest_json(tmp_path)["clips"]] == [f"rolling-descent/clip-{i:02d}" for i in range(20)]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".gdanim")] == []
     assert (tmp_path / MANIFEST_NAME).exists()
 
@@ -166,16 +166,30 @@ def test_concurrent_manifest_updates_all_land(tmp_path: Path) -> None:
 def test_manifest_merges_files_of_the_same_inputs_and_drops_stale_ones(tmp_path: Path) -> None:
     update_manifest(tmp_path, [_entry("rolling-descent/a", "1", ("mp4",))])
     update_manifest(tmp_path, [_entry("rolling-descent/a", "1", ("gif",))])
-    assert set(read_manifest(tmp_path)["clips"][0]["files"]) == {"mp4", "gif"}
+    assert set(manifest_json(tmp_path)["clips"][0]["files"]) == {"mp4", "gif"}
     update_manifest(tmp_path, [_entry("rolling-descent/a", "2", ("png",))])
-    assert set(read_manifest(tmp_path)["clips"][0]["files"]) == {"png"}
+    assert set(manifest_json(tmp_path)["clips"][0]["files"]) == {"png"}
 
 
-def test_unreadable_manifest_counts_as_empty(tmp_path: Path) -> None:
-    (tmp_path / MANIFEST_NAME).write_text("{not json")
-    assert read_manifest(tmp_path) == {"version": 1, "clips": []}
-    (tmp_path / MANIFEST_NAME).write_text(json.dumps({"version": 99, "clips": [{"id": "x"}]}))
-    assert read_manifest(tmp_path)["clips"] == []
+def test_an_unreadable_manifest_is_one_clear_error_for_every_reader(tmp_path: Path) -> None:
+    request = ClipRequest.create("rolling-descent", "low")
+    for text in ("{not json", json.dumps({"version": 99, "clips": [{"id": "x"}]}),
+                 json.dumps({"version": 1, "clips": [{"id": "x"}]})):
+        (tmp_path / MANIFEST_NAME).write_text(text)
+        for read in (lambda: load_manifest(tmp_path), lambda: check_clip(request, tmp_path),
+                     lambda: update_manifest(tmp_path, [_entry("rolling-descent/a", "1", ("mp4",))])):
+            with pytest.raises(ManifestError, match=f"{MANIFEST_NAME} is not a gdanim manifest: "):
+                read()
+        assert (tmp_path / MANIFEST_NAME).read_text() == text
+
+
+def test_the_manifest_round_trips_through_its_dataclasses(tmp_path: Path) -> None:
+    update_manifest(tmp_path, [_entry("rolling-descent/a", "1", ("mp4", "gif"))])
+    written = manifest_json(tmp_path)
+    assert written["version"] == 1
+    assert load_manifest(tmp_path).to_json() == written
+    assert list(written["clips"][0]) == ["id", "scene", "language", "theme", "quality", "width", "height", "fps",
+                                         "parameters", "files", "duration", "hash"]
 
 
 def test_atomic_path_leaves_the_old_file_when_the_writer_fails(tmp_path: Path) -> None:

@@ -12,11 +12,9 @@ import pytest
 
 from gdanim.store.cache import CACHE_DIR_ENV
 from gdanim.errors import RenderError
-from gdanim.store.manifest import read_manifest
-from gdanim.clip.render import ClipRequest, render_clip
-from gdanim.options import TEST_RESOLUTION_ENV
+from gdanim.api import ClipRequest, render_clip
 from scenes.registry import SCENES, SceneSpec
-from tests.render_runs import debris, snapshot
+from tests.render_runs import TINY, TINY_OPTION, debris, manifest_json, snapshot
 
 FLAKY_SCENE = '''
 import os
@@ -50,7 +48,6 @@ def flaky_scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         SCENES, "flaky-scene",
         SceneSpec("flaky-scene", "FlakyScene", "flaky_scene_module", "fails on demand", -1.0, 0.1, 1),
     )
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
     yield "flaky-scene"
     sys.modules.pop("flaky_scene_module", None)
 
@@ -59,7 +56,7 @@ def test_failing_render_raises_one_line_naming_the_scene_and_keeps_earlier_files
     flaky_scene: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out_dir = tmp_path / "out"
-    request = ClipRequest.create(flaky_scene, quality="low", language="en")
+    request = ClipRequest.create(flaky_scene, quality="low", language="en", test_size=TINY)
     good = render_clip(request, out_dir, ["mp4", "gif", "png"])
     assert set(good.files) == {"mp4", "gif", "png"}
     before = snapshot(out_dir)
@@ -72,14 +69,14 @@ def test_failing_render_raises_one_line_naming_the_scene_and_keeps_earlier_files
     assert "\n" not in message
     assert snapshot(out_dir) == before
     assert debris(out_dir) == []
-    assert read_manifest(out_dir)["clips"][0]["hash"] == good.entry["hash"]
+    assert manifest_json(out_dir)["clips"][0]["hash"] == good.entry.hash
 
 
 def test_failing_first_render_writes_nothing(flaky_scene: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out_dir = tmp_path / "out"
     monkeypatch.setenv("FLAKY_SCENE_FAILS", "1")
     with pytest.raises(RenderError):
-        render_clip(ClipRequest.create(flaky_scene, quality="low"), out_dir, ["mp4", "gif"])
+        render_clip(ClipRequest.create(flaky_scene, quality="low", test_size=TINY), out_dir, ["mp4", "gif"])
     assert list(out_dir.rglob("*")) == []
 
 
@@ -89,10 +86,9 @@ def test_a_cache_poisoned_by_truncated_svgs_still_renders(
     # A render killed while Pango writes a text SVG leaves a truncated file that
     # manim trusts (it only checks the name exists); the next render must not fail on it.
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
     # Fresh processes: this one may hold the parsed text in memory and never touch the SVGs.
     command = [sys.executable, "render.py", "rolling-descent", "-q", "low", "--steps", "1", "-f", "mp4",
-               "--force", "--quiet", "--out", str(tmp_path / "out")]
+               "--force", "--quiet", "--out", str(tmp_path / "out"), *TINY_OPTION]
     first = subprocess.run(command, cwd=repo_root, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     svgs = list((tmp_path / "cache").rglob("*.svg"))

@@ -1,10 +1,10 @@
 """Real renders through ``python render.py`` and the API, checked with real decoders.
 
-Most clips are tiny: ``GDANIM_TEST_RESOLUTION=160x90@5`` (see
-:data:`gdanim.options.TEST_RESOLUTION_ENV`) and ``--steps 2``. One clip is
+Most clips are tiny: ``--test-size 160x90@5`` (see
+:func:`gdanim.options.get_preset`) and ``--steps 2``. One clip is
 rendered at the real ``low`` preset to check the sizes users get. Bad inputs,
 Ctrl-C, renders at once, missing tools and path safety are in
-``test_reliability.py``.
+``test_robustness.py``.
 """
 
 from __future__ import annotations
@@ -21,17 +21,19 @@ from click.testing import CliRunner
 from PIL import Image
 
 from bench.gif_quality import measure_gif
-from gdanim.store.manifest import MANIFEST_NAME, read_manifest
-from gdanim.clip.render import ClipRequest, render_clip, theme_colours
-from gdanim.options import TEST_RESOLUTION_ENV
+from gdanim.store.manifest import MANIFEST_NAME
+from gdanim.api import ClipRequest, iter_render_clips, render_clip
+from gdanim.clip.render import theme_colours
 from render import cli
 from scenes.registry import SCENES
 from tests.render_runs import (
     REPO_ROOT,
     TINY,
     TINY_CLIP_ARGUMENTS,
+    TINY_OPTION,
     TINY_TAG,
     debris,
+    manifest_json,
     probe_video,
     render_env,
     run_render,
@@ -69,7 +71,7 @@ def test_mp4_is_h264_yuv420p_faststart_with_every_frame(tiny_clip: tuple[Path, s
     mp4 = out_dir / "rolling-descent" / f"he-light-{TINY_TAG}-steps2.mp4"
     info = probe_video(mp4)
     assert (info["codec"], info["pix_fmt"], info["width"], info["height"], info["rate"]) == ("h264", "yuv420p", 160, 90, 5)
-    entry = read_manifest(out_dir)["clips"][0]
+    entry = manifest_json(out_dir)["clips"][0]
     assert abs(info["frames"] - entry["duration"] * 5) <= 1
     data = mp4.read_bytes()
     assert 0 <= data.find(b"moov") < data.find(b"mdat"), "moov atom must come first (+faststart)"
@@ -82,7 +84,7 @@ def test_gif_loops_forever_and_has_the_clip_length(tiny_clip: tuple[Path, subpro
         assert image.format == "GIF"
         assert image.info.get("loop") == 0
         assert image.size == (160, 90)
-    entry = read_manifest(out_dir)["clips"][0]
+    entry = manifest_json(out_dir)["clips"][0]
     assert abs(gif_seconds(gif) - entry["duration"]) < 0.5
 
 
@@ -111,7 +113,7 @@ def test_unchanged_clip_is_not_rendered_again_and_manim_is_not_imported(
     before = {p: p.stat().st_mtime_ns for p in (out_dir / "rolling-descent").iterdir()}
     script = (
         "import sys, render\n"
-        f"sys.argv = ['render.py', *{list(TINY_CLIP_ARGUMENTS)!r}, '--out', {str(out_dir)!r}]\n"
+        f"sys.argv = ['render.py', *{list(TINY_CLIP_ARGUMENTS)!r}, '--out', {str(out_dir)!r}, *{list(TINY_OPTION)!r}]\n"
         "try:\n    render.main()\nexcept SystemExit as stop:\n    code = stop.code\n"
         "print('manim imported' if 'manim' in sys.modules else 'manim not imported', code, file=sys.stderr)\n"
     )
@@ -124,8 +126,7 @@ def test_unchanged_clip_is_not_rendered_again_and_manim_is_not_imported(
 
 
 def test_a_tampered_file_is_rendered_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
-    request = ClipRequest.create("slope-tangent", quality="low", language="en", steps=1)
+    request = ClipRequest.create("slope-tangent", quality="low", language="en", steps=1, test_size=TINY)
     first = render_clip(request, tmp_path, ["png"])
     poster = first.files["png"]
     assert not first.up_to_date
@@ -139,24 +140,22 @@ def test_a_tampered_file_is_rendered_again(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_a_gif_asked_after_the_mp4_is_cut_from_that_mp4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
-    request = ClipRequest.create("slope-tangent", quality="low", steps=1)
+    request = ClipRequest.create("slope-tangent", quality="low", steps=1, test_size=TINY)
     first = render_clip(request, tmp_path, ["mp4"])
     mp4 = first.files["mp4"]
     stamp = mp4.stat().st_mtime_ns
     second = render_clip(request, tmp_path, ["mp4", "gif"])
     assert not second.up_to_date
     assert mp4.stat().st_mtime_ns == stamp
-    assert second.entry["render_seconds"] == first.entry["render_seconds"]
-    assert set(second.entry["files"]) == {"mp4", "gif"}
-    assert abs(gif_seconds(second.files["gif"]) - first.entry["duration"]) < 0.5
+    assert second.entry.render_seconds == first.entry.render_seconds
+    assert set(second.entry.files) == {"mp4", "gif"}
+    assert abs(gif_seconds(second.files["gif"]) - first.entry.duration) < 0.5
     assert render_clip(request, tmp_path, ["gif"]).up_to_date
 
 
 def test_cli_runner_renders_a_poster_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
     result = CliRunner().invoke(
-        cli, ["slope-tangent", "--format", "png", "--lang", "en", "--theme", "dark", "--out", str(tmp_path), "--quiet"]
+        cli, ["slope-tangent", "--format", "png", "--lang", "en", "--theme", "dark", "--out", str(tmp_path), "--quiet", *TINY_OPTION]
     )
     assert result.exit_code == 0, result.output
     poster = tmp_path / "slope-tangent" / f"en-dark-{TINY_TAG}.png"
@@ -172,7 +171,7 @@ def test_jobs_render_several_scenes_in_parallel(tmp_path: Path) -> None:
                            "--jobs", "2", "--out", str(tmp_path))
     assert completed.returncode == 0, completed.stderr
     assert len(completed.stdout.splitlines()) == 2
-    assert {clip["scene"] for clip in read_manifest(tmp_path)["clips"]} == {"slope-tangent", "learning-rate-comparison"}
+    assert {clip["scene"] for clip in manifest_json(tmp_path)["clips"]} == {"slope-tangent", "learning-rate-comparison"}
     for line in completed.stdout.splitlines():
         assert probe_video(Path(line))["codec"] == "h264"
 
@@ -216,8 +215,7 @@ def test_a_render_failure_exits_1_with_one_line_naming_the_scene(tmp_path: Path)
 def low_preset_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The rolling descent at the real ``low`` preset, one step, as MP4 and GIF."""
     out_dir = tmp_path_factory.mktemp("low")
-    env = {key: value for key, value in os.environ.items() if key != TEST_RESOLUTION_ENV}
-    completed = run_render("rolling-descent", "-q", "low", "-f", "both", "--steps", "1", "--out", str(out_dir), env=env)
+    completed = run_render("rolling-descent", "-q", "low", "-f", "both", "--steps", "1", "--out", str(out_dir), tiny=False)
     assert completed.returncode == 0, completed.stderr
     return out_dir / "rolling-descent"
 
@@ -242,17 +240,15 @@ def test_a_caller_that_stops_reading_stops_the_running_workers(tmp_path: Path, m
     # generator waits; the generator is then closed, and must not sit waiting
     # for the other clips to render to the end.
     from gdanim.store.cache import CACHE_DIR_ENV
-    from gdanim.clip.render import iter_render_clips
 
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, "160x90@5")
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
     scenes = ["rolling-descent", "slope-tangent", "learning-rate-comparison"]
-    requests = [ClipRequest.create(scene, quality="low", steps=3) for scene in scenes]
+    requests = [ClipRequest.create(scene, quality="low", steps=3, test_size=TINY) for scene in scenes]
     out_dir = tmp_path / "out"
     results = iter_render_clips(requests, out_dir, ("mp4",), jobs=2, force=True)
     first = next(results)
     results.close()
-    rendered = [clip["id"] for clip in read_manifest(out_dir)["clips"]]
+    rendered = [clip["id"] for clip in manifest_json(out_dir)["clips"]]
     assert first.request.clip_id in rendered
     assert len(rendered) < len(scenes), "the workers rendered every clip although nobody read the results"
     assert debris(out_dir) == []

@@ -12,7 +12,7 @@
    byte-identical MP4s, GIFs and posters.
 5. **Path safety**: no parameter value puts a file outside ``--out``.
 
-Every clip is tiny (``GDANIM_TEST_RESOLUTION=160x90@5``, see :mod:`tests.render_runs`).
+Every clip is tiny (``--test-size 160x90@5``, see :mod:`tests.render_runs`).
 """
 
 from __future__ import annotations
@@ -37,20 +37,21 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gdanim.store.files import is_inside
-from gdanim.store.manifest import MANIFEST_NAME, read_manifest, verify_file
-from gdanim.options import TEST_RESOLUTION_ENV
-from gdanim.clip.request import MAX_RENDER_STEPS, ClipRequest
+from gdanim.store.manifest import MANIFEST_NAME, FileRecord
+from gdanim.options import MAX_RENDER_STEPS
+from gdanim.clip.request import ClipRequest
 from gdmath import BOOK_CURVE, MAX_STEPS, descend
 from render import cli
 from scenes.registry import SCENES
 from tests.render_runs import (
     REPO_ROOT,
-    TINY,
     TINY_CLIP_ARGUMENTS,
+    TINY_OPTION,
     TINY_TAG,
     debris,
     decoded_frames,
     files_under,
+    manifest_json,
     path_without,
     probe_video,
     render_env,
@@ -301,10 +302,9 @@ def test_a_full_disk_while_writing_the_manifest(
     def no_space(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "out" / MANIFEST_NAME))
 
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
     monkeypatch.setattr(gdanim.store.manifest, "atomic_path", no_space)
     result = runner.invoke(cli, ["slope-tangent", "-q", "l", "-f", "png", "--steps", "1", "--quiet",
-                                 "--out", str(tmp_path / "out")])
+                                 "--out", str(tmp_path / "out"), *TINY_OPTION])
     no_space = f"no space left on device in {tmp_path.resolve() / 'out' / 'slope-tangent'}"
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
                           f"Error: rendering slope-tangent failed: {no_space}")
@@ -385,7 +385,7 @@ def _manifest_ids(out_dir: Path) -> list[str]:
     manifest = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     for clip in manifest["clips"]:
         for record in clip["files"].values():
-            assert verify_file(out_dir, record), record
+            assert FileRecord.from_json(record).matches(out_dir), record
             assert probe_video(out_dir / record["path"])["frames"] > 0
     return [clip["id"] for clip in manifest["clips"]]
 
@@ -423,8 +423,8 @@ def _render_alone(out_dir: Path, cache_dir: Path | None, *arguments: str) -> Non
 def test_the_same_inputs_give_the_same_mp4_frames_and_bytes(tiny_clip: TinyClip, tmp_path: Path) -> None:
     first_dir, _ = tiny_clip
     _render_alone(tmp_path / "again", tmp_path / "cache", *TINY_CLIP_ARGUMENTS)
-    first = read_manifest(first_dir)["clips"][0]["files"]
-    again = read_manifest(tmp_path / "again")["clips"][0]["files"]
+    first = manifest_json(first_dir)["clips"][0]["files"]
+    again = manifest_json(tmp_path / "again")["clips"][0]["files"]
     first_frames = decoded_frames(first_dir / first["mp4"]["path"])
     again_frames = decoded_frames(tmp_path / "again" / again["mp4"]["path"])
     assert len(first_frames) == len(again_frames) > 1

@@ -8,13 +8,11 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from gdanim.store.manifest import read_manifest
 from gdanim.clip.render import theme_colours
-from gdanim.options import TEST_RESOLUTION_ENV
 from gdanim.clip.request import ClipRequest
 from gdanim.run.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
 from render import cli
-from tests.render_runs import TINY, TINY_TAG, debris
+from tests.render_runs import TINY_OPTION, TINY_TAG, debris, manifest_json
 
 # (--sweep text, name, values as text)
 GOOD_SWEEPS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -77,10 +75,9 @@ def test_sweep_variants_refuses_repeats(sweeps: list[tuple[str, list[object]]], 
 
 
 def test_a_sweep_without_scheduler_renders_through_local_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
     result = CliRunner().invoke(
         cli, ["slope-tangent", "--sweep", "theme=light,dark", "--format", "png", "--lang", "en", "--jobs", "2",
-              "--out", str(tmp_path), "--quiet"],
+              "--out", str(tmp_path), "--quiet", *TINY_OPTION],
     )
     assert result.exit_code == 0, result.output
     posters = {theme: tmp_path / "slope-tangent" / f"en-{theme}-{TINY_TAG}.png" for theme in ("light", "dark")}
@@ -91,5 +88,5 @@ def test_a_sweep_without_scheduler_renders_through_local_jobs(tmp_path: Path, mo
             assert image.size == (160, 90)
             background = image.convert("RGB").getpixel((1, 1))
         assert background == tuple(int(theme_colours(theme)["background"][i : i + 2], 16) for i in (1, 3, 5))
-    assert sorted(clip["theme"] for clip in read_manifest(tmp_path)["clips"]) == ["dark", "light"]
+    assert sorted(clip["theme"] for clip in manifest_json(tmp_path)["clips"]) == ["dark", "light"]
     assert debris(tmp_path) == []

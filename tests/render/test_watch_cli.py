@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tiny_clips import tiny_environment
+from tests.tiny_clips import tiny_option
 
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 PROJECT_PARTS: tuple[str, ...] = ("render.py", "gdanim", "scenes", "gdmath")
@@ -91,9 +91,9 @@ def _append(path: Path, text: str) -> int:
 
 def test_watch_rerenders_on_save_reports_errors_in_one_line_and_stops_cleanly(project: Path, tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
-    env = {**os.environ, **tiny_environment(), "PYTHONUNBUFFERED": "1", "GDANIM_CACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "GDANIM_CACHE_DIR": str(tmp_path / "cache")}
     command = [sys.executable, str(project / "render.py"), "rolling-descent", "--watch", "--format", "png"]
-    command += ["--steps", "2", "--out", str(out_dir)]
+    command += ["--steps", "2", "--out", str(out_dir), *tiny_option()]
     process = subprocess.Popen(
         command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
     )

@@ -1,4 +1,4 @@
-"""render.py's command line without rendering: help and --list (bad inputs are in test_reliability.py)."""
+"""render.py's command line without rendering: help and --list (bad inputs are in test_robustness.py)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gdanim.publish.gallery import GALLERY_NAME, render_gallery, write_gallery
+from gdanim.store.manifest import Manifest, ManifestError, load_manifest
 from scenes.captions import scene_alt_text
 from tests.html_tags import parse_tags
 
@@ -44,8 +45,12 @@ MANIFEST = {
 }
 
 
+def _typed(manifest: dict) -> Manifest:
+    return Manifest.from_json(manifest, Path("manifest.json"))
+
+
 def test_every_clip_has_a_section_with_its_parameters() -> None:
-    page = render_gallery(MANIFEST)
+    page = render_gallery(_typed(MANIFEST))
     sections = [attrs["id"] for tag, attrs in parse_tags(page) if tag == "section"]
     assert sections == [clip["id"] for clip in MANIFEST["clips"]]
     assert "0.25" in page and "learning rate" in page
@@ -53,7 +58,7 @@ def test_every_clip_has_a_section_with_its_parameters() -> None:
 
 
 def test_gif_and_mp4_side_by_side_with_sizes_and_relative_links() -> None:
-    tags = parse_tags(render_gallery(MANIFEST))
+    tags = parse_tags(render_gallery(_typed(MANIFEST)))
     images = [attrs for tag, attrs in tags if tag == "img"]
     sources = [attrs["src"] for tag, attrs in tags if tag == "source"]
     videos = [attrs for tag, attrs in tags if tag == "video"]
@@ -71,7 +76,7 @@ def test_gif_and_mp4_side_by_side_with_sizes_and_relative_links() -> None:
 
 
 def test_alt_text_comes_from_the_caption_catalogue_with_its_direction() -> None:
-    tags = parse_tags(render_gallery(MANIFEST))
+    tags = parse_tags(render_gallery(_typed(MANIFEST)))
     image = next(attrs for tag, attrs in tags if tag == "img")
     assert image["alt"] == scene_alt_text("rolling-descent", "he")
     alt_paragraphs = [attrs for tag, attrs in tags if tag == "p" and attrs.get("class") == "alt"]
@@ -84,7 +89,7 @@ def test_paths_and_values_are_escaped() -> None:
     clip = _clip("rolling-descent", "he", "light", ("gif",))
     clip["files"]["gif"]["path"] = 'odd dir/"quote" <x>.gif'
     clip["parameters"]["note"] = "<script>alert(1)</script>"
-    page = render_gallery({"version": 1, "clips": [clip]})
+    page = render_gallery(_typed({"version": 1, "clips": [clip]}))
     assert "<script>" not in page
     image = next(attrs for tag, attrs in parse_tags(page) if tag == "img")
     assert image["src"] == "odd%20dir/%22quote%22%20%3Cx%3E.gif"
@@ -93,15 +98,19 @@ def test_paths_and_values_are_escaped() -> None:
 def test_write_gallery_reads_the_manifest_and_replaces_the_page(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text(json.dumps(MANIFEST), encoding="utf-8")
     (tmp_path / GALLERY_NAME).write_text("old", encoding="utf-8")
-    path = write_gallery(tmp_path)
+    path = write_gallery(tmp_path, load_manifest(tmp_path))
     assert path == tmp_path / GALLERY_NAME
-    assert path.read_text(encoding="utf-8") == render_gallery(MANIFEST)
+    assert path.read_text(encoding="utf-8") == render_gallery(_typed(MANIFEST))
     assert sorted(p.name for p in tmp_path.iterdir()) == [GALLERY_NAME, "manifest.json"]
 
 
-@pytest.mark.parametrize("manifest_text", [None, "not json", json.dumps({"version": 99, "clips": []})])
-def test_missing_or_foreign_manifest_gives_an_empty_gallery(tmp_path: Path, manifest_text: str | None) -> None:
-    if manifest_text is not None:
-        (tmp_path / "manifest.json").write_text(manifest_text, encoding="utf-8")
-    page = write_gallery(tmp_path).read_text(encoding="utf-8")
+def test_no_manifest_gives_an_empty_gallery(tmp_path: Path) -> None:
+    page = write_gallery(tmp_path, load_manifest(tmp_path)).read_text(encoding="utf-8")
     assert "No clips rendered yet" in page
+
+
+@pytest.mark.parametrize("manifest_text", ["not json", json.dumps({"version": 99, "clips": []}), "[]"])
+def test_a_foreign_manifest_is_one_clear_error(tmp_path: Path, manifest_text: str) -> None:
+    (tmp_path / "manifest.json").write_text(manifest_text, encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"manifest\.json is not a gdanim manifest: .*; move it away"):
+        load_manifest(tmp_path)
