@@ -18,6 +18,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+import platformdirs
+
 from gdanim.store.files import atomic_path
 
 __all__ = [
@@ -34,10 +36,11 @@ __all__ = [
     "tool_versions",
 ]
 
-REPO_ROOT: Final[Path] = Path(__file__).resolve().parents[2]
+SOURCE_ROOT: Final[Path] = Path(__file__).resolve().parents[2]
+"""The folder holding the ``gdanim``, ``scenes`` and ``gdmath`` packages: the checkout, or site-packages."""
 
 CACHE_DIR_ENV: Final[str] = "GDANIM_CACHE_DIR"
-"""Environment variable that moves the cache; default ``<repo>/.cache/gdanim``."""
+"""Environment variable that moves the cache; default the user's cache folder (:func:`get_cache_dir`)."""
 
 MAX_SLOTS: Final[int] = 8
 """Most media folders kept; one per render process running at once."""
@@ -58,9 +61,15 @@ _VERSIONED_PACKAGES: Final[tuple[str, ...]] = ("manim", "av", "manimpango", "pyc
 
 
 def get_cache_dir() -> Path:
-    """The cache folder: ``$GDANIM_CACHE_DIR`` if set, else ``.cache/gdanim`` in the checkout."""
+    """The cache folder: ``$GDANIM_CACHE_DIR`` if set, else the user's cache folder for gdanim.
+
+    That is ``$XDG_CACHE_HOME/gdanim`` or ``~/.cache/gdanim`` on Linux
+    (``platformdirs``), wherever gdanim is installed or checked out.
+    """
     configured = os.environ.get(CACHE_DIR_ENV)
-    return Path(configured).expanduser().resolve() if configured else REPO_ROOT / ".cache" / "gdanim"
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return platformdirs.user_cache_path("gdanim")
 
 
 def _tool_version(executable: str) -> str:
@@ -123,7 +132,7 @@ def _digest_sources(digest: Any, root: Path) -> None:
             digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
 
 
-def hash_code(root: Path = REPO_ROOT) -> str:
+def hash_code(root: Path = SOURCE_ROOT) -> str:
     """SHA-256 of the scene and render code alone (:data:`HASHED_SOURCES` under ``root``).
 
     Two checkouts render alike only if this matches; Dask workers are compared by it.
@@ -152,7 +161,7 @@ def hash_inputs(request: HashedRequest, versions: dict[str, str] | None = None) 
     missing.
     """
     digest = hashlib.sha256()
-    _digest_sources(digest, REPO_ROOT)
+    _digest_sources(digest, SOURCE_ROOT)
     preset = request.preset
     described = {
         "request": request.as_dict(),

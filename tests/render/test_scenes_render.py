@@ -51,6 +51,13 @@ def media_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("manim-media")
 
 
+@pytest.fixture(autouse=True)
+def _manim_writes_into_media_dir(media_dir):
+    """Text drawn outside a render (the caption checks) caches its SVGs there too, not in ``./media``."""
+    with tempconfig({"media_dir": str(media_dir)}):
+        yield
+
+
 _RENDERED: dict = {}
 
 
