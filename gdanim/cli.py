@@ -1,4 +1,6 @@
-"""Render gdanim's scenes to MP4, GIF and PNG: a thin Click layer over :mod:`gdanim.api`.
+"""``gdanim`` (also ``python -m gdanim`` and ``python render.py``): a thin Click layer over :mod:`gdanim.api`.
+
+It renders gdanim's scenes to MP4, GIF and PNG.
 
 stdout carries only the paths of the files written (or already up to date),
 one per line; progress and messages go to stderr. Exit status: 0 done,

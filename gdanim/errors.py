@@ -53,6 +53,15 @@ MESSAGES: Final[dict[str, str]] = {
     "not_in_manifest": "not in {manifest}: {clips}",
     "no_format": "no format given; choose from: {choices}",
     "bad_test_size": "the test size must look like 160x90 or 160x90@5, got {size!r}",
+    "tool_failed": "{tool} failed: {detail}",
+    "tool_unfinished": "{tool} left {name} unfinished",
+    "manifest_version": "its version is {version!r}, this gdanim reads version {expected}",
+    "manifest_bad_clip": "clip {number} is not a clip entry ({error})",
+    "manifest_no_clips": "it has no list of clips",
+    "manifest_not_json": "not JSON ({error})",
+    "other_code": "its scenes/, gdmath/ and render code hash to {theirs}, here to {ours}; run the same commit there",
+    "other_tool": "it has {tool} {theirs!r}, here {ours!r}; install the same version there",
+    "worker_broken": "it cannot run gdanim.run.cluster ({error}); run the same commit there",
     "odd_test_size": "the test size needs even sizes for H.264, got {size!r}",
 }
 """Every user-facing error message, with ``str.format`` fields."""

@@ -1,1 +1,1 @@
-"""placeholder"""
+"""Tools for an author at work: watch mode."""

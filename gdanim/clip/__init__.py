@@ -1,1 +1,1 @@
-"""placeholder"""
+"""One clip: its request, the manim render, the GIF, and the tasks that write its files."""

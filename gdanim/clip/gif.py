@@ -22,7 +22,7 @@ from typing import Final
 
 from PIL import Image
 
-from gdanim.errors import MissingToolError
+from gdanim.errors import MESSAGES, MissingToolError
 from gdanim.store.files import reporting_full_disk, temp_prefix
 from scenes.style import hex_to_rgb
 
@@ -99,10 +99,10 @@ def _run(command: list[str], output: Path) -> None:
     tool = Path(command[0]).name
     if completed.returncode != 0:
         detail = (completed.stderr.strip().splitlines() or ["no message"])[-1]
-        raise RuntimeError(f"{tool} failed: {detail}")
+        raise RuntimeError(MESSAGES["tool_failed"].format(tool=tool, detail=detail))
     if output.suffix == ".gif" and not _is_complete_gif(output):
         # Both tools exit 0 when a full disk cuts the file short.
-        raise RuntimeError(f"{tool} left {output.name} unfinished")
+        raise RuntimeError(MESSAGES["tool_unfinished"].format(tool=tool, name=output.name))
 
 
 def _is_complete_gif(path: Path) -> bool:

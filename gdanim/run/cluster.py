@@ -115,13 +115,10 @@ def worker_fingerprint() -> dict[str, Any]:
 def _difference(ours: dict[str, Any], theirs: dict[str, Any]) -> str | None:
     """One phrase saying how a worker's fingerprint differs from ours, or ``None`` if it does not."""
     if theirs["code"] != ours["code"]:
-        return (
-            f"its scenes/, gdmath/ and render code hash to {theirs['code'][:12]}, here to {ours['code'][:12]}; "
-            "run the same commit there"
-        )
+        return MESSAGES["other_code"].format(theirs=theirs["code"][:12], ours=ours["code"][:12])
     for tool, version in ours["tools"].items():
         if theirs["tools"].get(tool) != version:
-            return f"it has {tool} {theirs['tools'].get(tool)!r}, here {version!r}; install the same version there"
+            return MESSAGES["other_tool"].format(tool=tool, theirs=theirs["tools"].get(tool), ours=version)
     return None
 
 
@@ -271,7 +268,7 @@ def _connect(scheduler: str, jobs: int) -> Iterator[Any]:
         try:
             client = stack.enter_context(Client(scheduler, timeout=CONNECT_TIMEOUT_SECONDS, set_as_default=False))
         except (OSError, TimeoutError) as error:
-            reason = " ".join(str(error).split()) or type(error).__name__
+            reason = one_line(error)
             raise ValueError(MESSAGES["scheduler_unreachable"].format(address=scheduler, reason=reason)) from None
         yield client
 
@@ -293,8 +290,8 @@ def _check_workers(client: Any, address: str, fingerprint: dict[str, Any]) -> No
         ) from None
     for worker, theirs in sorted(client.run(worker_fingerprint, on_error="return").items()):
         if isinstance(theirs, BaseException):
-            reason = " ".join(str(theirs).split())
-            difference = f"it cannot run gdanim.run.cluster ({type(theirs).__name__}: {reason}); run the same commit there"
+            reason = one_line(theirs)
+            difference = MESSAGES["worker_broken"].format(error=f"{type(theirs).__name__}: {reason}")
         else:
             difference = _difference(fingerprint, theirs)
         if difference is not None:

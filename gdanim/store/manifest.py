@@ -183,16 +183,16 @@ class Manifest:
     def from_json(cls, data: Any, source: Path) -> Manifest:
         """Read a manifest's JSON; :class:`ManifestError` naming ``source`` if it is not one of this version."""
         if not isinstance(data, dict) or not isinstance(data.get("clips"), list):
-            raise ManifestError(MESSAGES["manifest_unreadable"].format(path=source, reason="it has no list of clips"))
+            raise ManifestError(MESSAGES["manifest_unreadable"].format(path=source, reason=MESSAGES["manifest_no_clips"]))
         if data.get("version") != MANIFEST_VERSION:
-            reason = f"its version is {data.get('version')!r}, this gdanim reads version {MANIFEST_VERSION}"
+            reason = MESSAGES["manifest_version"].format(version=data.get("version"), expected=MANIFEST_VERSION)
             raise ManifestError(MESSAGES["manifest_unreadable"].format(path=source, reason=reason))
         clips = []
         for number, clip in enumerate(data["clips"], 1):
             try:
                 clips.append(ClipEntry.from_json(clip))
             except (KeyError, TypeError, ValueError, AttributeError) as error:
-                reason = f"clip {number} is not a clip entry ({type(error).__name__}: {error})"
+                reason = MESSAGES["manifest_bad_clip"].format(number=number, error=f"{type(error).__name__}: {error}")
                 raise ManifestError(MESSAGES["manifest_unreadable"].format(path=source, reason=reason)) from None
         return cls(tuple(clips))
 
@@ -215,7 +215,7 @@ def load_manifest(out_dir: Path) -> Manifest:
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise ManifestError(MESSAGES["manifest_unreadable"].format(path=path, reason=f"not JSON ({error})")) from None
+        raise ManifestError(MESSAGES["manifest_unreadable"].format(path=path, reason=MESSAGES["manifest_not_json"].format(error=error))) from None
     return Manifest.from_json(data, path)
 
 
