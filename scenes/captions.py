@@ -360,12 +360,7 @@ def signed_number(value: float, places: int = 1) -> str:
 
 
 def speaker_notes(key: str, language: str, **values: object) -> str:
-    """The speaker notes of beat ``key`` in ``language``, with ``values`` filled in.
-
-    Raises
-    ------
-    ValueError
-        For an unknown key or language, or a missing field.
+    """The speaker notes of beat ``key`` in ``language``, with ``values`` filled in (errors as :func:`caption`).
 
     Examples
     --------
