@@ -20,9 +20,9 @@ from gdmath import Regime, book_table, classify  # noqa: E402
 from scenes.captions import LANGUAGES, SPEAKER_NOTES, caption, speaker_notes  # noqa: E402
 from scenes.common import PACED_STEPS, DescentScene  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
-from tests.test_scenes_render import PROBES, media_dir, render_once  # noqa: E402
+from tests.render.test_scenes_render import PROBES, _manim_writes_into_media_dir, media_dir, render_once  # noqa: E402
 
-__all__ = ["media_dir"]  # the fixture, imported for pytest
+__all__ = ["_manim_writes_into_media_dir", "media_dir"]  # the fixtures, imported for pytest
 
 STEPS = [f"step-{number}" for number in range(1, PACED_STEPS + 1)]
 
