@@ -29,7 +29,8 @@ from gdanim.publish.gallery import write_gallery
 from gdanim.run.executor import Executor, InProcessExecutor
 from gdanim.run.plan import ClipResult, Plan, check_clip, make_plan
 from gdanim.store.cache import record_render_seconds
-from gdanim.store.files import remove_empty_folders, remove_stale_temporaries
+from gdanim.errors import RenderError
+from gdanim.store.files import failure_reason, remove_empty_folders, remove_stale_temporaries
 from gdanim.store.manifest import record_clip
 from gdanim.task import ProgressCallback, ProgressEvent
 
@@ -90,7 +91,10 @@ def run_plan(plan: Plan, executor: Executor, on_progress: ProgressCallback | Non
                         continue  # a piece of a clip, combined by a later task
                     if output.entry.render_seconds is not None:
                         record_render_seconds(task.key, output.entry.render_seconds)
-                    entry = record_clip(plan.out_dir, output.entry, then=write_gallery)
+                    try:
+                        entry = record_clip(plan.out_dir, output.entry, then=write_gallery)
+                    except Exception as error:  # the files are in place, but the clip is not recorded
+                        raise RenderError(task.label, failure_reason(error, plan.out_dir, output.files)) from error
                     yield ClipResult(task.request, output.files, False, entry)
         finally:
             folders = {path.parent for task in unfinished.values() for path in task.targets(plan.out_dir).values()}

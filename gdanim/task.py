@@ -15,6 +15,13 @@ new render loop. A task kind is a frozen, picklable dataclass with:
   ``current_input_hash()``: the same computed where it runs; an executor on
   other machines compares the two before running it.
 
+A task whose output carries a manifest ``entry`` also has a ``request`` (the
+:class:`gdanim.clip.request.ClipRequest` it completes); :func:`gdanim.api.run_plan`
+records that entry and reports the clip. A task without one (a shard of a
+clip, say) is a piece that a later task combines: its files land, nothing is
+recorded. Adding a kind is: the dataclass, and the planner
+(:func:`gdanim.run.plan.make_plan`) deciding when to emit it.
+
 ``run`` may be called in this process, in a worker process that shares the
 disk, or on a Dask worker with a private scratch folder as ``out_dir`` (the
 executor then moves the files to the real ``targets``). This module imports

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Final
 
 from gdanim.clip.request import ClipRequest
-from gdanim.errors import MESSAGES, MissingToolError, RenderError, one_line
+from gdanim.errors import MESSAGES, MissingToolError, RenderError
 from gdanim.store.cache import hash_inputs, media_slot, prune_slot
 from gdanim.store.files import (
     atomic_path,
+    failure_reason,
     file_digest,
-    full_disk_error,
     is_inside,
     remove_empty_folders,
     reporting_full_disk,
@@ -86,17 +86,6 @@ def _check_tools(formats: tuple[str, ...]) -> None:
             raise MissingToolError(tool)
 
 
-def _failure_reason(error: Exception, out_dir: Path, targets: dict[str, Path]) -> str:
-    """One line saying why a render failed: plainly when a disk is full, else the exception's type and words."""
-    full = full_disk_error(error)
-    if full is not None:
-        written = Path(str(full.filename)) if full.filename else out_dir
-        # Name the clip's folder rather than a temporary file; a full cache disk is named as it is.
-        folder = next(iter(targets.values())).parent if is_inside(written, out_dir) else written.parent
-        return MESSAGES["no_space"].format(folder=folder)
-    return f"{type(error).__name__}: {one_line(error)}"[:300]
-
-
 @dataclass(frozen=True)
 class _ClipTask:
     """What both clip tasks share: the clip, its formats, its input hash and how failures are reported."""
@@ -137,7 +126,7 @@ class _ClipTask:
             remove_empty_folders({path.parent for path in targets.values()}, out_dir)
             if isinstance(error, (MissingToolError, KeyboardInterrupt)) or not isinstance(error, Exception):
                 raise
-            raise RenderError(self.label, _failure_reason(error, out_dir, targets)) from error
+            raise RenderError(self.label, failure_reason(error, out_dir, targets)) from error
         return TaskOutput(targets, entry)
 
     def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ClipEntry:

@@ -13,10 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
+from gdanim.errors import MESSAGES, one_line
+
 __all__ = [
     "NEARLY_FULL_BYTES",
     "TEMP_PREFIX",
     "atomic_path",
+    "failure_reason",
     "file_digest",
     "full_disk_error",
     "is_disk_full",
@@ -152,6 +155,17 @@ def full_disk_error(error: BaseException | None) -> OSError | None:
             return error
         error = error.__cause__ or error.__context__
     return None
+
+
+def failure_reason(error: Exception, out_dir: Path, targets: dict[str, Path]) -> str:
+    """One line saying why writing ``targets`` into ``out_dir`` failed: plainly when a disk is full, else the error's type and words."""
+    full = full_disk_error(error)
+    if full is not None:
+        written = Path(str(full.filename)) if full.filename else out_dir
+        # Name the clip's folder rather than a temporary file; a full cache disk is named as it is.
+        folder = next(iter(targets.values())).parent if is_inside(written, out_dir) else written.parent
+        return MESSAGES["no_space"].format(folder=folder)
+    return f"{type(error).__name__}: {one_line(error)}"[:300]
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gdanim.options import LANGUAGES, TEXT_DIRECTIONS, THEME_NAMES
-from scenes.captions import CAPTIONS, SCENE_ALT_TEXT
+from scenes.captions import CAPTIONS, SCENE_ALT_TEXT, SPEAKER_NOTES
 from scenes.style import THEMES
 from tests.render_runs import REPO_ROOT
 
@@ -128,4 +128,4 @@ def test_only_the_clip_render_imports_manim() -> None:
 def test_every_option_the_scenes_know_is_defined_once() -> None:
     assert set(THEMES) == set(THEME_NAMES)
     assert set(TEXT_DIRECTIONS) == set(LANGUAGES)
-    assert all(set(texts) == set(LANGUAGES) for texts in [*CAPTIONS.values(), *SCENE_ALT_TEXT.values()])
+    assert all(set(texts) == set(LANGUAGES) for texts in [*CAPTIONS.values(), *SCENE_ALT_TEXT.values(), *SPEAKER_NOTES.values()])
