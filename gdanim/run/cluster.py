@@ -324,7 +324,7 @@ def _land_files(task: Task, out_dir: Path, payload: dict[str, Any]) -> TaskOutpu
     return TaskOutput(targets, payload["entry"])
 
 
-def _failure_reason(error: BaseException) -> str:
+def _why_the_task_failed(error: BaseException) -> str:
     """One line saying why a task failed, for the user."""
     if type(error).__name__ == "KilledWorker":
         return MESSAGES["worker_died"]
@@ -333,12 +333,12 @@ def _failure_reason(error: BaseException) -> str:
     return one_line(error)
 
 
-def _forward_progress(on_progress: ProgressCallback, sweep_id: str) -> Callable[[tuple[float, Any]], None]:
+def _progress_event_handler(on_progress: ProgressCallback, run_id: str) -> Callable[[tuple[float, Any]], None]:
     """A Dask event handler passing this run's progress events from workers on to ``on_progress``."""
 
     def handle(event: tuple[float, Any]) -> None:
         _, message = event
-        if isinstance(message, dict) and message.get("sweep") == sweep_id:
+        if isinstance(message, dict) and message.get("sweep") == run_id:
             # Dask adds fields of its own (the worker's address) to each message.
             on_progress(ProgressEvent(**{field.name: message[field.name] for field in dataclasses.fields(ProgressEvent)}))
 
@@ -353,7 +353,7 @@ def _send(
 
     run_id = uuid.uuid4().hex
     if on_progress is not None:
-        client.subscribe_topic(PROGRESS_TOPIC, _forward_progress(on_progress, run_id))
+        client.subscribe_topic(PROGRESS_TOPIC, _progress_event_handler(on_progress, run_id))
         for task in tasks:
             on_progress(ProgressEvent(task.key, "queued"))
     # Dask does not keep submission order among independent tasks: the priority does (higher first).
@@ -373,7 +373,7 @@ def _send(
                 error = future.exception()
                 if isinstance(error, WorkerMismatchError):
                     raise ClusterError(str(error))
-                failures.append((task, _failure_reason(error)))
+                failures.append((task, _why_the_task_failed(error)))
                 continue
             if future.status != "finished":
                 failures.append((task, MESSAGES["task_lost"].format(status=future.status)))
