@@ -48,6 +48,8 @@ class LearningRateComparison(DescentScene):
 
     def construct(self) -> None:
         # Three panels in reading order, each with its learning rate.
+        rates = ", ".join(book_round(path.learning_rate) for path in self.paths)
+        self.beat("comparison.setup", start=book_round(self.start), rates=rates)
         title = self.get_title("comparison.title")
         self.panels = [self.get_panel(path) for path in self.paths]
         row = VGroup(*reading_order(self.panels, self.language)).arrange(RIGHT, buff=PANEL_GAP, aligned_edge=UP)
@@ -68,6 +70,7 @@ class LearningRateComparison(DescentScene):
             self.animate_step(index)
 
         # Name each panel's regime.
+        self.beat("comparison.lesson")
         verdicts = [self.get_verdict(panel, path) for panel, path in zip(self.panels, self.paths)]
         self.play(*(FadeIn(verdict, shift=0.15 * UP) for verdict in verdicts), run_time=0.8)
         self.wait(2.0)
@@ -77,6 +80,7 @@ class LearningRateComparison(DescentScene):
 
         The counter names the step while the balls take it.
         """
+        self.step_beat("comparison.step", index, self.steps, steps=self.steps)
         moving = [ball for ball, path in zip(self.balls, self.paths) if index < path.nit]
         self.add(*(get_trail_dot(ball.get_center(), self.palette) for ball in moving))
         self.counter = self.replace_text(self.counter, self.get_counter(index + 1), run_time=0)
