@@ -410,6 +410,31 @@ def test_the_same_clip_rendered_twice_at_once_is_one_good_file(tmp_path: Path) -
     assert files_under(out_dir / "rolling-descent") == [mp4]
 
 
+TEXTS_TYPESET_AT_ONCE: list[str] = [
+    f"{n}. Gradient descent steps downhill: <b>x ← x − η·f′(x)</b>, until the slope is flat. " * 2
+    for n in range(8)
+]
+"""Many captions of a few lines: many rewrites of SVGs that other processes read."""
+
+
+def test_many_processes_typesetting_the_same_texts_never_read_a_half_written_svg(tmp_path: Path) -> None:
+    # Every Text/MarkupText rewrites its SVG in place (manimpango's remove_last_M). When the cache
+    # hard-linked one SVG into every media slot, that rewrite truncated the file other processes
+    # were parsing: "ParseError: no element found" at random under --jobs 2 (issue 16, case 1).
+    env = render_env(GDANIM_CACHE_DIR=str(tmp_path / "cache"))
+    command = [sys.executable, "-m", "tests.text_cache_race"]
+    # One process typesets first and publishes its SVGs, so the others all start from the shared ones.
+    first = subprocess.run([*command, "1", *TEXTS_TYPESET_AT_ONCE], cwd=REPO_ROOT, env=env,
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert first.returncode == 0, first.stderr
+    processes = [subprocess.Popen([*command, "2", *TEXTS_TYPESET_AT_ONCE], cwd=REPO_ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outcomes = [(process.communicate(timeout=240)[1], process.returncode) for process in processes]
+    assert [code for _, code in outcomes] == [0] * len(processes), [err[-600:] for err, _ in outcomes]
+    svgs = [p for p in (tmp_path / "cache").rglob("*.svg")]
+    assert svgs and all(p.stat().st_nlink == 1 for p in svgs), "an SVG is shared by two folders"
+
+
 # --- 4. Determinism -------------------------------------------------------------------------------
 
 
