@@ -22,7 +22,10 @@ clip's length in seconds; ``hash`` is :func:`gdanim.store.cache.hash_inputs`;
 Clips are sorted by ``id``.
 
 A missing manifest is an empty one. A file that is not a manifest of this
-version raises :class:`ManifestError`, for every reader alike. Writers take an
+version raises :class:`ManifestError`, for every reader alike. An entry that
+does not validate (a missing key, a value of the wrong type) is treated as
+absent: readers skip it (:attr:`Manifest.skipped` says which and why), its
+clip renders again, and the next write leaves it out. Writers take an
 ``flock`` on the output folder, read, merge their entry and atomically replace
 the file, so renders running at once into one folder all land in it; a caller
 that keeps a view of the manifest (the gallery) passes it as ``then``, run
@@ -66,6 +69,28 @@ class ManifestError(ValueError):
     """``OUT/manifest.json`` exists but is not a gdanim manifest of this version; the message says which file and why."""
 
 
+def _field(data: Any, key: str, kind: type | tuple[type, ...], optional: bool = False) -> Any:
+    """``data[key]`` if it is of ``kind`` (``None`` too when ``optional``); ``ValueError`` saying what is wrong."""
+    if not isinstance(data, Mapping):
+        raise ValueError(MESSAGES["manifest_not_object"].format(value=data))
+    value = data.get(key)
+    if value is None and optional:
+        return None
+    if key not in data:
+        raise ValueError(MESSAGES["manifest_missing_key"].format(key=key))
+    # JSON has no separate integers for booleans: true is not a size.
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise ValueError(MESSAGES["manifest_wrong_type"].format(key=key, value=value))
+    return value
+
+
+def _mapping(data: Any, key: str) -> dict[str, Any]:
+    value = _field(data, key, dict)
+    if not all(isinstance(name, str) for name in value):
+        raise ValueError(MESSAGES["manifest_wrong_type"].format(key=key, value=value))
+    return value
+
+
 @dataclass(frozen=True)
 class FileRecord:
     """One file of a clip.
@@ -90,8 +115,10 @@ class FileRecord:
         return {"path": self.path, "bytes": self.bytes, "sha256": self.sha256, "width": self.width, "height": self.height}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> FileRecord:
-        return cls(str(data["path"]), int(data["bytes"]), str(data["sha256"]), int(data["width"]), int(data["height"]))
+    def from_json(cls, data: Any) -> FileRecord:
+        """Read one file record; ``ValueError`` saying what is wrong if it is not one."""
+        return cls(_field(data, "path", str), _field(data, "bytes", int), _field(data, "sha256", str),
+                   _field(data, "width", int), _field(data, "height", int))
 
     def matches(self, out_dir: Path) -> bool:
         """Whether the file in ``out_dir`` still has the recorded size and SHA-256 (size first: it is cheap)."""
@@ -138,16 +165,22 @@ class ClipEntry:
         return data
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ClipEntry:
-        """Read one entry; ``KeyError``, ``TypeError`` or ``ValueError`` if it is not one."""
+    def from_json(cls, data: Any) -> ClipEntry:
+        """Read one entry; ``ValueError`` saying what is wrong if it is not one."""
+        number = (int, float)
+        identity = {key: _field(data, key, str) for key in ("id", "scene", "language", "theme", "quality")}
+        size = {key: _field(data, key, int) for key in ("width", "height", "fps")}
+        parameters = _mapping(data, "parameters")
+        for name in parameters:
+            _field(parameters, name, (int, float, str))
         return cls(
-            id=str(data["id"]), scene=str(data["scene"]), language=str(data["language"]), theme=str(data["theme"]),
-            quality=str(data["quality"]), width=int(data["width"]), height=int(data["height"]), fps=int(data["fps"]),
-            parameters=dict(data["parameters"]),
-            files={str(ext): FileRecord.from_json(record) for ext, record in data["files"].items()},
-            duration=float(data["duration"]), hash=str(data["hash"]),
-            plays=None if data.get("plays") is None else int(data["plays"]),
-            render_seconds=None if data.get("render_seconds") is None else float(data["render_seconds"]),
+            **identity,
+            **size,
+            parameters=dict(parameters),
+            files={ext: FileRecord.from_json(record) for ext, record in _mapping(data, "files").items()},
+            duration=float(_field(data, "duration", number)), hash=_field(data, "hash", str),
+            plays=_field(data, "plays", int, optional=True),
+            render_seconds=_field(data, "render_seconds", number, optional=True),
         )
 
     def with_files(self, files: Mapping[str, FileRecord]) -> ClipEntry:
@@ -161,6 +194,8 @@ class Manifest:
 
     clips: tuple[ClipEntry, ...] = ()
     version: int = field(default=MANIFEST_VERSION)
+    skipped: tuple[str, ...] = field(default=(), compare=False)
+    """One line per entry that did not validate and is treated as absent (never written back)."""
 
     def find(self, clip_id: str) -> ClipEntry | None:
         """The entry of ``clip_id``, if any."""
@@ -187,14 +222,16 @@ class Manifest:
         if data.get("version") != MANIFEST_VERSION:
             reason = MESSAGES["manifest_version"].format(version=data.get("version"), expected=MANIFEST_VERSION)
             raise ManifestError(MESSAGES["manifest_unreadable"].format(path=source, reason=reason))
-        clips = []
+        clips: list[ClipEntry] = []
+        skipped: list[str] = []
         for number, clip in enumerate(data["clips"], 1):
             try:
                 clips.append(ClipEntry.from_json(clip))
-            except (KeyError, TypeError, ValueError, AttributeError) as error:
-                reason = MESSAGES["manifest_bad_clip"].format(number=number, error=f"{type(error).__name__}: {error}")
-                raise ManifestError(MESSAGES["manifest_unreadable"].format(path=source, reason=reason)) from None
-        return cls(tuple(clips))
+            except ValueError as error:
+                name = clip.get("id") if isinstance(clip, dict) else None
+                skipped.append(MESSAGES["manifest_entry_skipped"].format(
+                    path=source, number=number, id=f" ({name!r})" if name is not None else "", reason=error))
+        return cls(tuple(clips), skipped=tuple(skipped))
 
 
 def load_manifest(out_dir: Path) -> Manifest:

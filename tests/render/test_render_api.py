@@ -173,14 +173,41 @@ def test_manifest_merges_files_of_the_same_inputs_and_drops_stale_ones(tmp_path:
 
 def test_an_unreadable_manifest_is_one_clear_error_for_every_reader(tmp_path: Path) -> None:
     request = ClipRequest.create("rolling-descent", "low")
-    for text in ("{not json", json.dumps({"version": 99, "clips": [{"id": "x"}]}),
-                 json.dumps({"version": 1, "clips": [{"id": "x"}]})):
+    for text in ("{not json", json.dumps({"version": 99, "clips": [{"id": "x"}]}), json.dumps({"clips": []})):
         (tmp_path / MANIFEST_NAME).write_text(text)
         for read in (lambda: load_manifest(tmp_path), lambda: check_clip(request, tmp_path),
                      lambda: update_manifest(tmp_path, [_entry("rolling-descent/a", "1", ("mp4",))])):
             with pytest.raises(ManifestError, match=f"{MANIFEST_NAME} is not a gdanim manifest: "):
                 read()
         assert (tmp_path / MANIFEST_NAME).read_text() == text
+
+
+BAD_ENTRIES = [
+    ({"id": "x"}, "no 'scene'"),
+    ({"id": 5}, "its 'id' is 5"),
+    ({"files": []}, "its 'files' is []"),
+    ({"files": None}, "its 'files' is None"),
+    ({"files": {"mp4": "x"}}, "'x' is not an object"),
+    ({"duration": "abc"}, "its 'duration' is 'abc'"),
+    ({"width": True}, "its 'width' is True"),
+]
+
+
+@pytest.mark.parametrize(("change", "reason"), BAD_ENTRIES, ids=[reason for _, reason in BAD_ENTRIES])
+def test_an_entry_that_does_not_validate_counts_as_absent_and_is_dropped_on_the_next_write(
+    tmp_path: Path, change: dict, reason: str
+) -> None:
+    good = _entry("rolling-descent/good", "1", ("mp4",)).to_json()
+    bad = {**_entry("rolling-descent/bad", "1", ("mp4",)).to_json(), **change}
+    if change == {"id": "x"}:
+        bad = change
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps({"version": 1, "clips": [bad, good]}))
+    manifest = load_manifest(tmp_path)
+    assert [clip.id for clip in manifest.clips] == ["rolling-descent/good"]
+    (note,) = manifest.skipped
+    assert f"{MANIFEST_NAME}: clip 1" in note and reason in note and "\n" not in note
+    update_manifest(tmp_path, [_entry("rolling-descent/other", "2", ("gif",))])
+    assert [clip["id"] for clip in manifest_json(tmp_path)["clips"]] == ["rolling-descent/good", "rolling-descent/other"]
 
 
 def test_the_manifest_round_trips_through_its_dataclasses(tmp_path: Path) -> None:

@@ -550,3 +550,20 @@ def test_a_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
     completed = run_render("rolling-descent", "-q", "l", "--steps", "1", "--out", str(out_dir))
     assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 2, "outside --out")
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_manifest_entry_that_does_not_validate_renders_afresh_with_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    arguments = ["slope-tangent", "-q", "l", "-f", "png", "--steps", "1", "--out", str(out_dir), *TINY_OPTION]
+    first = runner.invoke(cli, [*arguments, "--quiet"])
+    assert first.exit_code == 0, first.output
+    manifest = manifest_json(out_dir)
+    manifest["clips"][0]["files"] = []
+    (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    again = runner.invoke(cli, arguments)
+    assert again.exit_code == 0, again.output
+    assert again.stdout == first.stdout
+    (line,) = again.stderr.splitlines()
+    assert line.startswith(f"{out_dir.resolve() / MANIFEST_NAME}: clip 1 ('slope-tangent/") and "its 'files' is []" in line
+    assert manifest_json(out_dir)["clips"][0]["files"]["png"]["sha256"] == sha256(Path(first.stdout.strip()))
+    assert "slope-tangent" in (out_dir / "index.html").read_text(encoding="utf-8")
