@@ -331,3 +331,19 @@ def test_ctrl_c_cancels_the_sweep_exits_130_and_loses_nothing(swept_copy: Path) 
     assert snapshot(out_dir) == before
     assert debris(out_dir) == []
     _wait_for(lambda: subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True).returncode != 0, 30)
+
+
+def test_the_dask_executor_runs_a_new_task_kind_too(dask_cluster: LocalCluster, tmp_path: Path) -> None:
+    from gdanim.run.cluster import DaskExecutor
+    from gdanim.run.plan import Plan
+    from tests.render.test_executors import TASKS
+
+    executor = DaskExecutor(dask_cluster.scheduler_address)
+    plan = Plan(tmp_path, ("txt",), [], list(TASKS), len(TASKS))
+    with executor.session(plan):
+        outputs = list(executor.run(plan.tasks, tmp_path, None))
+    assert sorted(task.key for task, _ in outputs) == [task.key for task in TASKS]
+    worker_pids = set(Client(dask_cluster.scheduler_address, set_as_default=False).run(os.getpid).values())
+    assert {int(output.files["txt"].read_text(encoding="utf-8")) for _, output in outputs} <= worker_pids
+    assert all(output.files["txt"].is_relative_to(tmp_path) for _, output in outputs)
+    assert debris(tmp_path) == []
