@@ -343,7 +343,8 @@ def test_the_dask_executor_runs_a_new_task_kind_too(dask_cluster: LocalCluster, 
     with executor.session(plan):
         outputs = list(executor.run(plan.tasks, tmp_path, None))
     assert sorted(task.key for task, _ in outputs) == [task.key for task in TASKS]
-    worker_pids = set(Client(dask_cluster.scheduler_address, set_as_default=False).run(os.getpid).values())
+    with Client(dask_cluster.scheduler_address, set_as_default=False) as client:
+        worker_pids = set(client.run(os.getpid).values())
     assert {int(output.files["txt"].read_text(encoding="utf-8")) for _, output in outputs} <= worker_pids
     assert all(output.files["txt"].is_relative_to(tmp_path) for _, output in outputs)
     assert debris(tmp_path) == []
