@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,6 +63,8 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     cache = tmp_path_factory.mktemp("gdanim-cache")
     previous = os.environ.get(CACHE_DIR_ENV)
     os.environ[CACHE_DIR_ENV] = str(cache)
+    if "manim" in sys.modules:  # imported by the scene tests: text they draw outside a render goes here, not ./media
+        sys.modules["manim"].config.media_dir = str(cache / "manim-media")
     yield cache
     if previous is None:
         os.environ.pop(CACHE_DIR_ENV, None)
