@@ -18,7 +18,9 @@ from manim import Scene, logger, tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
 from PIL import Image
 
+from gdanim.cache import text_cache_dir
 from gdanim.request import ClipRequest
+from scenes import text_cache
 from scenes.registry import get_spec
 
 __all__ = ["MAX_INFLIGHT_ENCODERS", "RenderedScene", "inflight_encoders", "remux_faststart", "render_scene", "save_poster"]
@@ -164,6 +166,7 @@ def render_scene(
         "preview": False,
     }
     logger.setLevel("CRITICAL")
+    text_cache.configure(text_cache_dir())
     with tempconfig(settings):
         scene = scene_class() if movie else scene_class(renderer=_LastFrameRenderer(skip_animations=True))
         scene.render()
