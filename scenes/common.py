@@ -32,7 +32,8 @@ from manim import (
 
 from gdmath import BOOK_CURVE, Curve, DescentResult, descend, tangent_line
 from scenes import text_cache
-from scenes.captions import LANGUAGES, caption
+from scenes.beats import Beat, beat_name
+from scenes.captions import LANGUAGES, caption, speaker_notes
 from scenes.registry import SCENES
 from scenes.style import (
     BALL_RADIUS,
@@ -89,7 +90,9 @@ def registry_defaults(scene_name: str) -> tuple[float, float, int]:
 
 
 PACED_STEPS: int = 10
-"""Up to this many steps each step plays at full length; more steps play faster."""
+"""Up to this many steps each step plays at full length; more steps play faster.
+
+It is also how many steps get a beat of their own; the rest share one beat."""
 
 
 class DescentScene(Scene):
@@ -128,6 +131,9 @@ class DescentScene(Scene):
         return min(1.0, PACED_STEPS / max(self.steps, 1))
 
     def setup(self) -> None:
+        self.beats: list[Beat] = []
+        self._beat_starts: list[tuple[str, str, float]] = []
+        self._subtitles_on_screen: dict[str, tuple[Mobject, str, float]] = {}
         if self.language not in LANGUAGES:
             raise ValueError(f"unknown language {self.language!r}; choose from: {', '.join(LANGUAGES)}")
         if self.theme not in THEMES:
@@ -136,17 +142,97 @@ class DescentScene(Scene):
         self.camera.background_color = self.palette.background
         self.path: DescentResult = descend(self.curve, self.start, self.learning_rate, self.steps)
 
+    # --- Beats: the teaching moments a lecturer stops after ---------------------------------
+
+    def beat(self, key: str, number: int | None = None, name: str | None = None, **values: object) -> None:
+        """Start a teaching beat here: a manim section, with its speaker notes from the catalogue.
+
+        Call it before the beat's first ``play``. The first beat starts at 0 s;
+        each beat ends where the next begins, the last one at the end of the clip.
+
+        Parameters
+        ----------
+        key
+            A key of :data:`scenes.captions.SPEAKER_NOTES`; its last part names the beat.
+        number
+            For a beat that repeats (a step): its number, appended to the name
+            (``step-3``) and given to the notes template as ``{number}``.
+        name
+            The beat's name when the key's last part is not it (``lesson.<regime>`` is the ``lesson``).
+        **values
+            The notes template's other fields.
+        """
+        name = name or beat_name(key, number)
+        fields = values if number is None else {**values, "number": number}
+        notes = speaker_notes(key, self.language, **fields)
+        self.next_section(name)
+        self._beat_starts.append((name, notes, round(float(self.time), 6)))
+
+    def step_beat(self, key: str, index: int, last: int, **values: object) -> None:
+        """The beat of step ``index`` (from 0) of ``last``: its own for the first :data:`PACED_STEPS`, then one for the rest."""
+        if index < PACED_STEPS:
+            self.beat(key, index + 1, **values)
+        elif index == PACED_STEPS:
+            self.beat("steps.rest", first=index + 1, last=last)
+
+    # --- Subtitles: every title and caption, for as long as it is on screen -----------------
+
+    def as_subtitle(self, mobject: Mobject, text: str, slot: str) -> Mobject:
+        """Mark ``mobject`` (showing ``text``) as a subtitle cue while it is on screen.
+
+        A new cue in the same ``slot`` (``"title"``, ``"caption"``) ends the one
+        before it, so fading one caption into the next gives back-to-back cues.
+        """
+        mobject.subtitle = (slot, text)
+        return mobject
+
+    def add(self, *mobjects: Mobject) -> DescentScene:
+        super().add(*mobjects)
+        for mobject in mobjects:
+            if hasattr(mobject, "subtitle") and hasattr(self, "_subtitles_on_screen"):
+                slot, text = mobject.subtitle
+                self._end_subtitle(slot)
+                self._subtitles_on_screen[slot] = (mobject, text, float(self.time))
+        return self
+
+    def remove(self, *mobjects: Mobject) -> DescentScene:
+        for slot, (shown, _, _) in list(getattr(self, "_subtitles_on_screen", {}).items()):
+            if any(shown is mobject for mobject in mobjects):
+                self._end_subtitle(slot)
+        return super().remove(*mobjects)
+
+    def _end_subtitle(self, slot: str) -> None:
+        """Close the cue in ``slot``, if any, as a manim subcaption (manim writes them to an ``.srt``)."""
+        if slot not in self._subtitles_on_screen:
+            return
+        _, text, start = self._subtitles_on_screen.pop(slot)
+        now = float(self.time)
+        if now > start:
+            self.add_subcaption(text, duration=now - start, offset=start - now)
+
+    def tear_down(self) -> None:
+        """Close the cues still on screen and the last beat at the end of the clip."""
+        for slot in list(self._subtitles_on_screen):
+            self._end_subtitle(slot)
+        ends = [start for _, _, start in self._beat_starts[1:]] + [round(float(self.time), 6)]
+        self.beats = [Beat(name, notes, start, end) for (name, notes, start), end in zip(self._beat_starts, ends)]
+        super().tear_down()
+
+    # --- Text in this scene's language and theme --------------------------------------------
+
     def get_label(self, key: str, font_size: float = FONT_SIZE_LABEL, **values: object) -> MarkupText:
         """:func:`get_label` in this scene's language and theme."""
         return get_label(key, self.language, self.palette, font_size, **values)
 
     def get_title(self, key: str, **values: object) -> MarkupText:
-        """:func:`get_title` in this scene's language and theme."""
-        return get_title(key, self.language, self.palette, **values)
+        """:func:`get_title` in this scene's language and theme; a subtitle cue while on screen."""
+        title = get_title(key, self.language, self.palette, **values)
+        return self.as_subtitle(title, caption(key, self.language, **values), "title")
 
     def get_caption(self, key: str, **values: object) -> MarkupText:
-        """:func:`get_caption` in this scene's language and theme."""
-        return get_caption(key, self.language, self.palette, **values)
+        """:func:`get_caption` in this scene's language and theme; a subtitle cue while on screen."""
+        explanation = get_caption(key, self.language, self.palette, **values)
+        return self.as_subtitle(explanation, caption(key, self.language, **values), "caption")
 
     def replace_text(self, old: Mobject, new: Mobject, run_time: float = 0.5) -> Mobject:
         """Fade ``old`` out, then ``new`` in, never both at once (overlaid text is unreadable).

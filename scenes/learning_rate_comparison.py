@@ -49,6 +49,8 @@ class LearningRateComparison(DescentScene):
 
     def construct(self) -> None:
         # Three panels in reading order, each with its learning rate.
+        rates = ", ".join(book_round(path.learning_rate) for path in self.paths)
+        self.beat("comparison.setup", start=book_round(self.start), rates=rates)
         title = self.get_title("comparison.title")
         self.panels = [self.get_panel(path) for path in self.paths]
         row = VGroup(*reading_order(self.panels, self.language)).arrange(RIGHT, buff=PANEL_GAP, aligned_edge=UP)
@@ -66,12 +68,14 @@ class LearningRateComparison(DescentScene):
             self.animate_step(index)
 
         # Name each panel's regime.
+        self.beat("comparison.lesson")
         verdicts = [self.get_verdict(panel, path) for panel, path in zip(self.panels, self.paths)]
         self.play(*(FadeIn(verdict, shift=0.15 * UP) for verdict in verdicts), run_time=0.8)
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:
         """Move every panel's ball to point ``index + 1`` of its path, if it got that far."""
+        self.step_beat("comparison.step", index, self.steps, steps=self.steps)
         moving = [number for number, path in enumerate(self.paths) if index < path.nit]
         trail = [get_trail_dot(self.balls[number].get_center(), self.palette) for number in moving]
         moves = [self.positions[number].animate.set_value(self.paths[number].x[index + 1]) for number in moving]

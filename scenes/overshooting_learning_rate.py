@@ -45,6 +45,7 @@ class OvershootingLearningRate(DescentScene):
 
     def construct(self) -> None:
         # A plot framing the start; it re-frames whenever the ball would leave it.
+        self.beat("overshooting.setup", start=book_round(self.start), learning_rate=book_round(self.learning_rate))
         self.window = self.get_window(0)
         self.plot = self.get_plot(self.window, visited=0)
         title = self.get_title("overshooting.title")
@@ -64,12 +65,18 @@ class OvershootingLearningRate(DescentScene):
             self.animate_step(index)
 
         # Name what happened.
+        self.beat(f"lesson.{self.regime}", name="lesson")
         self.play(FadeIn(self.get_caption(regime_key(self.regime)), shift=0.2 * UP), run_time=0.6)
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:
         """Frame points ``0 … index + 1``, show the tangent and step, and jump the ball."""
         step = step_vector(self.path, index)
+        _, x_to, error = book_table(self.path)[index]
+        self.step_beat(
+            "overshooting.step", index, self.path.nit, x=book_round(step.x_from), slope=book_round(step.slope),
+            delta=book_round(step.delta), x_to=x_to, error=error,
+        )
         window = self.get_window(index + 1)
         self.reframe(window, visited=index)
         tangent = get_tangent(self.axes, self.curve, step.x_from, self.palette, length=2.0)

@@ -52,6 +52,7 @@ class RollingDescent(DescentScene):
 
     def construct(self) -> None:
         # The curve on the left, the learning rate and an empty table on the right.
+        self.beat("rolling_descent.setup", start=book_round(self.start), learning_rate=book_round(self.learning_rate))
         x_lo, x_hi, y_lo, y_hi = view_range(self.path, margin=0)
         self.axes = get_axes(
             nice_bounds(x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi), self.palette, self.language,
@@ -81,12 +82,14 @@ class RollingDescent(DescentScene):
             self.animate_step(index)
 
         # The lesson: the steps shrank as the slope flattened, unless the rate was too large.
+        self.beat(f"lesson.{classify(self.path)}", name="lesson")
         self.caption = self.replace_text(self.caption, self.get_caption(self.get_closing_key()))
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:
         """Show step ``index``: tangent and slope, the step arrow, the roll, the new table row."""
         step = step_vector(self.path, index)
+        self.step_beat("rolling_descent.step", index, self.path.nit, **self.step_values(index))
         tangent = get_tangent(self.axes, self.curve, step.x_from, self.palette)
         detail = self.get_caption("rolling_descent.detail", slope=book_round(step.slope), delta=book_round(step.delta))
         self.caption = self.replace_text(self.caption, detail, run_time=0.4 if index == 0 else 0)
@@ -103,6 +106,15 @@ class RollingDescent(DescentScene):
             rate_func=smooth,
         )
         self.trail.add(arrow)
+
+    def step_values(self, index: int) -> dict[str, str]:
+        """The numbers of step ``index`` as the book prints them, for its speaker notes."""
+        step = step_vector(self.path, index)
+        _, x_to, error = book_table(self.path)[index]
+        return {
+            "x": book_round(step.x_from), "slope": book_round(step.slope), "delta": book_round(step.delta),
+            "learning_rate": book_round(self.learning_rate), "x_to": x_to, "error": error,
+        }
 
     def get_closing_key(self) -> str:
         """Caption key of the lesson: shrinking steps, or the regime when the rate overshoots."""
