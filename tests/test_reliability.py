@@ -367,6 +367,55 @@ def test_ctrl_c_mid_re_render_exits_130_and_keeps_the_earlier_files(
     assert sorted(p.name for p in earlier_out.iterdir() if p.is_dir()) == ["rolling-descent"]
 
 
+def _process_state(pid: int) -> str:
+    """The state letter of a process in ``/proc`` (``R``, ``S``, ``Z`` …), or ``X`` when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "X"
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def _spawned_children(pid: int) -> list[int]:
+    """Process ids of the multiprocessing workers ``pid`` spawned (not its resource tracker)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and b"spawn_main" in command:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_kill_9_of_a_jobs_run_stops_its_workers_at_once(tmp_path: Path) -> None:
+    # Before issue 16 the workers lived on with parent 1, wrote clips and the manifest 8-16 s later, then hung.
+    out_dir = tmp_path / "out"
+    process = start_render("rolling-descent", "slope-tangent", "-q", "l", "-f", "mp4", "--force", "--jobs", "2",
+                           "--out", str(out_dir))
+    workers: list[int] = []
+    try:
+        assert wait_for_debris(process, out_dir), "the render never started writing"
+        workers = _spawned_children(process.pid)
+        assert len(workers) == 2
+        process.kill()
+        process.wait(timeout=30)  # not communicate(): live workers would hold its pipes open
+        deadline = time.monotonic() + 10
+        while any(_process_state(pid) not in "ZX" for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [_process_state(pid) for pid in workers if _process_state(pid) not in "ZX"] == []
+        # Each stopped mid-render and removed its temporary files; nothing was published.
+        assert [path for path in out_dir.rglob("*") if path.is_file()] == []
+    finally:
+        for pid in workers:
+            if _process_state(pid) not in "ZX":
+                os.kill(pid, signal.SIGKILL)
+        process.kill()
+        process.communicate(timeout=30)
+
+
 # --- 3. Renders at once into one --out ----------------------------------------------------------
 
 
