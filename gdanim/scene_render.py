@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import av
 import numpy as np
 from manim import Scene, logger, tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
@@ -21,6 +20,7 @@ from PIL import Image
 
 from gdanim.cache import text_cache_dir
 from gdanim.request import ClipRequest
+from gdanim.shards import join_movies
 from scenes import text_cache
 from scenes.registry import get_spec
 
@@ -324,16 +324,7 @@ def count_frames(request: ClipRequest, media_dir: Path) -> list[int]:
 
 def remux_faststart(source: Path, target: Path) -> None:
     """Copy an MP4's H.264 stream into ``target`` with the index (moov) first, so browsers start playing at once."""
-    with av.open(str(source)) as movie_in, av.open(
-        str(target), mode="w", format="mp4", options={"movflags": "+faststart"}
-    ) as movie_out:
-        stream_in = movie_in.streams.video[0]
-        stream_out = movie_out.add_stream_from_template(template=stream_in)
-        for packet in movie_in.demux(stream_in):
-            if packet.dts is None:
-                continue
-            packet.stream = stream_out
-            movie_out.mux(packet)
+    join_movies([source], target)
 
 
 def save_poster(frame: np.ndarray, target: Path) -> None:

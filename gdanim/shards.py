@@ -92,14 +92,17 @@ def join_movies(movies: Sequence[Path], target: Path) -> None:
 
     This is manim's own joining of partial movies (ffmpeg's concat demuxer,
     packets copied, decode timestamps left to libav), so shards joined here
-    give the same stream as one render whose partial movies were joined.
+    give the same stream as one render whose partial movies were joined. The
+    index (moov) goes first, so browsers start playing at once.
     """
     import av
 
     listing = "".join(f"file 'file:{Path(movie).resolve().as_posix()}'\n" for movie in movies).encode()
     with BytesIO(listing) as manifest, av.open(
         manifest, format="concat", options={"safe": "0", "an": "1"}
-    ) as joined, av.open(str(target), mode="w", format="mp4") as output:
+    ) as joined, av.open(
+        str(target), mode="w", format="mp4", options={"movflags": "+faststart"}
+    ) as output:
         stream_in = joined.streams.video[0]
         stream_out = output.add_stream_from_template(template=stream_in)
         for packet in joined.demux(stream_in):
