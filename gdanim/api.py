@@ -133,7 +133,7 @@ def iter_render_clips(
     scheduler
         A Dask scheduler's address, or ``"local"`` (see :mod:`gdanim.run.cluster`).
     on_message
-        Receives one-line notes for stderr: manifest entries that did not validate, and the Dask executor's.
+        Receives one-line notes for stderr (the Dask executor's).
 
     Raises
     ------
@@ -150,9 +150,6 @@ def iter_render_clips(
     """
     executor = choose_executor(jobs, scheduler, on_message)
     plan = make_plan(requests, out_dir, formats, force, reuse_files=executor.shares_disk)
-    for note in plan.notes:
-        if on_message is not None:
-            on_message(note)
     yield from run_plan(plan, executor, on_progress)
 
 

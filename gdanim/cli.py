@@ -293,6 +293,7 @@ def cli(
         raise click.UsageError(str(error)) from None
     formats = expand_formats(format_name)
     if watch:
+        _drop_invalid_manifest_entries(out_dir)
         _watch(requests[0], out_dir, formats)
         return
     if hugo_site is not None and "mp4" in formats:
@@ -337,6 +338,7 @@ def _render(
     from gdanim.api import iter_render_clips
     from gdanim.run.progress import progress_bars
 
+    _drop_invalid_manifest_entries(out_dir)
     on_message = None if quiet else lambda line: click.echo(line, err=True)
     try:
         with progress_bars(enabled=not quiet) as on_progress:
@@ -350,6 +352,26 @@ def _render(
         raise click.UsageError(str(error)) from None
     except KeyboardInterrupt:
         raise _Interrupted(MESSAGES["interrupted"]) from None
+
+
+def _drop_invalid_manifest_entries(out_dir: Path) -> None:
+    """Say in one line which entries of ``--out``'s manifest do not validate; they are dropped and re-rendered."""
+    from gdanim.publish.gallery import write_gallery
+    from gdanim.store.manifest import MANIFEST_NAME, drop_invalid_clips
+
+    try:
+        problems = drop_invalid_clips(out_dir, then=write_gallery)
+    except OSError:
+        return  # every reader leaves them out anyway; the render reports an unwritable folder itself
+    except ValueError as error:  # a manifest that cannot be read at all
+        raise click.UsageError(str(error)) from None
+    if problems:
+        entries = "entry that does not" if len(problems) == 1 else f"{len(problems)} entries that do not"
+        listed = " ".join("; ".join(problems).split())
+        listed = listed if len(listed) <= 300 else listed[:299] + "…"
+        their = "its clip is" if len(problems) == 1 else "their clips are"
+        click.echo(f"warning: {out_dir / MANIFEST_NAME}: dropped the {entries} validate ({listed}); "
+                   f"{their} rendered again when asked for", err=True)
 
 
 def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> None:

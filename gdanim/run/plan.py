@@ -61,8 +61,6 @@ class Plan:
         last task to finish on a busy executor is a short one.
     requested
         How many distinct clips were asked for.
-    notes
-        One line each for the user: manifest entries that did not validate and count as absent.
     """
 
     out_dir: Path
@@ -70,7 +68,6 @@ class Plan:
     up_to_date: list[ClipResult]
     tasks: list[Task]
     requested: int
-    notes: tuple[str, ...] = ()
 
     @property
     def folders(self) -> set[Path]:
@@ -168,7 +165,7 @@ def make_plan(
         if task is not None:
             tasks.append(task)
     tasks.sort(key=lambda task: read_render_seconds(task.key), reverse=True)
-    return Plan(out_dir, formats, up_to_date, tasks, len(requests), manifest.skipped)
+    return Plan(out_dir, formats, up_to_date, tasks, len(requests))
 
 
 def check_clip(request: ClipRequest, out_dir: Path, formats: Iterable[str] = ("mp4",)) -> ClipResult | None:

@@ -4,26 +4,36 @@ Each worker is a spawned Python process that imports manim once and runs
 task after task, in the plan's order (longest first), writing straight into
 ``out_dir``. The first failure stops tasks that have not started, lets running
 ones finish, and is raised. Ctrl-C reaches every worker, which removes its
-unfinished temporary files before the whole run stops.
+unfinished temporary files before the whole run stops. A worker whose parent
+is gone (``kill -9`` of the run) stops at once the same way, and writes
+nothing more into ``--out``.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from gdanim.errors import MESSAGES, MissingToolError, RenderError
 from gdanim.run.executor import Executor, InProcessExecutor
 from gdanim.task import ProgressCallback, Task, TaskOutput
 
-__all__ = ["ProcessExecutor"]
+__all__ = ["PARENT_CHECK_SECONDS", "ProcessExecutor", "exit_with_parent"]
+
+PARENT_CHECK_SECONDS: Final[float] = 0.5
+"""How often a worker looks whether its parent still runs, where the kernel cannot tell it (not Linux)."""
+
+_PR_SET_PDEATHSIG: Final[int] = 1
+"""``prctl`` option: the signal the kernel sends this process when its parent dies (``<linux/prctl.h>``)."""
 
 _progress_queue: Any = None
 _busy: bool = False
@@ -43,10 +53,51 @@ def _on_interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
 
-def _init_worker(progress_queue: Any) -> None:
+class _ParentGone(BaseException):
+    """Unwinds a render whose parent process is gone; not an ``Exception``, so nothing records it as a failure."""
+
+
+def _on_parent_gone(signum: int, frame: object) -> None:
+    """Stop this worker: unwind a render in progress (its temporary files go), or exit at once when idle."""
+    global _busy, _interrupted
+    _interrupted = True
+    if _busy:
+        _busy = False
+        raise _ParentGone
+    os._exit(1)
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Signal this process once its parent is gone (reparented: ``getppid`` changes)."""
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """Make this process stop when ``parent_pid``, its parent, dies, even by ``kill -9``.
+
+    On Linux the kernel sends ``SIGTERM`` the moment the parent dies
+    (``PR_SET_PDEATHSIG``); a watchdog thread that polls the parent's id covers
+    other systems and a parent that died before this was called. ``SIGTERM``
+    unwinds a render in progress, so ``atomic_path`` removes its temporary
+    files and nothing more is published, then the process exits.
+    """
+    signal.signal(signal.SIGTERM, _on_parent_gone)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl (not Linux): the watchdog alone notices
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="gdanim-parent-watch", daemon=True).start()
+    if os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before the kernel was told to signal us
+
+
+def _init_worker(progress_queue: Any, parent_pid: int) -> None:
     global _progress_queue
     _progress_queue = progress_queue
     signal.signal(signal.SIGINT, _on_interrupt)
+    exit_with_parent(parent_pid)
 
 
 def _run_in_worker(task: Task, out_dir: Path) -> tuple[str, Any]:
@@ -60,6 +111,8 @@ def _run_in_worker(task: Task, out_dir: Path) -> tuple[str, Any]:
         return "ok", task.run(out_dir, on_progress)
     except KeyboardInterrupt:
         return "interrupted", None
+    except _ParentGone:
+        os._exit(1)  # nobody is left to read a result
     except RenderError as error:
         return "render-error", (error.scene, error.reason)
     except MissingToolError as error:
@@ -127,7 +180,8 @@ class ProcessExecutor(Executor):
             forwarder = threading.Thread(target=_forward_progress, args=(queue, on_progress), daemon=True)
             forwarder.start()
         executor = ProcessPoolExecutor(
-            max_workers=min(self.jobs, len(tasks)), mp_context=context, initializer=_init_worker, initargs=(queue,)
+            max_workers=min(self.jobs, len(tasks)), mp_context=context, initializer=_init_worker,
+            initargs=(queue, os.getpid()),
         )
         task_of: dict[Future[tuple[str, Any]], Task] = {
             executor.submit(_run_in_worker, task, out_dir): task for task in tasks

@@ -33,6 +33,7 @@ __all__ = [
     "prune_slot",
     "read_render_seconds",
     "record_render_seconds",
+    "text_cache_dir",
     "tool_versions",
 ]
 
@@ -70,6 +71,11 @@ def get_cache_dir() -> Path:
     if configured:
         return Path(configured).expanduser().resolve()
     return platformdirs.user_cache_path("gdanim")
+
+
+def text_cache_dir() -> Path:
+    """Where built text mobjects are kept across processes (see :mod:`scenes.text_cache`)."""
+    return get_cache_dir() / "mobjects"
 
 
 def _tool_version(executable: str) -> str:

@@ -23,9 +23,11 @@ Clips are sorted by ``id``.
 
 A missing manifest is an empty one. A file that is not a manifest of this
 version raises :class:`ManifestError`, for every reader alike. An entry that
-does not validate (a missing key, a value of the wrong type) is treated as
-absent: readers skip it (:attr:`Manifest.skipped` says which and why), its
-clip renders again, and the next write leaves it out. Writers take an
+does not match the schema (a field missing or of the wrong type, e.g.
+``"files": null`` or ``"id": 5``; :func:`clip_problem`) is treated as absent
+by every reader (:attr:`Manifest.skipped` says which and why): its clip is
+rendered again, the rest of the manifest is kept, and the next write
+(:func:`drop_invalid_clips` first of all) leaves it out. Writers take an
 ``flock`` on the output folder, read, merge their entry and atomically replace
 the file, so renders running at once into one folder all land in it; a caller
 that keeps a view of the manifest (the gallery) passes it as ``then``, run
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -53,6 +56,8 @@ __all__ = [
     "FileRecord",
     "Manifest",
     "ManifestError",
+    "clip_problem",
+    "drop_invalid_clips",
     "load_manifest",
     "record_clip",
     "update_manifest",
@@ -69,26 +74,71 @@ class ManifestError(ValueError):
     """``OUT/manifest.json`` exists but is not a gdanim manifest of this version; the message says which file and why."""
 
 
-def _field(data: Any, key: str, kind: type | tuple[type, ...], optional: bool = False) -> Any:
-    """``data[key]`` if it is of ``kind`` (``None`` too when ``optional``); ``ValueError`` saying what is wrong."""
-    if not isinstance(data, Mapping):
-        raise ValueError(MESSAGES["manifest_not_object"].format(value=data))
-    value = data.get(key)
-    if value is None and optional:
-        return None
-    if key not in data:
-        raise ValueError(MESSAGES["manifest_missing_key"].format(key=key))
-    # JSON has no separate integers for booleans: true is not a size.
-    if isinstance(value, bool) or not isinstance(value, kind):
-        raise ValueError(MESSAGES["manifest_wrong_type"].format(key=key, value=value))
-    return value
+_TEXT: Final[tuple[tuple[type, ...], str]] = ((str,), "text")
+_WHOLE: Final[tuple[tuple[type, ...], str]] = ((int,), "a whole number")
+_NUMBER: Final[tuple[tuple[type, ...], str]] = ((int, float), "a number")
+_OBJECT: Final[tuple[tuple[type, ...], str]] = ((dict,), "an object")
+
+_CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
+    "id": _TEXT, "scene": _TEXT, "language": _TEXT, "theme": _TEXT, "quality": _TEXT,
+    "width": _WHOLE, "height": _WHOLE, "fps": _WHOLE, "parameters": _OBJECT, "files": _OBJECT,
+    "duration": _NUMBER, "hash": _TEXT,
+}
+"""Every field of a clip entry and the JSON type it must have (see the schema above)."""
+
+_OPTIONAL_CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {"plays": _WHOLE, "render_seconds": _NUMBER}
+"""Fields that only size the next progress bar: an entry may lack them, but not hold another type."""
+
+_FILE_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
+    "path": _TEXT, "bytes": _WHOLE, "sha256": _TEXT, "width": _WHOLE, "height": _WHOLE,
+}
+"""Every field of a file record in ``files``."""
+
+_FILE_KINDS: Final[frozenset[str]] = frozenset({"mp4", "gif", "png"})
 
 
-def _mapping(data: Any, key: str) -> dict[str, Any]:
-    value = _field(data, key, dict)
-    if not all(isinstance(name, str) for name in value):
-        raise ValueError(MESSAGES["manifest_wrong_type"].format(key=key, value=value))
-    return value
+def _field_problem(
+    record: dict[str, Any], fields: dict[str, tuple[tuple[type, ...], str]], where: str
+) -> str | None:
+    """Why ``record`` lacks one of ``fields`` or holds a value of another type (or not finite), or ``None``."""
+    for name, (types, described) in fields.items():
+        if name not in record:
+            return f'{where}has no "{name}"'
+        value = record[name]
+        if isinstance(value, bool) or not isinstance(value, types) or (
+            isinstance(value, float) and not math.isfinite(value)
+        ):
+            return f'{where}"{name}" is {json.dumps(value)[:40]}, not {described}'
+    return None
+
+
+def clip_problem(clip: Any) -> str | None:
+    """Why a manifest entry does not match the schema, in a few words, or ``None`` if it does.
+
+    Examples
+    --------
+    >>> clip_problem({"id": 5})
+    '"id" is 5, not text'
+    >>> clip_problem([])
+    'it is not an object'
+    """
+    if not isinstance(clip, dict):
+        return "it is not an object"
+    optional = {name: kind for name, kind in _OPTIONAL_CLIP_FIELDS.items() if name in clip}
+    problem = _field_problem(clip, _CLIP_FIELDS | optional, "")
+    if problem is not None:
+        return problem
+    if not clip["files"]:
+        return '"files" is empty'
+    for kind, record in clip["files"].items():
+        if kind not in _FILE_KINDS:
+            return f'"files" has an unknown kind {kind!r}'
+        if not isinstance(record, dict):
+            return f'"files"."{kind}" is {json.dumps(record)[:40]}, not an object'
+        problem = _field_problem(record, _FILE_FIELDS, f'"files"."{kind}" ')
+        if problem is not None:
+            return problem
+    return None
 
 
 @dataclass(frozen=True)
@@ -115,10 +165,9 @@ class FileRecord:
         return {"path": self.path, "bytes": self.bytes, "sha256": self.sha256, "width": self.width, "height": self.height}
 
     @classmethod
-    def from_json(cls, data: Any) -> FileRecord:
-        """Read one file record; ``ValueError`` saying what is wrong if it is not one."""
-        return cls(_field(data, "path", str), _field(data, "bytes", int), _field(data, "sha256", str),
-                   _field(data, "width", int), _field(data, "height", int))
+    def from_json(cls, data: dict[str, Any]) -> FileRecord:
+        """A file record of an entry that passed :func:`clip_problem`."""
+        return cls(data["path"], data["bytes"], data["sha256"], data["width"], data["height"])
 
     def matches(self, out_dir: Path) -> bool:
         """Whether the file in ``out_dir`` still has the recorded size and SHA-256 (size first: it is cheap)."""
@@ -165,22 +214,19 @@ class ClipEntry:
         return data
 
     @classmethod
-    def from_json(cls, data: Any) -> ClipEntry:
-        """Read one entry; ``ValueError`` saying what is wrong if it is not one."""
-        number = (int, float)
-        identity = {key: _field(data, key, str) for key in ("id", "scene", "language", "theme", "quality")}
-        size = {key: _field(data, key, int) for key in ("width", "height", "fps")}
-        parameters = _mapping(data, "parameters")
-        for name in parameters:
-            _field(parameters, name, (int, float, str))
+    def from_json(cls, data: dict[str, Any]) -> ClipEntry:
+        """An entry that passed :func:`clip_problem`; ``ValueError`` naming the problem otherwise."""
+        problem = clip_problem(data)
+        if problem is not None:
+            raise ValueError(problem)
         return cls(
-            **identity,
-            **size,
-            parameters=dict(parameters),
-            files={ext: FileRecord.from_json(record) for ext, record in _mapping(data, "files").items()},
-            duration=float(_field(data, "duration", number)), hash=_field(data, "hash", str),
-            plays=_field(data, "plays", int, optional=True),
-            render_seconds=_field(data, "render_seconds", number, optional=True),
+            **{name: data[name] for name in ("id", "scene", "language", "theme", "quality", "width", "height", "fps")},
+            parameters=dict(data["parameters"]),
+            files={ext: FileRecord.from_json(record) for ext, record in data["files"].items()},
+            duration=float(data["duration"]),
+            hash=data["hash"],
+            plays=data.get("plays"),
+            render_seconds=data.get("render_seconds"),
         )
 
     def with_files(self, files: Mapping[str, FileRecord]) -> ClipEntry:
@@ -225,12 +271,12 @@ class Manifest:
         clips: list[ClipEntry] = []
         skipped: list[str] = []
         for number, clip in enumerate(data["clips"], 1):
-            try:
+            problem = clip_problem(clip)
+            if problem is None:
                 clips.append(ClipEntry.from_json(clip))
-            except ValueError as error:
-                name = clip.get("id") if isinstance(clip, dict) else None
-                skipped.append(MESSAGES["manifest_entry_skipped"].format(
-                    path=source, number=number, id=f" ({name!r})" if name is not None else "", reason=error))
+            else:
+                name = clip["id"] if isinstance(clip, dict) and isinstance(clip.get("id"), str) else f"clip {number}"
+                skipped.append(f"{name}: {problem}")
         return cls(tuple(clips), skipped=tuple(skipped))
 
 
@@ -267,6 +313,34 @@ def _locked(out_dir: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
+def _write(out_dir: Path, manifest: Manifest, then: Callable[[Path, Manifest], object] | None) -> None:
+    """Atomically replace the manifest, then run ``then``; the caller holds the folder's lock."""
+    with atomic_path(out_dir / MANIFEST_NAME) as tmp:
+        tmp.write_text(json.dumps(manifest.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if then is not None:
+        then(out_dir, manifest)
+
+
+def drop_invalid_clips(out_dir: Path, then: Callable[[Path, Manifest], object] | None = None) -> list[str]:
+    """Remove the invalid entries from ``out_dir``'s manifest (then run ``then``); say what was dropped.
+
+    Returns one line per entry removed (its id, or its place, and what is wrong
+    with it); empty when every entry is valid, and then nothing is written.
+
+    Raises
+    ------
+    ManifestError
+        If the manifest cannot be read at all.
+    """
+    if not (out_dir / MANIFEST_NAME).is_file():
+        return []
+    with _locked(out_dir):
+        manifest = load_manifest(out_dir)
+        if manifest.skipped:
+            _write(out_dir, manifest, then)
+    return list(manifest.skipped)
+
+
 def update_manifest(
     out_dir: Path, entries: Iterable[ClipEntry], then: Callable[[Path, Manifest], object] | None = None
 ) -> Manifest:
@@ -280,10 +354,7 @@ def update_manifest(
     """
     with _locked(out_dir):
         manifest = load_manifest(out_dir).merged(entries)
-        with atomic_path(out_dir / MANIFEST_NAME) as tmp:
-            tmp.write_text(json.dumps(manifest.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        if then is not None:
-            then(out_dir, manifest)
+        _write(out_dir, manifest, then)
     return manifest
 
 

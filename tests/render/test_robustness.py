@@ -343,6 +343,65 @@ def test_a_missing_tool_names_its_package_and_writes_nothing(
     assert debris(out_dir) == []
 
 
+# --- 1b. A manifest with entries that do not validate ------------------------------------------
+
+ABSENT = "<absent>"
+"""A field value that stands for leaving the field out."""
+
+# (the clip whose entry is broken: the one rendered or another, field → value, the problem named on stderr).
+# Each run exits 0, says so in one warning line, re-renders the rendered clip if its entry was the broken
+# one, keeps the valid entries and rewrites manifest and gallery without the broken one.
+BAD_MANIFEST_ENTRIES: list[tuple[str, dict[str, object], str]] = [
+    ("rendered", {"files": []}, '"files" is [], not an object'),
+    ("rendered", {"files": None}, '"files" is null, not an object'),
+    ("rendered", {"files": {"mp4": "x"}}, '"files"."mp4" is "x", not an object'),
+    ("rendered", {"id": 5}, 'clip 1: "id" is 5, not text'),
+    ("rendered", {"id": ["x"]}, 'clip 1: "id" is ["x"], not text'),
+    ("other", {"scene": ABSENT}, 'rolling-descent/other: has no "scene"'),
+    ("other", {"duration": "abc"}, 'rolling-descent/other: "duration" is "abc", not a number'),
+]
+
+
+MANIFEST_CASES = [(*case, False) for case in BAD_MANIFEST_ENTRIES] + [
+    (*case, True) for case in BAD_MANIFEST_ENTRIES if case[0] == "rendered"
+]
+"""Each case as is, and with ``--force`` for the rendered clip's entry."""
+
+
+@pytest.mark.parametrize(("whose", "broken", "problem", "force"), MANIFEST_CASES,
+                         ids=[f"{whose} {json.dumps(broken)}{' --force' * force}"
+                              for whose, broken, _, force in MANIFEST_CASES])
+def test_a_manifest_entry_that_does_not_validate_is_treated_as_absent(
+    runner: CliRunner, earlier_out: Path, monkeypatch: pytest.MonkeyPatch,
+    whose: str, broken: dict[str, object], problem: str, force: bool,
+) -> None:
+    # Before issue 16 these crashed every run with a traceback, or failed after writing the manifest
+    # (a missing "scene" broke the gallery), so the next run said up to date over a stale index.html.
+    manifest_path = earlier_out / MANIFEST_NAME
+    manifest = json.loads(manifest_path.read_text())
+    (good,) = manifest["clips"]
+    entry = {**good, **broken} if whose == "rendered" else {**good, "id": "rolling-descent/other", **broken}
+    entry = {name: value for name, value in entry.items() if value != ABSENT}
+    manifest["clips"] = [entry] if whose == "rendered" else [good, entry]
+    manifest_path.write_text(json.dumps(manifest))
+    result = runner.invoke(cli, [*TINY_CLIP_ARGUMENTS, "--quiet", "--out", str(earlier_out), *(["--force"] * force),
+                                 *TINY_OPTION])
+    assert result.exit_code == 0, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"warning: {manifest_path}: dropped the entry that does not validate ("), line
+    assert f"{problem}); its clip is rendered again when asked for" in line
+    clips = manifest_json(earlier_out)["clips"]
+    assert json.loads(manifest_path.read_text())["clips"] == clips  # rewritten without the broken entry
+    assert [clip["id"] for clip in clips] == [good["id"]]
+    assert len(result.stdout.splitlines()) == 2  # the MP4 and the GIF, re-rendered or up to date
+    for record in clips[0]["files"].values():
+        assert FileRecord.from_json(record).matches(earlier_out)
+    gallery = (earlier_out / "index.html").read_text()
+    assert good["id"] in gallery and "rolling-descent/other" not in gallery
+    if whose == "other" and not force:
+        assert clips == [good]  # up to date: not rendered again
+
+
 # --- 2. Ctrl-C during a re-render -------------------------------------------------------------
 
 THREE_SCENES = ["rolling-descent", "slope-tangent", "learning-rate-comparison"]
@@ -365,6 +424,55 @@ def test_ctrl_c_mid_re_render_exits_130_and_keeps_the_earlier_files(
     assert snapshot(earlier_out) == before
     assert json.loads((earlier_out / MANIFEST_NAME).read_text()) == manifest
     assert sorted(p.name for p in earlier_out.iterdir() if p.is_dir()) == ["rolling-descent"]
+
+
+def _process_state(pid: int) -> str:
+    """The state letter of a process in ``/proc`` (``R``, ``S``, ``Z`` …), or ``X`` when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "X"
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def _spawned_children(pid: int) -> list[int]:
+    """Process ids of the multiprocessing workers ``pid`` spawned (not its resource tracker)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and b"spawn_main" in command:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_kill_9_of_a_jobs_run_stops_its_workers_at_once(tmp_path: Path) -> None:
+    # Before issue 16 the workers lived on with parent 1, wrote clips and the manifest 8-16 s later, then hung.
+    out_dir = tmp_path / "out"
+    process = start_render("rolling-descent", "slope-tangent", "-q", "l", "-f", "mp4", "--force", "--jobs", "2",
+                           "--out", str(out_dir))
+    workers: list[int] = []
+    try:
+        assert wait_for_debris(process, out_dir), "the render never started writing"
+        workers = _spawned_children(process.pid)
+        assert len(workers) == 2
+        process.kill()
+        process.wait(timeout=30)  # not communicate(): live workers would hold its pipes open
+        deadline = time.monotonic() + 10
+        while any(_process_state(pid) not in "ZX" for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [_process_state(pid) for pid in workers if _process_state(pid) not in "ZX"] == []
+        # Each stopped mid-render and removed its temporary files; nothing was published.
+        assert [path for path in out_dir.rglob("*") if path.is_file()] == []
+    finally:
+        for pid in workers:
+            if _process_state(pid) not in "ZX":
+                os.kill(pid, signal.SIGKILL)
+        process.kill()
+        process.communicate(timeout=30)
 
 
 # --- 3. Renders at once into one --out ----------------------------------------------------------
@@ -551,19 +659,3 @@ def test_a_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
     assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 2, "outside --out")
     assert list(elsewhere.iterdir()) == []
 
-
-def test_a_manifest_entry_that_does_not_validate_renders_afresh_with_one_line(runner: CliRunner, tmp_path: Path) -> None:
-    out_dir = tmp_path / "out"
-    arguments = ["slope-tangent", "-q", "l", "-f", "png", "--steps", "1", "--out", str(out_dir), *TINY_OPTION]
-    first = runner.invoke(cli, [*arguments, "--quiet"])
-    assert first.exit_code == 0, first.output
-    manifest = manifest_json(out_dir)
-    manifest["clips"][0]["files"] = []
-    (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
-    again = runner.invoke(cli, arguments)
-    assert again.exit_code == 0, again.output
-    assert again.stdout == first.stdout
-    (line,) = again.stderr.splitlines()
-    assert line.startswith(f"{out_dir.resolve() / MANIFEST_NAME}: clip 1 ('slope-tangent/") and "its 'files' is []" in line
-    assert manifest_json(out_dir)["clips"][0]["files"]["png"]["sha256"] == sha256(Path(first.stdout.strip()))
-    assert "slope-tangent" in (out_dir / "index.html").read_text(encoding="utf-8")
