@@ -19,7 +19,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 from PIL import Image
 
 from gdanim.clip.request import ClipRequest
-from gdanim.shards import join_movies
+from gdanim.clip.shards import join_movies
 from gdanim.store.cache import text_cache_dir
 from scenes import text_cache
 from scenes.registry import get_spec

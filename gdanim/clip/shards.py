@@ -1,7 +1,7 @@
 """One clip split across workers: cut its plays into balanced shards, and join the shards' MP4s.
 
 A shard is a contiguous range of a clip's plays (``play``/``wait`` calls)
-that one worker draws and encodes (:func:`gdanim.scene_render.render_scene`
+that one worker draws and encodes (:func:`gdanim.clip.scene_render.render_scene`
 with ``plays``); the shards' MP4s are joined without re-encoding, exactly the
 way manim joins the partial movies of one render, so the joined clip decodes
 to the very frames of the unsplit one. Nothing here imports manim.

@@ -8,17 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdanim.cache import media_slot
-from gdanim.quality import TEST_RESOLUTION_ENV
-from gdanim.request import ClipRequest
-from gdanim.shards import balanced_ranges, join_movies
+from gdanim.store.cache import media_slot
+from gdanim.clip.request import ClipRequest
+from gdanim.clip.shards import balanced_ranges, join_movies
 from scenes.registry import SCENES
 from tests.render_runs import TINY, decoded_frames
 
 
 @pytest.fixture
 def tiny(monkeypatch, tmp_path):
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
     monkeypatch.setenv("GDANIM_CACHE_DIR", str(tmp_path / "cache"))
     return tmp_path
 
@@ -37,9 +35,9 @@ def _same_frames(first: Path, second: Path) -> tuple[int, bool]:
 
 @pytest.mark.parametrize("scene", sorted(SCENES))
 def test_every_scene_split_and_joined_has_the_frames_of_the_whole(tiny, scene):
-    from gdanim.scene_render import count_frames, render_scene
+    from gdanim.clip.scene_render import count_frames, render_scene
 
-    request = ClipRequest.create(scene, quality="low")
+    request = ClipRequest.create(scene, quality="low", test_size=TINY)
     with media_slot() as media:
         frames = count_frames(request, media)
         whole = render_scene(request, media, movie=True)
@@ -62,7 +60,7 @@ def test_a_scene_driven_by_time_is_split_exactly(tiny):
     """Updaters with ``dt`` see the same steps in a shard as in the whole render (manim's own skip jumps)."""
     from manim import Dot, Scene, tempconfig
 
-    from gdanim import scene_render
+    from gdanim.clip import scene_render
 
     class Drifting(Scene):
         def construct(self) -> None:
@@ -73,7 +71,7 @@ def test_a_scene_driven_by_time_is_split_exactly(tiny):
                 self.wait(0.7)
                 self.play(dot.animate.scale(1.2), run_time=0.5)
 
-    request = ClipRequest.create("rolling-descent", quality="low")
+    request = ClipRequest.create("rolling-descent", quality="low", test_size=TINY)
 
     def render(plays: tuple[int, int] | None, name: str) -> Path:
         with media_slot() as media, tempconfig(scene_render._settings(request, media, True, name)):

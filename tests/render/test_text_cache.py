@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdanim.cache import media_slot
-from gdanim.quality import TEST_RESOLUTION_ENV
-from gdanim.request import ClipRequest
+from gdanim.store.cache import media_slot
+from gdanim.clip.request import ClipRequest
 from scenes import text_cache
 from scenes.common import get_number
 from scenes.style import THEMES
@@ -125,11 +124,10 @@ def test_without_a_folder_nothing_is_written(tmp_path):
 
 def test_frames_from_cached_text_equal_frames_from_built_text(disk_cache, monkeypatch, tmp_path):
     """A render whose every text comes from disk decodes to exactly the frames of one that built them all."""
-    from gdanim.scene_render import render_scene
+    from gdanim.clip.scene_render import render_scene
 
-    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
     monkeypatch.setenv("GDANIM_CACHE_DIR", str(tmp_path / "cache"))
-    request = ClipRequest.create("rolling-descent", quality="low", steps=2)
+    request = ClipRequest.create("rolling-descent", quality="low", steps=2, test_size=TINY)
     movies = []
     for expected in ({"built"}, {"disk"}):
         text_cache.clear_memory()
