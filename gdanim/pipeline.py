@@ -109,6 +109,10 @@ class ClipResult:
 def check_out_dir(out_dir: Path) -> Path:
     """Create ``out_dir`` if needed and return it resolved.
 
+    The manifest and gallery temporaries of a render killed outright
+    (``.gdanim-manifest-p<pid>-*.json``) are removed from it, as each clip's
+    are from its scene folder.
+
     Raises
     ------
     ValueError
@@ -122,6 +126,7 @@ def check_out_dir(out_dir: Path) -> Path:
         raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir)) from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir))
+    remove_stale_temporaries(out_dir)
     return out_dir.resolve()
 
 
