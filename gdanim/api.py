@@ -149,8 +149,17 @@ def iter_render_clips(
         If a Dask cluster has no workers or a worker differs from this checkout.
     """
     executor = choose_executor(jobs, scheduler, on_message)
+    created = not out_dir.exists()
     plan = make_plan(requests, out_dir, formats, force, reuse_files=executor.shares_disk)
-    yield from run_plan(plan, executor, on_progress)
+    try:
+        yield from run_plan(plan, executor, on_progress)
+    except BaseException:
+        if created:
+            try:
+                plan.out_dir.rmdir()  # made for this run and still empty (an unreachable scheduler): no trace
+            except OSError:
+                pass  # clips were written into it
+        raise
 
 
 def render_clips(

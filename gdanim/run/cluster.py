@@ -77,6 +77,9 @@ PROGRESS_TOPIC: Final[str] = "gdanim-progress"
 
 _ADDRESS: Final[re.Pattern[str]] = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?[\w.\-\[\]:]+:\d{1,5}$")
 
+MAX_PORT: Final[int] = 65535
+"""The largest TCP port: ``tcp://host:99999`` is refused at once rather than tried for seconds."""
+
 _TASK_PREFIX: Final[str] = "gdanim-render"
 
 
@@ -98,7 +101,7 @@ def check_scheduler_address(address: str) -> str:
     address = address.strip()
     if address.lower() == LOCAL_SCHEDULER:
         return LOCAL_SCHEDULER
-    if not _ADDRESS.match(address):
+    if not _ADDRESS.match(address) or not 0 < int(address.rsplit(":", 1)[1]) <= MAX_PORT:
         raise ValueError(MESSAGES["bad_scheduler"].format(address=address))
     return address
 

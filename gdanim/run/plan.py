@@ -16,6 +16,7 @@ from gdanim.clip.request import ClipRequest
 from gdanim.errors import MESSAGES
 from gdanim.options import normalise_formats
 from gdanim.store.cache import hash_inputs, read_render_seconds
+from gdanim.store.files import remove_stale_temporaries
 from gdanim.store.manifest import ClipEntry, Manifest, load_manifest
 from gdanim.task import Task
 
@@ -78,6 +79,10 @@ class Plan:
 def check_out_dir(out_dir: Path) -> Path:
     """Create ``out_dir`` if needed and return it resolved.
 
+    The manifest and gallery temporaries of a render killed outright
+    (``.gdanim-manifest-p<pid>-*.json``) are removed from it, as each clip's
+    are from its scene folder.
+
     Raises
     ------
     ValueError
@@ -91,6 +96,7 @@ def check_out_dir(out_dir: Path) -> Path:
         raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir)) from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir))
+    remove_stale_temporaries(out_dir)
     return out_dir.resolve()
 
 
