@@ -392,8 +392,11 @@ def _failure_reason(error: Exception, out_dir: Path, targets: dict[str, Path]) -
     full = full_disk_error(error)
     if full is not None:
         written = Path(str(full.filename)) if full.filename else out_dir
-        # Name the clip's folder rather than a temporary file; a full cache disk is named as it is.
-        folder = next(iter(targets.values())).parent if is_inside(written, out_dir) else written.parent
+        # Name the clip's folder rather than a temporary file; a full cache disk by the folder named.
+        if is_inside(written, out_dir):
+            folder = next(iter(targets.values())).parent
+        else:
+            folder = written if written.is_dir() else written.parent
         return MESSAGES["no_space"].format(folder=folder)
     reason = " ".join(str(error).split()) or type(error).__name__
     return f"{type(error).__name__}: {reason}"[:300]

@@ -304,6 +304,25 @@ def test_a_first_render_into_a_full_disk_writes_nothing(full_disk: Path) -> None
     assert files_under(out_dir) == []
 
 
+def test_a_full_cache_disk_is_named_and_the_failed_render_leaves_nothing_in_its_slot(
+    full_disk: Path, tmp_path: Path
+) -> None:
+    # Before issue 16 this said "no space left on device in <--out>" (--out had room) or failed on an
+    # empty SVG, and the partial movies stayed in the cache slot, keeping its disk full.
+    cache_dir = full_disk / "cache"
+    _fill(full_disk)
+    with (full_disk / "filler").open("r+b") as filler:
+        filler.truncate(filler.seek(0, os.SEEK_END) - 96 * 1024)  # room for a few texts, not for the render
+    out_dir = tmp_path / "out"
+    completed = run_render(*TINY_CLIP_ARGUMENTS, "--out", str(out_dir), env=render_env(GDANIM_CACHE_DIR=str(cache_dir)))
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
+                          f"Error: rendering rolling-descent failed: no space left on device in {cache_dir};")
+    leftovers = [p for p in cache_dir.rglob("*") if p.is_file() and p.suffix in {".mp4", ".mov", ".png", ".gif"}]
+    truncated = [p for p in cache_dir.rglob("*.svg") if not p.read_bytes().rstrip().endswith(b"</svg>")]
+    assert (leftovers, truncated) == ([], [])
+    assert files_under(out_dir) == []
+
+
 def test_a_full_disk_while_writing_the_manifest(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
