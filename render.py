@@ -285,8 +285,8 @@ def cli(
     if watch:
         _watch(requests[0], out_dir, formats)
         return
-    if hugo_site is not None and "mp4" in formats:
-        formats = (*formats, "png")
+    if hugo_site is not None and "png" not in formats:
+        formats = (*formats, "png")  # the poster, also the still frame of a paused or reduced-motion GIF
     _render(requests, out_dir, formats, jobs, force, quiet, scheduler)
     if hugo_site is not None:
         _export(requests, out_dir, hugo_site)

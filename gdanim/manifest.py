@@ -9,14 +9,18 @@ Schema (version 1)::
                 "parameters": {"start": -1.0, "learning_rate": 0.1, "steps": 10},
                 "files": {"mp4": {"path": "rolling-descent/he-light-480p15.mp4",
                                   "bytes": 123456, "sha256": "…", "width": 854, "height": 480},
+                          "vtt": {"path": "rolling-descent/he-light-480p15.vtt", "bytes": 2048, "sha256": "…"},
                           "gif": {…}, "png": {…}},
                 "duration": 12.4,
                 "hash": "<sha256 of the render inputs>",
-                "plays": 23, "render_seconds": 6.1}]}
+                "plays": 23, "render_seconds": 6.1,
+                "beats": [{"name": "setup", "notes": "…", "start": 0.0, "end": 3.6}, …]}]}
 
 ``path`` is relative to the folder that holds the manifest; ``duration`` is the
 clip's length in seconds; ``hash`` is :func:`gdanim.cache.hash_inputs`;
-``plays`` (animations) and ``render_seconds`` size the next progress bar.
+``plays`` (animations) and ``render_seconds`` size the next progress bar;
+``vtt`` (every MP4 has one) holds the subtitles, and ``beats`` the teaching
+beats with their speaker notes, for the lecture exports (:mod:`gdanim.lecture`).
 Clips are sorted by ``id``. Writers take an ``flock`` on the output folder,
 read, merge their entry and atomically replace the file, so renders running at
 once into one folder all land in it.
