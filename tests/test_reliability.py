@@ -386,7 +386,8 @@ def _manifest_ids(out_dir: Path) -> list[str]:
     for clip in manifest["clips"]:
         for record in clip["files"].values():
             assert verify_file(out_dir, record), record
-            assert probe_video(out_dir / record["path"])["frames"] > 0
+            if not record["path"].endswith(".vtt"):
+                assert probe_video(out_dir / record["path"])["frames"] > 0
     return [clip["id"] for clip in manifest["clips"]]
 
 
@@ -405,9 +406,10 @@ def test_the_same_clip_rendered_twice_at_once_is_one_good_file(tmp_path: Path) -
     out_dir = tmp_path / "out"
     stdouts = _render_at_once(out_dir, [[], []])
     mp4 = out_dir / "rolling-descent" / f"he-light-{TINY_TAG}-steps1.mp4"
-    assert stdouts == [f"{mp4}\n"] * 2
+    vtt = mp4.with_suffix(".vtt")
+    assert stdouts == [f"{mp4}\n{vtt}\n"] * 2
     assert _manifest_ids(out_dir) == [f"rolling-descent/he-light-{TINY_TAG}-steps1"]
-    assert files_under(out_dir / "rolling-descent") == [mp4]
+    assert files_under(out_dir / "rolling-descent") == [mp4, vtt]
 
 
 # --- 4. Determinism -------------------------------------------------------------------------------
