@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
-from gdanim.files import atomic_path
+from gdanim.files import TEMP_PREFIX, atomic_path, remove_stale_temporaries
 from gdanim.request import ClipRequest
 
 __all__ = [
@@ -169,7 +169,7 @@ def media_slot() -> Iterator[Path]:
     render never leaves a folder locked. When all are busy, a throwaway folder
     is used and removed afterwards.
 
-    A slot starts with every SVG another slot has published (see
+    A slot starts with a copy of every SVG another slot has published (see
     :func:`prune_slot`), so a second worker does not typeset all text again.
     """
     cache_dir = get_cache_dir()
@@ -185,8 +185,8 @@ def media_slot() -> Iterator[Path]:
             os.close(lock)
             continue
         try:
-            _remove_incomplete_svgs(folder)
-            _link_missing(cache_dir / "shared", folder)
+            _remove_unowned_svgs(folder)
+            _copy_missing(cache_dir / "shared", folder)
             yield folder
             return
         finally:
@@ -194,7 +194,7 @@ def media_slot() -> Iterator[Path]:
     folder = slots / f"overflow-{os.getpid()}-{time.monotonic_ns()}"
     folder.mkdir()
     try:
-        _link_missing(cache_dir / "shared", folder)
+        _copy_missing(cache_dir / "shared", folder)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -204,23 +204,31 @@ _SHARED_KINDS: Final[tuple[str, ...]] = ("Tex", "texts")
 """Media subfolders whose files are pure functions of their names (hashes), safe to share."""
 
 
-def _link_missing(source: Path, target: Path) -> None:
-    """Hard-link into ``target`` the shared files of ``source`` it lacks.
+def _copy_missing(source: Path, target: Path) -> None:
+    """Copy into ``target`` the complete SVGs of ``source`` it lacks, each appearing whole by an atomic rename.
 
-    Manim never rewrites an existing SVG (it checks for it first), and a link
-    appears atomically, so readers see a whole file or none.
+    Copies, not hard links: every ``Text``/``MarkupText`` rewrites its SVG in
+    place (manimpango's ``remove_last_M`` reopens it with ``open(file, "w")``),
+    so a file shared between folders would be truncated under another process
+    that is parsing it. With one inode per folder, only the process holding a
+    slot's lock ever writes that slot's files.
     """
     for kind in _SHARED_KINDS:
         if not (source / kind).is_dir():
             continue
         (target / kind).mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target / kind)
         present = {path.name for path in (target / kind).iterdir()}
         for path in (source / kind).iterdir():
-            if path.name not in present and path.suffix == ".svg" and _is_complete_svg(path):
-                try:
-                    os.link(path, target / kind / path.name)
-                except OSError:
-                    pass  # already linked by another process, or no hard links here: it is only a cache
+            if path.name in present or path.suffix != ".svg" or path.name.startswith(TEMP_PREFIX):
+                continue
+            try:
+                with atomic_path(target / kind / path.name) as tmp:
+                    shutil.copy2(path, tmp)  # with its mtime: the oldest files are pruned first
+                    if not _is_complete_svg(tmp):
+                        raise OSError(f"{path} is incomplete")  # a render killed mid-write: not worth sharing
+            except OSError:
+                pass  # gone (pruned by another process) or a full cache disk: it is only a cache
 
 
 def _is_complete_svg(path: Path) -> bool:
@@ -239,11 +247,21 @@ def _is_complete_svg(path: Path) -> bool:
         return False
 
 
-def _remove_incomplete_svgs(folder: Path) -> None:
-    """Delete the truncated SVGs an interrupted render left in a media folder."""
+def _remove_unowned_svgs(folder: Path) -> None:
+    """Delete the SVGs of a media folder that the next render must not trust or write.
+
+    Those are the truncated SVGs an interrupted render left, and hard links
+    into other folders (caches of gdanim before it copied SVGs): rewriting
+    those would truncate another folder's file too. Both come back from the
+    shared store as this folder's own copies.
+    """
     for kind in _SHARED_KINDS:
         for path in (folder / kind).glob("*.svg"):
-            if not _is_complete_svg(path):
+            try:
+                shared_inode = path.stat().st_nlink > 1
+            except OSError:
+                continue
+            if shared_inode or not _is_complete_svg(path):
                 path.unlink(missing_ok=True)
 
 
@@ -256,7 +274,7 @@ def prune_slot(folder: Path, max_files: int = MAX_CACHE_FILES_PER_SLOT) -> None:
     shutil.rmtree(folder / "videos", ignore_errors=True)
     shutil.rmtree(folder / "images", ignore_errors=True)
     shared = get_cache_dir() / "shared"
-    _link_missing(folder, shared)
+    _copy_missing(folder, shared)
     for place in (folder, shared):
         _drop_oldest(place, max_files)
 

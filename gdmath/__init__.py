@@ -18,6 +18,7 @@ from gdmath.descent import (
 from gdmath.geometry import (
     START_RANGE_WIDTHS,
     TangentLine,
+    crosses_minimum,
     downhill_direction,
     follow_view,
     start_range,
@@ -52,6 +53,7 @@ __all__ = [
     "book_table",
     "classify",
     "critical_learning_rates",
+    "crosses_minimum",
     "descend",
     "downhill_direction",
     "follow_view",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import ClassVar
+from typing import Callable, ClassVar
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -27,11 +27,12 @@ from manim import (
     MarkupText,
     Mobject,
     Scene,
+    ValueTracker,
     VGroup,
     VMobject,
 )
 
-from gdmath import BOOK_CURVE, Curve, DescentResult, descend, tangent_line
+from gdmath import BOOK_CURVE, Curve, DescentResult, crosses_minimum, descend, tangent_line
 from scenes.beats import Beat, beat_name
 from scenes.captions import LANGUAGES, caption, speaker_notes
 from scenes.registry import SCENES
@@ -63,6 +64,7 @@ __all__ = [
     "get_curve_graph",
     "get_label",
     "get_number",
+    "get_path_ball",
     "get_readout",
     "get_step_arrow",
     "get_tangent",
@@ -71,8 +73,10 @@ __all__ = [
     "get_trail_dot",
     "nice_bounds",
     "nice_tick_step",
+    "path_point",
     "reading_order",
     "registry_defaults",
+    "step_point",
     "valley_label_point",
 ]
 
@@ -478,6 +482,88 @@ def get_tangent(axes: Axes, curve: Curve, x: float, palette: Theme, length: floa
     line = Line(axes.c2p(*start), axes.c2p(*end), color=palette.tangent, stroke_width=STROKE_WIDTH_TANGENT)
     line.set_z_index(2)
     return line
+
+
+# --- How the ball gets from one point of a descent to the next ----------------------------
+
+JUMP_LIFT_PER_WIDTH: float = 0.3
+"""Height of a jump's arc above its chord, per scene unit the jump spans across."""
+
+JUMP_LIFT_RANGE: tuple[float, float] = (0.25, 0.6)
+"""Lowest and highest arc above the chord, in scene units.
+
+The floor makes a short hop near the bottom read as a hop (its chord lies a
+hair above the curve); the ceiling keeps a long jump under the readouts above
+the plot.
+"""
+
+
+def step_point(axes: Axes, curve: Curve, x_from: float, x_to: float, alpha: float) -> np.ndarray:
+    """Where the ball is ``alpha`` (0 to 1) of the way through the step from ``x_from`` to ``x_to``.
+
+    The one rule every scene's ball follows. Gradient descent visits only the
+    two ends of a step. A step that stays on one side of the minimum may glide
+    along the curve between them. A step that crosses it
+    (:func:`gdmath.crosses_minimum`) flies: along the chord between its ends,
+    lifted into an arc, over the valley and onto the other side, never below
+    the lower of its two ends.
+    """
+    if not crosses_minimum(curve, x_from, x_to):
+        return ball_point(axes, curve, x_from + alpha * (x_to - x_from))
+    start, end = ball_point(axes, curve, x_from), ball_point(axes, curve, x_to)
+    lift = _jump_lift(axes, curve, x_from, x_to)
+    return start + alpha * (end - start) + 4 * alpha * (1 - alpha) * lift * UP
+
+
+def _jump_lift(axes: Axes, curve: Curve, x_from: float, x_to: float, samples: int = 32) -> float:
+    """Height in scene units of a jump's arc above its chord: visible, and over any hump between."""
+    start, end = ball_point(axes, curve, x_from), ball_point(axes, curve, x_to)
+    low, high = JUMP_LIFT_RANGE
+    lift = min(max(JUMP_LIFT_PER_WIDTH * abs(end[0] - start[0]), low), high)
+    # On a curve with a hump (two valleys) the chord can cut through ground the arc must clear,
+    # and by the lowest lift at least: the ball should be seen to pass over it.
+    shares = np.linspace(0.0, 1.0, samples + 2)[1:-1]
+    xs = x_from + shares * (x_to - x_from)
+    ground = np.asarray(axes.c2p(xs, np.asarray(curve.error(xs))))[1]
+    chord = start[1] + shares * (end[1] - start[1])
+    over_ground = (ground - chord) / (4 * shares * (1 - shares))
+    return max(lift, low + float(np.max(over_ground)))
+
+
+def path_point(axes: Axes, path: DescentResult, progress: float) -> np.ndarray:
+    """Scene point of the ball ``progress`` steps into ``path`` (2.5: half-way through the third step).
+
+    Examples
+    --------
+    >>> from manim import Axes
+    >>> from gdmath import BOOK_CURVE, descend
+    >>> axes = Axes(x_range=[-2, 8, 1], y_range=[0, 30, 10])
+    >>> path = descend(BOOK_CURVE, -1, 0.9, 10)
+    >>> bool(np.allclose(axes.p2c(path_point(axes, path, 1)), (path.x[1], path.error[1])))
+    True
+    >>> bool(axes.p2c(path_point(axes, path, 0.5))[1] > min(path.error[:2]))
+    True
+    """
+    progress = min(max(float(progress), 0.0), float(path.nit))
+    if path.nit == 0:
+        return ball_point(axes, path.curve, path.x[0])
+    index = min(int(progress), path.nit - 1)
+    return step_point(axes, path.curve, path.x[index], path.x[index + 1], progress - index)
+
+
+def get_path_ball(
+    palette: Theme, path: DescentResult, progress: ValueTracker, get_axes: Callable[[], Axes]
+) -> Dot:
+    """The ball, kept at ``progress`` steps into ``path`` on the axes ``get_axes()`` returns.
+
+    Animate ``progress`` (``progress.animate.set_value(index + 1)``) to take a
+    step; the ball glides or jumps as :func:`step_point` says. ``get_axes`` is
+    asked every frame, so the ball rides axes that a scene rebuilds.
+    """
+    ball = get_ball(palette)
+    ball.add_updater(lambda mobject: mobject.move_to(path_point(get_axes(), path, progress.get_value())))
+    ball.update()
+    return ball
 
 
 TRAIL_DOT_RADIUS: float = 0.06

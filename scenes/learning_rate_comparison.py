@@ -10,10 +10,9 @@ from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_round, classify, descend
 from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
-    ball_point,
     get_axes,
-    get_ball,
     get_curve_graph,
+    get_path_ball,
     get_trail_dot,
     nice_bounds,
     reading_order,
@@ -57,9 +56,12 @@ class LearningRateComparison(DescentScene):
         row.move_to(0.05 * DOWN)
         self.play(FadeIn(title), *(FadeIn(panel) for panel in self.panels), run_time=1.5)
 
-        # Three balls at the same start.
-        self.positions = [ValueTracker(path.x[0]) for path in self.paths]
-        self.balls = [self.get_panel_ball(panel, tracker) for panel, tracker in zip(self.panels, self.positions)]
+        # Three balls at the same start, all as far into their paths as ``progress`` says.
+        self.progress = ValueTracker(0)
+        self.balls = [
+            get_path_ball(self.palette, path, self.progress, lambda axes=panel.axes: axes)
+            for path, panel in zip(self.paths, self.panels)
+        ]
         self.counter = self.get_counter(0)
         self.play(*(FadeIn(ball, scale=0.5) for ball in self.balls), FadeIn(self.counter), run_time=0.6)
 
@@ -74,15 +76,15 @@ class LearningRateComparison(DescentScene):
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:
-        """Move every panel's ball to point ``index + 1`` of its path, if it got that far."""
+        """Move every panel's ball to point ``index + 1`` of its path, if it got that far.
+
+        The counter names the step while the balls take it.
+        """
         self.step_beat("comparison.step", index, self.steps, steps=self.steps)
-        moving = [number for number, path in enumerate(self.paths) if index < path.nit]
-        trail = [get_trail_dot(self.balls[number].get_center(), self.palette) for number in moving]
-        moves = [self.positions[number].animate.set_value(self.paths[number].x[index + 1]) for number in moving]
-        counter = self.get_counter(index + 1)
-        self.add(*trail)
-        self.play(*moves, run_time=0.7 * self.pace, rate_func=smooth)
-        self.counter = self.replace_text(self.counter, counter, run_time=0)
+        moving = [ball for ball, path in zip(self.balls, self.paths) if index < path.nit]
+        self.add(*(get_trail_dot(ball.get_center(), self.palette) for ball in moving))
+        self.counter = self.replace_text(self.counter, self.get_counter(index + 1), run_time=0)
+        self.play(self.progress.animate.set_value(index + 1), run_time=0.7 * self.pace, rate_func=smooth)
 
     def get_panel(self, path) -> VGroup:
         """Axes framing ``path``, the curve, and the learning rate above."""
@@ -96,13 +98,6 @@ class LearningRateComparison(DescentScene):
         panel = VGroup(label, axes, get_curve_graph(axes, self.curve, self.palette))
         panel.axes = axes
         return panel
-
-    def get_panel_ball(self, panel: VGroup, position: ValueTracker):
-        """A ball that stays on ``panel``'s curve at ``position``."""
-        ball = get_ball(self.palette)
-        ball.add_updater(lambda mob: mob.move_to(ball_point(panel.axes, self.curve, position.get_value())))
-        ball.update()
-        return ball
 
     def get_counter(self, step: int):
         """``step k of n`` under the title."""

@@ -10,9 +10,9 @@ from scenes.common import (
     DescentScene,
     ball_point,
     get_axes,
-    get_ball,
     get_curve_graph,
     get_number,
+    get_path_ball,
     get_step_arrow,
     get_tangent,
     nice_bounds,
@@ -69,9 +69,8 @@ class RollingDescent(DescentScene):
         self.play(FadeIn(learning_rate), FadeIn(self.table), run_time=0.5)
 
         # The ball at the start, and the rule every step follows.
-        self.position = ValueTracker(self.start)
-        self.ball = get_ball(self.palette).move_to(self._point())
-        self.ball.add_updater(lambda ball: ball.move_to(self._point()))
+        self.progress = ValueTracker(0)
+        self.ball = get_path_ball(self.palette, self.path, self.progress, lambda: self.axes)
         self.caption = self.get_caption("rolling_descent.rule")
         self.play(FadeIn(self.ball, scale=0.5), FadeIn(self.caption), run_time=0.8)
         self.wait(0.7)
@@ -87,18 +86,18 @@ class RollingDescent(DescentScene):
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:
-        """Show step ``index``: tangent and slope, the step arrow, the roll, the new table row."""
+        """Show step ``index``: tangent and slope, the step arrow, the move, the new table row."""
         step = step_vector(self.path, index)
         self.step_beat("rolling_descent.step", index, self.path.nit, **self.step_values(index))
         tangent = get_tangent(self.axes, self.curve, step.x_from, self.palette)
         detail = self.get_caption("rolling_descent.detail", slope=book_round(step.slope), delta=book_round(step.delta))
         self.caption = self.replace_text(self.caption, detail, run_time=0.4 if index == 0 else 0)
-        arrow = get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to) * RIGHT
-                               + self._point() * UP, self.palette)
+        here = ball_point(self.axes, self.curve, step.x_from)
+        arrow = get_step_arrow(here, ball_point(self.axes, self.curve, step.x_to) * RIGHT + here * UP, self.palette)
         self.play(Create(tangent), GrowArrow(arrow), run_time=0.5 * self.pace)
         row = self.get_table_row(book_table(self.path)[index])
         self.play(
-            self.position.animate.set_value(step.x_to),
+            self.progress.animate.set_value(index + 1),
             FadeIn(row, shift=0.1 * DOWN),
             FadeOut(tangent),
             self.trail.animate.set_opacity(TRAIL_OPACITY),
@@ -149,6 +148,3 @@ class RollingDescent(DescentScene):
         row.move_to(header_row.get_center() + len(self.table) * TABLE_ROW_HEIGHT * DOWN)
         self.table.add(row)
         return row
-
-    def _point(self):
-        return ball_point(self.axes, self.curve, self.position.get_value())

@@ -367,6 +367,55 @@ def test_ctrl_c_mid_re_render_exits_130_and_keeps_the_earlier_files(
     assert sorted(p.name for p in earlier_out.iterdir() if p.is_dir()) == ["rolling-descent"]
 
 
+def _process_state(pid: int) -> str:
+    """The state letter of a process in ``/proc`` (``R``, ``S``, ``Z`` …), or ``X`` when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "X"
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def _spawned_children(pid: int) -> list[int]:
+    """Process ids of the multiprocessing workers ``pid`` spawned (not its resource tracker)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and b"spawn_main" in command:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_kill_9_of_a_jobs_run_stops_its_workers_at_once(tmp_path: Path) -> None:
+    # Before issue 16 the workers lived on with parent 1, wrote clips and the manifest 8-16 s later, then hung.
+    out_dir = tmp_path / "out"
+    process = start_render("rolling-descent", "slope-tangent", "-q", "l", "-f", "mp4", "--force", "--jobs", "2",
+                           "--out", str(out_dir))
+    workers: list[int] = []
+    try:
+        assert wait_for_debris(process, out_dir), "the render never started writing"
+        workers = _spawned_children(process.pid)
+        assert len(workers) == 2
+        process.kill()
+        process.wait(timeout=30)  # not communicate(): live workers would hold its pipes open
+        deadline = time.monotonic() + 10
+        while any(_process_state(pid) not in "ZX" for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [_process_state(pid) for pid in workers if _process_state(pid) not in "ZX"] == []
+        # Each stopped mid-render and removed its temporary files; nothing was published.
+        assert [path for path in out_dir.rglob("*") if path.is_file()] == []
+    finally:
+        for pid in workers:
+            if _process_state(pid) not in "ZX":
+                os.kill(pid, signal.SIGKILL)
+        process.kill()
+        process.communicate(timeout=30)
+
+
 # --- 3. Renders at once into one --out ----------------------------------------------------------
 
 
@@ -410,6 +459,31 @@ def test_the_same_clip_rendered_twice_at_once_is_one_good_file(tmp_path: Path) -
     assert stdouts == [f"{mp4}\n{vtt}\n"] * 2
     assert _manifest_ids(out_dir) == [f"rolling-descent/he-light-{TINY_TAG}-steps1"]
     assert files_under(out_dir / "rolling-descent") == [mp4, vtt]
+
+
+TEXTS_TYPESET_AT_ONCE: list[str] = [
+    f"{n}. Gradient descent steps downhill: <b>x ← x − η·f′(x)</b>, until the slope is flat. " * 2
+    for n in range(8)
+]
+"""Many captions of a few lines: many rewrites of SVGs that other processes read."""
+
+
+def test_many_processes_typesetting_the_same_texts_never_read_a_half_written_svg(tmp_path: Path) -> None:
+    # Every Text/MarkupText rewrites its SVG in place (manimpango's remove_last_M). When the cache
+    # hard-linked one SVG into every media slot, that rewrite truncated the file other processes
+    # were parsing: "ParseError: no element found" at random under --jobs 2 (issue 16, case 1).
+    env = render_env(GDANIM_CACHE_DIR=str(tmp_path / "cache"))
+    command = [sys.executable, "-m", "tests.text_cache_race"]
+    # One process typesets first and publishes its SVGs, so the others all start from the shared ones.
+    first = subprocess.run([*command, "1", *TEXTS_TYPESET_AT_ONCE], cwd=REPO_ROOT, env=env,
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert first.returncode == 0, first.stderr
+    processes = [subprocess.Popen([*command, "2", *TEXTS_TYPESET_AT_ONCE], cwd=REPO_ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outcomes = [(process.communicate(timeout=240)[1], process.returncode) for process in processes]
+    assert [code for _, code in outcomes] == [0] * len(processes), [err[-600:] for err, _ in outcomes]
+    svgs = [p for p in (tmp_path / "cache").rglob("*.svg")]
+    assert svgs and all(p.stat().st_nlink == 1 for p in svgs), "an SVG is shared by two folders"
 
 
 # --- 4. Determinism -------------------------------------------------------------------------------

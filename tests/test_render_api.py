@@ -249,6 +249,27 @@ def test_svgs_truncated_by_an_interrupted_render_are_neither_kept_nor_shared(
     assert sorted(p.name for p in shared_texts.iterdir()) == ["cut-shared.svg", "whole.svg"]
 
 
+def test_every_media_folder_has_its_own_copy_of_each_svg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # manim rewrites a text SVG in place each time it builds the text; a file shared by two folders
+    # (hard links, as the cache made before issue 16) is truncated under the other folder's reader.
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    shared_texts = tmp_path / "shared" / "texts"
+    slot_texts = tmp_path / "media" / "slot-0" / "texts"
+    for folder in (shared_texts, slot_texts):
+        folder.mkdir(parents=True)
+    (shared_texts / "old.svg").write_text("<svg></svg>\n")
+    os.link(shared_texts / "old.svg", slot_texts / "old.svg")  # what the old cache left
+    (shared_texts / "new.svg").write_text("<svg><g/></svg>\n")
+    with media_slot() as first, media_slot() as second:
+        svgs = [first / "texts" / "old.svg", first / "texts" / "new.svg", second / "texts" / "new.svg"]
+        assert [path.read_text() for path in svgs] == ["<svg></svg>\n", "<svg><g/></svg>\n", "<svg><g/></svg>\n"]
+        (first / "texts" / "mine.svg").write_text("<svg><path/></svg>\n")
+        prune_slot(first)
+    everything = [path for path in tmp_path.rglob("*.svg")]
+    assert len(everything) == 8 and all(path.stat().st_nlink == 1 for path in everything)
+    assert sorted(p.name for p in shared_texts.iterdir()) == ["mine.svg", "new.svg", "old.svg"]
+
+
 def test_render_times_are_remembered_in_the_cache_for_scheduling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
     assert read_render_seconds("rolling-descent/he-light-480p15") == 0.0
