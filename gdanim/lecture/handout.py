@@ -27,15 +27,8 @@ _TITLE_SIZE_PT: Final[float] = 10.0
 def write_pdf(deck: Deck, media: dict[Slide, tuple[Path, Path]], target: Path) -> Path:
     """Write the handout of ``deck`` to ``target``: A4 landscape, a page per beat.
 
-    Parameters
-    ----------
-    deck
-        The slides.
-    media
-        Each slide's video and first frame (:func:`gdanim.lecture.deck.cut_slide_media`);
-        the page shows the video's last frame, where the beat holds.
-    target
-        The file to write.
+    ``media`` holds each slide's video (:func:`gdanim.lecture.deck.cut_slide_media`);
+    its page shows the video's last frame, where the beat holds, over the notes.
     """
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
