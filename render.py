@@ -287,6 +287,7 @@ def cli(
         raise click.UsageError(str(error)) from None
     formats = expand_formats(format_name)
     if watch:
+        _drop_invalid_manifest_entries(out_dir)
         _watch(requests[0], out_dir, formats)
         return
     if hugo_site is not None and "png" not in formats:
@@ -333,6 +334,7 @@ def _render(
     from gdanim.pipeline import iter_render_clips
     from gdanim.progress import progress_bars
 
+    _drop_invalid_manifest_entries(out_dir)
     try:
         with progress_bars(enabled=not quiet) as on_progress:
             if scheduler is None:
@@ -351,6 +353,23 @@ def _render(
         raise click.UsageError(str(error)) from None
     except KeyboardInterrupt:
         raise _Interrupted(MESSAGES["interrupted"]) from None
+
+
+def _drop_invalid_manifest_entries(out_dir: Path) -> None:
+    """Say in one line which entries of ``--out``'s manifest do not validate; they are dropped and re-rendered."""
+    from gdanim.manifest import MANIFEST_NAME, drop_invalid_clips
+
+    try:
+        problems = drop_invalid_clips(out_dir)
+    except OSError:
+        return  # every reader leaves them out anyway; the render reports an unwritable folder itself
+    if problems:
+        entries = "entry that does not" if len(problems) == 1 else f"{len(problems)} entries that do not"
+        listed = " ".join("; ".join(problems).split())
+        listed = listed if len(listed) <= 300 else listed[:299] + "…"
+        their = "its clip is" if len(problems) == 1 else "their clips are"
+        click.echo(f"warning: {out_dir / MANIFEST_NAME}: dropped the {entries} validate ({listed}); "
+                   f"{their} rendered again when asked for", err=True)
 
 
 def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> None:

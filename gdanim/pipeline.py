@@ -389,7 +389,7 @@ def render_clip(
             raise
         raise RenderError(request.scene, _failure_reason(error, out_dir, targets)) from error
     if on_progress is not None:
-        on_progress(ProgressEvent(request.clip_id, "done", entry["plays"], entry["plays"]))
+        on_progress(ProgressEvent(request.clip_id, "done", entry.get("plays", 0), entry.get("plays", 0)))
     return ClipResult(request, targets, False, entry)
 
 

@@ -343,6 +343,65 @@ def test_a_missing_tool_names_its_package_and_writes_nothing(
     assert debris(out_dir) == []
 
 
+# --- 1b. A manifest with entries that do not validate ------------------------------------------
+
+ABSENT = "<absent>"
+"""A field value that stands for leaving the field out."""
+
+# (the clip whose entry is broken: the one rendered or another, field → value, the problem named on stderr).
+# Each run exits 0, says so in one warning line, re-renders the rendered clip if its entry was the broken
+# one, keeps the valid entries and rewrites manifest and gallery without the broken one.
+BAD_MANIFEST_ENTRIES: list[tuple[str, dict[str, object], str]] = [
+    ("rendered", {"files": []}, '"files" is [], not an object'),
+    ("rendered", {"files": None}, '"files" is null, not an object'),
+    ("rendered", {"files": {"mp4": "x"}}, '"files"."mp4" is "x", not an object'),
+    ("rendered", {"id": 5}, 'clip 1: "id" is 5, not text'),
+    ("rendered", {"id": ["x"]}, 'clip 1: "id" is ["x"], not text'),
+    ("other", {"scene": ABSENT}, 'rolling-descent/other: has no "scene"'),
+    ("other", {"duration": "abc"}, 'rolling-descent/other: "duration" is "abc", not a number'),
+]
+
+
+MANIFEST_CASES = [(*case, False) for case in BAD_MANIFEST_ENTRIES] + [
+    (*case, True) for case in BAD_MANIFEST_ENTRIES if case[0] == "rendered"
+]
+"""Each case as is, and with ``--force`` for the rendered clip's entry."""
+
+
+@pytest.mark.parametrize(("whose", "broken", "problem", "force"), MANIFEST_CASES,
+                         ids=[f"{whose} {json.dumps(broken)}{' --force' * force}"
+                              for whose, broken, _, force in MANIFEST_CASES])
+def test_a_manifest_entry_that_does_not_validate_is_treated_as_absent(
+    runner: CliRunner, earlier_out: Path, monkeypatch: pytest.MonkeyPatch,
+    whose: str, broken: dict[str, object], problem: str, force: bool,
+) -> None:
+    # Before issue 16 these crashed every run with a traceback, or failed after writing the manifest
+    # (a missing "scene" broke the gallery), so the next run said up to date over a stale index.html.
+    manifest_path = earlier_out / MANIFEST_NAME
+    manifest = json.loads(manifest_path.read_text())
+    (good,) = manifest["clips"]
+    entry = {**good, **broken} if whose == "rendered" else {**good, "id": "rolling-descent/other", **broken}
+    entry = {name: value for name, value in entry.items() if value != ABSENT}
+    manifest["clips"] = [entry] if whose == "rendered" else [good, entry]
+    manifest_path.write_text(json.dumps(manifest))
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
+    result = runner.invoke(cli, [*TINY_CLIP_ARGUMENTS, "--quiet", "--out", str(earlier_out), *(["--force"] * force)])
+    assert result.exit_code == 0, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"warning: {manifest_path}: dropped the entry that does not validate ("), line
+    assert f"{problem}); its clip is rendered again when asked for" in line
+    clips = read_manifest(earlier_out)["clips"]
+    assert json.loads(manifest_path.read_text())["clips"] == clips  # rewritten without the broken entry
+    assert [clip["id"] for clip in clips] == [good["id"]]
+    assert len(result.stdout.splitlines()) == 2  # the MP4 and the GIF, re-rendered or up to date
+    for record in clips[0]["files"].values():
+        assert verify_file(earlier_out, record)
+    gallery = (earlier_out / "index.html").read_text()
+    assert good["id"] in gallery and "rolling-descent/other" not in gallery
+    if whose == "other" and not force:
+        assert clips == [good]  # up to date: not rendered again
+
+
 # --- 2. Ctrl-C during a re-render -------------------------------------------------------------
 
 THREE_SCENES = ["rolling-descent", "slope-tangent", "learning-rate-comparison"]
