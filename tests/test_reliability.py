@@ -393,7 +393,7 @@ def test_a_manifest_entry_that_does_not_validate_is_treated_as_absent(
     clips = read_manifest(earlier_out)["clips"]
     assert json.loads(manifest_path.read_text())["clips"] == clips  # rewritten without the broken entry
     assert [clip["id"] for clip in clips] == [good["id"]]
-    assert len(result.stdout.splitlines()) == 2  # the MP4 and the GIF, re-rendered or up to date
+    assert len(result.stdout.splitlines()) == 3  # the MP4, its subtitles and the GIF, re-rendered or up to date
     for record in clips[0]["files"].values():
         assert verify_file(earlier_out, record)
     gallery = (earlier_out / "index.html").read_text()

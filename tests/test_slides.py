@@ -207,3 +207,13 @@ def test_slides_with_watch_is_a_one_line_usage_error() -> None:
     assert completed.returncode == 2
     (line,) = completed.stderr.splitlines()
     assert line == "Error: --watch previews one clip; --format slides builds a deck: drop one"
+
+
+def test_the_manifest_schema_takes_subtitles_and_beats_and_refuses_a_broken_beat(lecture) -> None:
+    from gdanim.manifest import clip_problem
+
+    out_dir, _ = lecture
+    clips = json.loads((out_dir / MANIFEST_NAME).read_text())["clips"]
+    assert [clip_problem(clip) for clip in clips] == [None, None]
+    broken = {**clips[0], "beats": [{**clips[0]["beats"][0], "start": "soon"}]}
+    assert clip_problem(broken) == 'beat 1 "start" is "soon", not a number'
