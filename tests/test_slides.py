@@ -179,7 +179,7 @@ def test_pdf_handout_has_a_page_per_beat_with_its_last_frame_and_notes(lecture, 
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     text = "".join(char for char in text if unicodedata.category(char) != "Cf")
     assert "slope-tangent · curve" in text and "rolling-descent · lesson" in text
-    assert "הכדור עדיין רחוק מהמינימום" in text
+    assert "הנקודה הנמוכה ביותר" in text
 
 
 def test_a_failed_export_keeps_the_previous_deck_and_leaves_nothing(lecture, tmp_path: Path, monkeypatch) -> None:
