@@ -32,6 +32,7 @@ __all__ = [
     "prune_slot",
     "read_render_seconds",
     "record_render_seconds",
+    "text_cache_dir",
     "tool_versions",
 ]
 
@@ -66,6 +67,11 @@ def get_cache_dir() -> Path:
     """The cache folder: ``$GDANIM_CACHE_DIR`` if set, else ``.cache/gdanim`` in the checkout."""
     configured = os.environ.get(CACHE_DIR_ENV)
     return Path(configured).expanduser().resolve() if configured else REPO_ROOT / ".cache" / "gdanim"
+
+
+def text_cache_dir() -> Path:
+    """Where built text mobjects are kept across processes (see :mod:`scenes.text_cache`)."""
+    return get_cache_dir() / "mobjects"
 
 
 def _tool_version(executable: str) -> str:
