@@ -91,10 +91,16 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> 
     return value
 
 
-def _out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
-    if value.exists() and not value.is_dir():
-        raise click.BadParameter(f"{value} is a file, not a folder")
-    existing = next((parent for parent in (value, *value.parents) if parent.exists()), Path("."))
+def _out_dir(ctx: click.Context, param: click.Parameter, text: str) -> Path:
+    if not text:  # Path("") would quietly mean the current folder
+        raise click.BadParameter("is empty; name a folder (. for this one)")
+    value = Path(text)
+    try:
+        if value.exists() and not value.is_dir():
+            raise click.BadParameter(f"{value} is a file, not a folder")
+        existing = next((parent for parent in (value, *value.parents) if parent.exists()), Path("."))
+    except OSError as error:  # e.g. a name longer than the system allows
+        raise click.BadParameter(f"cannot be used: {error.strerror or error}") from None
     if not os.access(existing, os.W_OK | os.X_OK):
         raise click.BadParameter(f"{existing} is not writable")
     return value
@@ -146,8 +152,8 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     "-o",
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
+    type=click.Path(),
+    default="out",
     show_default=True,
     callback=_out_dir,
     help="Output folder; clips go to OUT/<scene>/ and OUT/manifest.json lists them.",

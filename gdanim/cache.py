@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
-from gdanim.files import TEMP_PREFIX, atomic_path, remove_stale_temporaries
+from gdanim.files import TEMP_PREFIX, atomic_path, remove_stale_temporaries, reporting_full_disk
 from gdanim.request import ClipRequest
 
 __all__ = [
@@ -177,6 +177,10 @@ def media_slot() -> Iterator[Path]:
 
     A slot starts with a copy of every SVG another slot has published (see
     :func:`prune_slot`), so a second worker does not typeset all text again.
+
+    When the block fails, what the render left in the slot (partial movies,
+    truncated SVGs) is removed, and a failure while the cache's disk is full
+    is raised as ``OSError(ENOSPC)`` naming the cache folder.
     """
     cache_dir = get_cache_dir()
     slots = cache_dir / "media"
@@ -193,7 +197,12 @@ def media_slot() -> Iterator[Path]:
         try:
             _remove_unowned_svgs(folder)
             _copy_missing(cache_dir / "shared", folder)
-            yield folder
+            try:
+                with reporting_full_disk(cache_dir):  # looks at the disk before the cleanup frees it
+                    yield folder
+            except BaseException:
+                _remove_render_leftovers(folder)
+                raise
             return
         finally:
             os.close(lock)
@@ -201,9 +210,20 @@ def media_slot() -> Iterator[Path]:
     folder.mkdir()
     try:
         _copy_missing(cache_dir / "shared", folder)
-        yield folder
+        with reporting_full_disk(cache_dir):
+            yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_render_leftovers(folder: Path) -> None:
+    """Remove a failed render's movies, frames and truncated SVGs from its media folder.
+
+    On a full disk they are what fills it; a later render would not reuse them anyway.
+    """
+    shutil.rmtree(folder / "videos", ignore_errors=True)
+    shutil.rmtree(folder / "images", ignore_errors=True)
+    _remove_unowned_svgs(folder)
 
 
 _SHARED_KINDS: Final[tuple[str, ...]] = ("Tex", "texts")
@@ -277,8 +297,7 @@ def prune_slot(folder: Path, max_files: int = MAX_CACHE_FILES_PER_SLOT) -> None:
     Rendered videos and images go; of the cached files, only the newest
     ``max_files`` stay, in the slot and in the shared store alike.
     """
-    shutil.rmtree(folder / "videos", ignore_errors=True)
-    shutil.rmtree(folder / "images", ignore_errors=True)
+    _remove_render_leftovers(folder)
     shared = get_cache_dir() / "shared"
     _copy_missing(folder, shared)
     for place in (folder, shared):

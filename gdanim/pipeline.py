@@ -112,6 +112,10 @@ class ClipResult:
 def check_out_dir(out_dir: Path) -> Path:
     """Create ``out_dir`` if needed and return it resolved.
 
+    The manifest and gallery temporaries of a render killed outright
+    (``.gdanim-manifest-p<pid>-*.json``) are removed from it, as each clip's
+    are from its scene folder.
+
     Raises
     ------
     ValueError
@@ -125,6 +129,7 @@ def check_out_dir(out_dir: Path) -> Path:
         raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir)) from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir))
+    remove_stale_temporaries(out_dir)
     return out_dir.resolve()
 
 
@@ -398,8 +403,11 @@ def _failure_reason(error: Exception, out_dir: Path, targets: dict[str, Path]) -
     full = full_disk_error(error)
     if full is not None:
         written = Path(str(full.filename)) if full.filename else out_dir
-        # Name the clip's folder rather than a temporary file; a full cache disk is named as it is.
-        folder = next(iter(targets.values())).parent if is_inside(written, out_dir) else written.parent
+        # Name the clip's folder rather than a temporary file; a full cache disk by the folder named.
+        if is_inside(written, out_dir):
+            folder = next(iter(targets.values())).parent
+        else:
+            folder = written if written.is_dir() else written.parent
         return MESSAGES["no_space"].format(folder=folder)
     reason = " ".join(str(error).split()) or type(error).__name__
     return f"{type(error).__name__}: {reason}"[:300]

@@ -32,7 +32,7 @@ from gdmath.regimes import (
     classify,
     critical_learning_rates,
 )
-from gdmath.book import book_line, book_round, book_table
+from gdmath.book import book_line, book_parameter, book_round, book_table
 
 __all__ = [
     "BOOK_CURVE",
@@ -49,6 +49,7 @@ __all__ = [
     "StopReason",
     "TangentLine",
     "book_line",
+    "book_parameter",
     "book_round",
     "book_table",
     "classify",

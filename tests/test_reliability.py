@@ -128,6 +128,10 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["--list", "rolling-descent"], "--list"),
     (["--no-such-option"], "--no-such-option"),
     (["--out"], "--out"),
+    (["--out", ""], "'--out': is empty"),  # before issue 16: rendered into the current folder, exit 0
+    # --out that cannot be a folder
+    (["--out", "d" * 4444], "'--out': cannot be used: File name too long"),  # before: a 35-line traceback
+    (["--out", "/".join(["d" * 100] * 44)], "'--out': cannot be used: File name too long"),
     # --out that cannot be a folder
     (["--out", "/dev/null/clips"], "not writable"),
     (["--out", "/proc/gdanim-out"], "not writable"),
@@ -153,6 +157,8 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     # --scheduler that is no address (an unreachable one is in test_sweep_cluster.py)
     (["--scheduler", "not an address"], "--scheduler"),
     (["--scheduler", "tcp://scheduler-without-port"], "--scheduler"),
+    (["--scheduler", "tcp://host:99999"], "--scheduler"),  # before issue 16: tried for 10 s
+    (["--scheduler", "tcp://host:0"], "--scheduler"),
     (["rolling-descent", "--watch", "--sweep", "lang=he,en"], "--watch"),
     (["rolling-descent", "--watch", "--scheduler", "local"], "--watch"),
 ]
@@ -178,19 +184,25 @@ def _out_and_arguments(arguments: list[str], out_dir: Path) -> tuple[Path, list[
 
 def _state(out_dir: Path) -> tuple[bool, list[Path], dict[Path, str]]:
     """Whether ``out_dir`` exists, what is in it, and every file's SHA-256."""
-    return out_dir.exists(), files_under(out_dir), snapshot(out_dir) if out_dir.is_dir() else {}
+    try:
+        exists = out_dir.exists()
+    except OSError:  # a name too long to exist
+        return False, [], {}
+    return exists, files_under(out_dir), snapshot(out_dir) if out_dir.is_dir() else {}
 
 
 @pytest.mark.parametrize("earlier", [False, True], ids=["empty out", "earlier files"])
 @pytest.mark.parametrize(("arguments", "mentions"), BAD_INPUTS, ids=map(_case_id, BAD_INPUTS))
 def test_bad_input_exits_2_in_one_line_and_writes_nothing(
-    runner: CliRunner, tmp_path: Path, earlier_out: Path, arguments: list[str], mentions: str, earlier: bool
+    runner: CliRunner, tmp_path: Path, earlier_out: Path, arguments: list[str], mentions: str, earlier: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out_dir, arguments = _out_and_arguments(arguments, earlier_out if earlier else tmp_path / "out")
-    before = _state(out_dir)
+    monkeypatch.chdir(earlier_out.parent)  # a relative --out (or an empty one) lands here
+    before = _state(out_dir), _state(Path.cwd())
     result = runner.invoke(cli, arguments)
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2, mentions)
-    assert _state(out_dir) == before
+    assert (_state(out_dir), _state(Path.cwd())) == before
 
 
 @pytest.mark.parametrize(("arguments", "mentions"), SUBPROCESS_CASES, ids=map(_case_id, SUBPROCESS_CASES))
@@ -292,6 +304,25 @@ def test_a_first_render_into_a_full_disk_writes_nothing(full_disk: Path) -> None
     assert files_under(out_dir) == []
 
 
+def test_a_full_cache_disk_is_named_and_the_failed_render_leaves_nothing_in_its_slot(
+    full_disk: Path, tmp_path: Path
+) -> None:
+    # Before issue 16 this said "no space left on device in <--out>" (--out had room) or failed on an
+    # empty SVG, and the partial movies stayed in the cache slot, keeping its disk full.
+    cache_dir = full_disk / "cache"
+    _fill(full_disk)
+    with (full_disk / "filler").open("r+b") as filler:
+        filler.truncate(filler.seek(0, os.SEEK_END) - 96 * 1024)  # room for a few texts, not for the render
+    out_dir = tmp_path / "out"
+    completed = run_render(*TINY_CLIP_ARGUMENTS, "--out", str(out_dir), env=render_env(GDANIM_CACHE_DIR=str(cache_dir)))
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
+                          f"Error: rendering rolling-descent failed: no space left on device in {cache_dir};")
+    leftovers = [p for p in cache_dir.rglob("*") if p.is_file() and p.suffix in {".mp4", ".mov", ".png", ".gif"}]
+    truncated = [p for p in cache_dir.rglob("*.svg") if not p.read_bytes().rstrip().endswith(b"</svg>")]
+    assert (leftovers, truncated) == ([], [])
+    assert files_under(out_dir) == []
+
+
 def test_a_full_disk_while_writing_the_manifest(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -311,18 +342,33 @@ def test_a_full_disk_while_writing_the_manifest(
     assert debris(tmp_path) == []
 
 
+def _gif_with_stand_in(tmp_path: Path, tool: str, script: str, out_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Render a one-step GIF into ``out_dir`` with ``tool`` replaced by a Python ``script`` on ``PATH``."""
+    tools = path_without(tmp_path, tool)
+    stand_in = Path(tools) / tool
+    stand_in.write_text(f"#!{sys.executable}\n{script}")
+    stand_in.chmod(0o755)
+    return run_render("slope-tangent", "-q", "l", "-f", "gif", "--steps", "1", "--out", str(out_dir),
+                      env=render_env(PATH=tools))
+
+
 def test_a_gif_a_tool_cut_short_is_never_published(tmp_path: Path) -> None:
     # On a full disk gifsicle writes what fits and still exits 0; this one always drops the GIF's last byte.
-    tools = path_without(tmp_path, "gifsicle")
-    gifsicle = Path(tools) / "gifsicle"
-    gifsicle.write_text(f"#!{sys.executable}\nimport sys\n"
-                        "data = open(sys.argv[-3], 'rb').read()\nopen(sys.argv[-1], 'wb').write(data[:-1])\n")
-    gifsicle.chmod(0o755)
     out_dir = tmp_path / "out"
-    completed = run_render("slope-tangent", "-q", "l", "-f", "gif", "--steps", "1", "--out", str(out_dir),
-                           env=render_env(PATH=tools))
+    completed = _gif_with_stand_in(tmp_path, "gifsicle", "import sys\ndata = open(sys.argv[-3], 'rb').read()\n"
+                                   "open(sys.argv[-1], 'wb').write(data[:-1])\n", out_dir)
     assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
                           "Error: rendering slope-tangent failed: RuntimeError: gifsicle left ")
+    assert files_under(out_dir) == []
+
+
+def test_a_tool_killed_by_a_signal_is_named_with_the_signal(tmp_path: Path) -> None:
+    # Before issue 16: "ffmpeg failed: no message".
+    out_dir = tmp_path / "out"
+    completed = _gif_with_stand_in(tmp_path, "ffmpeg", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n",
+                                   out_dir)
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
+                          "Error: rendering slope-tangent failed: RuntimeError: ffmpeg failed: killed by SIGKILL")
     assert files_under(out_dir) == []
 
 

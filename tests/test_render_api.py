@@ -18,7 +18,7 @@ from gdanim.cache import CACHE_DIR_ENV, hash_inputs, media_slot, prune_slot, rea
 from gdanim.files import atomic_path, remove_stale_temporaries, temp_prefix
 from gdanim.gif import palette_additions
 from gdanim.manifest import MANIFEST_NAME, read_manifest, update_manifest
-from gdanim.pipeline import ClipRequest, check_clip
+from gdanim.pipeline import ClipRequest, check_clip, check_out_dir
 from gdanim.quality import QUALITIES, QUALITY_ALIASES, TEST_RESOLUTION_ENV, get_preset, resolve_quality
 from gdanim.request import MAX_RENDER_STEPS
 from scenes.registry import SCENES
@@ -268,6 +268,18 @@ def test_every_media_folder_has_its_own_copy_of_each_svg(tmp_path: Path, monkeyp
     everything = [path for path in tmp_path.rglob("*.svg")]
     assert len(everything) == 8 and all(path.stat().st_nlink == 1 for path in everything)
     assert sorted(p.name for p in shared_texts.iterdir()) == ["mine.svg", "new.svg", "old.svg"]
+
+
+def test_a_render_sweeps_the_manifest_temporaries_of_a_killed_run_from_out(tmp_path: Path) -> None:
+    # Before issue 16 only scene folders were swept; these stayed in the root of --out for good.
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(finished.stdout)
+    stale = [tmp_path / f".gdanim-manifest-p{dead_pid}-k2j4h6g8.json", tmp_path / f".gdanim-index-p{dead_pid}-a1b2c3d4.html"]
+    live = tmp_path / f"{temp_prefix('manifest')}q1w2e3r4.json"
+    for path in (*stale, live):
+        path.write_text("{")
+    assert check_out_dir(tmp_path) == tmp_path.resolve()
+    assert sorted(tmp_path.iterdir()) == [live]
 
 
 def test_render_times_are_remembered_in_the_cache_for_scheduling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
