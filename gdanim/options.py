@@ -23,6 +23,8 @@ __all__ = [
     "FILE_FORMATS",
     "FORMATS",
     "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "LECTURE_FORMATS",
     "MAX_RENDER_STEPS",
     "QUALITIES",
     "QUALITY_ALIASES",
@@ -45,6 +47,9 @@ DEFAULT_LANGUAGE: Final[str] = "he"
 TEXT_DIRECTIONS: Final[dict[str, str]] = {"he": "rtl", "en": "ltr"}
 """Text direction of each caption language (HTML's ``dir``)."""
 
+LANGUAGE_NAMES: Final[dict[str, str]] = {"he": "עברית", "en": "English"}
+"""Each caption language's name in itself, e.g. for a player's subtitles menu."""
+
 THEME_NAMES: Final[tuple[str, ...]] = ("light", "dark")
 """Colour themes, ``--theme`` (the colours themselves live in :mod:`scenes.style`)."""
 
@@ -56,8 +61,15 @@ FORMATS: Final[dict[str, tuple[str, ...]]] = {
     "gif": ("gif",),
     "both": ("mp4", "gif"),
     "png": ("png",),
+    # Lecture decks, built from the clips' MP4s after they render (gdanim.lecture.export).
+    "slides": ("mp4",),
+    "pptx": ("mp4",),
+    "pdf": ("mp4",),
 }
-"""``--format`` choices and the files each one writes."""
+"""``--format`` choices and the clip files each one writes."""
+
+LECTURE_FORMATS: Final[tuple[str, ...]] = ("slides", "pptx", "pdf")
+"""``--format`` choices that build a deck of the run's beats from its MP4s (:mod:`gdanim.lecture.export`)."""
 
 FILE_FORMATS: Final[tuple[str, ...]] = ("mp4", "gif", "png")
 """File formats a clip can have, in the order they are written and listed."""

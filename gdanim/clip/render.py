@@ -31,12 +31,15 @@ from gdanim.store.files import (
     remove_empty_folders,
     reporting_full_disk,
 )
-from gdanim.store.manifest import ClipEntry, FileRecord
+from gdanim.store.manifest import BeatRecord, ClipEntry, FileRecord
 from gdanim.task import ProgressCallback, ProgressEvent, TaskOutput
 
 __all__ = ["CutGif", "RenderClip", "clip_targets", "theme_colours"]
 
 _LATEX_TOOLS: Final[tuple[str, ...]] = ("latex", "dvisvgm")
+
+COMPANION_FILES: Final[dict[str, tuple[str, ...]]] = {"mp4": ("vtt",)}
+"""Files written beside a format: every MP4 has its WebVTT subtitles (:mod:`gdanim.clip.subtitles`)."""
 
 
 def clip_targets(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> dict[str, Path]:
@@ -47,7 +50,8 @@ def clip_targets(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) 
     ValueError
         If a path would leave ``out_dir`` (a symlinked scene folder).
     """
-    targets = {ext: request.output_path(out_dir, ext) for ext in formats}
+    extensions = [ext for name in formats for ext in (name, *COMPANION_FILES.get(name, ()))]
+    targets = {ext: request.output_path(out_dir, ext) for ext in extensions}
     for path in targets.values():
         if not is_inside(path, out_dir):
             raise ValueError(MESSAGES["unsafe_path"].format(path=path, out_dir=f"--out {out_dir}"))
@@ -71,16 +75,20 @@ def _probe_size(path: Path) -> tuple[int, int]:
 
 
 def _file_record(out_dir: Path, written: Path, target: Path, size: tuple[int, int] | None) -> FileRecord:
-    """The manifest record of a file written to ``written`` that is about to become ``target``."""
+    """The manifest record of a file written to ``written`` that is about to become ``target`` (subtitles: no size)."""
     size_bytes, sha256 = file_digest(written)
+    if target.suffix == ".vtt":
+        return FileRecord(target.relative_to(out_dir).as_posix(), size_bytes, sha256)
     width, height = _probe_size(written) if size is None else size
     return FileRecord(target.relative_to(out_dir).as_posix(), size_bytes, sha256, width, height)
 
 
 def _check_tools(formats: tuple[str, ...]) -> None:
     needed = list(_LATEX_TOOLS)
+    if "mp4" in formats or "gif" in formats:
+        needed.append("ffmpeg")
     if "gif" in formats:
-        needed += ["ffmpeg", "gifsicle"]
+        needed.append("gifsicle")
     for tool in needed:
         if shutil.which(tool) is None:
             raise MissingToolError(tool)
@@ -148,6 +156,7 @@ class RenderClip(_ClipTask):
     def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ClipEntry:
         from gdanim.clip import scene_render  # imports manim: only here, once a render is certain
         from gdanim.clip.gif import make_gif
+        from gdanim.lecture.subtitles import write_mp4_with_subtitles
 
         request = self.request
 
@@ -169,7 +178,7 @@ class RenderClip(_ClipTask):
             )
             if rendered.movie is not None and "mp4" in temps:
                 report("mp4", rendered.plays)
-                scene_render.remux_faststart(rendered.movie, temps["mp4"])
+                write_mp4_with_subtitles(rendered.movie, rendered.subtitles, temps["mp4"], temps["vtt"], request.language)
             if "gif" in temps:
                 report("gif", rendered.plays)
                 make_gif(rendered.movie, temps["gif"], theme_colours(request.theme))
@@ -201,6 +210,7 @@ class RenderClip(_ClipTask):
             hash=self.input_hash,
             plays=rendered.plays,
             render_seconds=round(render_seconds, 3),
+            beats=tuple(BeatRecord(**beat.as_dict()) for beat in rendered.beats),
         )
 
 

@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 from urllib.parse import quote
 
-from gdanim.options import TEXT_DIRECTIONS
+from gdanim.options import LANGUAGE_NAMES, TEXT_DIRECTIONS
 from gdanim.store.files import atomic_path
 from gdanim.store.manifest import MANIFEST_NAME, ClipEntry, Manifest
 from scenes.captions import scene_alt_text
@@ -74,8 +74,9 @@ def _parameter_rows(clip: ClipEntry) -> list[tuple[str, str]]:
 
 
 def _media_html(clip: ClipEntry, alt: str) -> str:
-    """GIF and MP4 side by side, each with its size; a PNG poster when there is no movie."""
+    """GIF and MP4 (with its captions track) side by side, each with its size; a PNG poster when there is no movie."""
     files = clip.files
+    language = clip.language
     poster = files.get("png")
     figures = []
     if "gif" in files:
@@ -88,10 +89,15 @@ def _media_html(clip: ClipEntry, alt: str) -> str:
     if "mp4" in files:
         mp4 = files["mp4"]
         poster_attribute = f' poster="{_href(poster.path)}"' if poster else ""
+        track = (
+            f'<track kind="captions" src="{_href(files["vtt"].path)}" srclang="{html.escape(language)}" '
+            f'label="{LANGUAGE_NAMES.get(language, language)}" default>'
+            if "vtt" in files else ""
+        )
         figures.append(
             f'<figure><video autoplay loop muted playsinline controls width="{mp4.width}" '
             f'height="{mp4.height}"{poster_attribute} aria-label="{html.escape(alt)}">'
-            f'<source src="{_href(mp4.path)}" type="video/mp4"></video>'
+            f'<source src="{_href(mp4.path)}" type="video/mp4">{track}</video>'
             f"<figcaption>MP4 · {mp4.width}×{mp4.height} · {_format_bytes(mp4.bytes)}</figcaption></figure>"
         )
     if poster and not figures:

@@ -44,8 +44,13 @@ def _url(path: str) -> str:
 def _site_entry(clip: ClipEntry) -> dict[str, Any]:
     """One clip as the shortcode reads it: URLs under ``static/`` plus sizes and alt text."""
     files = {
-        kind: {"url": _url(file.path), "width": file.width, "height": file.height, "bytes": file.bytes,
-               "sha256": file.sha256}
+        kind: {
+            "url": _url(file.path),
+            # Subtitles (vtt) have no picture size.
+            **({"width": file.width, "height": file.height} if file.width is not None else {}),
+            "bytes": file.bytes,
+            "sha256": file.sha256,
+        }
         for kind, file in clip.files.items()
     }
     return {

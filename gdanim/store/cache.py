@@ -20,7 +20,7 @@ from typing import Any, Final, Protocol
 
 import platformdirs
 
-from gdanim.store.files import TEMP_PREFIX, atomic_path, remove_stale_temporaries
+from gdanim.store.files import TEMP_PREFIX, atomic_path, remove_stale_temporaries, reporting_full_disk
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -58,7 +58,7 @@ HASHED_SOURCES: Final[tuple[str, ...]] = (
 """Source files whose content decides what a clip looks like."""
 
 _VERSIONED_TOOLS: Final[tuple[str, ...]] = ("ffmpeg", "gifsicle", "latex", "dvisvgm")
-_VERSIONED_PACKAGES: Final[tuple[str, ...]] = ("manim", "av", "manimpango", "pycairo")
+_VERSIONED_PACKAGES: Final[tuple[str, ...]] = ("manim", "av", "manimpango", "pycairo", "webvtt-py")
 
 
 def get_cache_dir() -> Path:
@@ -190,6 +190,10 @@ def media_slot() -> Iterator[Path]:
 
     A slot starts with a copy of every SVG another slot has published (see
     :func:`prune_slot`), so a second worker does not typeset all text again.
+
+    When the block fails, what the render left in the slot (partial movies,
+    truncated SVGs) is removed, and a failure while the cache's disk is full
+    is raised as ``OSError(ENOSPC)`` naming the cache folder.
     """
     cache_dir = get_cache_dir()
     slots = cache_dir / "media"
@@ -206,7 +210,12 @@ def media_slot() -> Iterator[Path]:
         try:
             _remove_unowned_svgs(folder)
             _copy_missing(cache_dir / "shared", folder)
-            yield folder
+            try:
+                with reporting_full_disk(cache_dir):  # looks at the disk before the cleanup frees it
+                    yield folder
+            except BaseException:
+                _remove_render_leftovers(folder)
+                raise
             return
         finally:
             os.close(lock)
@@ -214,9 +223,20 @@ def media_slot() -> Iterator[Path]:
     folder.mkdir()
     try:
         _copy_missing(cache_dir / "shared", folder)
-        yield folder
+        with reporting_full_disk(cache_dir):
+            yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_render_leftovers(folder: Path) -> None:
+    """Remove a failed render's movies, frames and truncated SVGs from its media folder.
+
+    On a full disk they are what fills it; a later render would not reuse them anyway.
+    """
+    shutil.rmtree(folder / "videos", ignore_errors=True)
+    shutil.rmtree(folder / "images", ignore_errors=True)
+    _remove_unowned_svgs(folder)
 
 
 _SHARED_KINDS: Final[tuple[str, ...]] = ("Tex", "texts")
@@ -290,8 +310,7 @@ def prune_slot(folder: Path, max_files: int = MAX_CACHE_FILES_PER_SLOT) -> None:
     Rendered videos and images go; of the cached files, only the newest
     ``max_files`` stay, in the slot and in the shared store alike.
     """
-    shutil.rmtree(folder / "videos", ignore_errors=True)
-    shutil.rmtree(folder / "images", ignore_errors=True)
+    _remove_render_leftovers(folder)
     shared = get_cache_dir() / "shared"
     _copy_missing(folder, shared)
     for place in (folder, shared):

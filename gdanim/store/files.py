@@ -162,15 +162,20 @@ def failure_reason(error: Exception, out_dir: Path, targets: dict[str, Path]) ->
     full = full_disk_error(error)
     if full is not None:
         written = Path(str(full.filename)) if full.filename else out_dir
-        # Name the clip's folder rather than a temporary file; a full cache disk is named as it is.
-        folder = next(iter(targets.values())).parent if is_inside(written, out_dir) else written.parent
+        # Name the clip's folder rather than a temporary file; a full cache disk by the folder named.
+        if is_inside(written, out_dir):
+            folder = next(iter(targets.values())).parent
+        else:
+            folder = written if written.is_dir() else written.parent
         return MESSAGES["no_space"].format(folder=folder)
     return f"{type(error).__name__}: {one_line(error)}"[:300]
 
 
 @contextmanager
 def reporting_full_disk(folder: Path) -> Iterator[None]:
-    """Re-raise a failure in the block as ``OSError(ENOSPC)`` if ``folder``'s disk is full at that moment.
+    """Re-raise a failure in the block as ``OSError(ENOSPC)`` naming ``folder`` if its disk is full at that moment.
+
+    A "no space" error that already names its file is left as it is.
 
     ffmpeg and gifsicle exit with status 0 when a full disk cuts their output
     short (ffmpeg only prints the error, gifsicle writes nothing), so what
@@ -181,6 +186,8 @@ def reporting_full_disk(folder: Path) -> Iterator[None]:
     try:
         yield
     except Exception as error:
-        if full_disk_error(error) is None and is_disk_full(folder):
+        full = full_disk_error(error)
+        # A "no space" error that names no file (a plain write) is named after this folder too.
+        if (full is None or not full.filename) and is_disk_full(folder):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder)) from error
         raise

@@ -11,14 +11,18 @@ only code that turns it into JSON and back. On disk (version 1)::
                 "parameters": {"start": -1.0, "learning_rate": 0.1, "steps": 10},
                 "files": {"mp4": {"path": "rolling-descent/he-light-480p15.mp4",
                                   "bytes": 123456, "sha256": "…", "width": 854, "height": 480},
+                          "vtt": {"path": "rolling-descent/he-light-480p15.vtt", "bytes": 2048, "sha256": "…"},
                           "gif": {…}, "png": {…}},
                 "duration": 12.4,
                 "hash": "<sha256 of the render inputs>",
-                "plays": 23, "render_seconds": 6.1}]}
+                "plays": 23, "render_seconds": 6.1,
+                "beats": [{"name": "setup", "notes": "…", "start": 0.0, "end": 3.6}, …]}]}
 
 ``path`` is relative to the folder that holds the manifest; ``duration`` is the
 clip's length in seconds; ``hash`` is :func:`gdanim.store.cache.hash_inputs`;
-``plays`` (animations) and ``render_seconds`` size the next progress bar.
+``plays`` (animations) and ``render_seconds`` size the next progress bar;
+``vtt`` (every MP4 has one) holds the subtitles, and ``beats`` the teaching
+beats with their speaker notes, for the lecture exports (:mod:`gdanim.lecture`).
 Clips are sorted by ``id``.
 
 A missing manifest is an empty one. A file that is not a manifest of this
@@ -52,6 +56,7 @@ from gdanim.store.files import atomic_path, file_digest
 __all__ = [
     "MANIFEST_NAME",
     "MANIFEST_VERSION",
+    "BeatRecord",
     "ClipEntry",
     "FileRecord",
     "Manifest",
@@ -78,6 +83,7 @@ _TEXT: Final[tuple[tuple[type, ...], str]] = ((str,), "text")
 _WHOLE: Final[tuple[tuple[type, ...], str]] = ((int,), "a whole number")
 _NUMBER: Final[tuple[tuple[type, ...], str]] = ((int, float), "a number")
 _OBJECT: Final[tuple[tuple[type, ...], str]] = ((dict,), "an object")
+_LIST: Final[tuple[tuple[type, ...], str]] = ((list,), "a list")
 
 _CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
     "id": _TEXT, "scene": _TEXT, "language": _TEXT, "theme": _TEXT, "quality": _TEXT,
@@ -86,15 +92,24 @@ _CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
 }
 """Every field of a clip entry and the JSON type it must have (see the schema above)."""
 
-_OPTIONAL_CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {"plays": _WHOLE, "render_seconds": _NUMBER}
-"""Fields that only size the next progress bar: an entry may lack them, but not hold another type."""
-
-_FILE_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
-    "path": _TEXT, "bytes": _WHOLE, "sha256": _TEXT, "width": _WHOLE, "height": _WHOLE,
+_OPTIONAL_CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
+    "plays": _WHOLE, "render_seconds": _NUMBER, "beats": _LIST,
 }
+"""Fields that size the next progress bar, and the beats of the lecture exports: an entry may lack them,
+but not hold another type."""
+
+_FILE_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {"path": _TEXT, "bytes": _WHOLE, "sha256": _TEXT}
 """Every field of a file record in ``files``."""
 
-_FILE_KINDS: Final[frozenset[str]] = frozenset({"mp4", "gif", "png"})
+_PICTURE_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {"width": _WHOLE, "height": _WHOLE}
+"""The fields of the record of a file with pictures (every kind but subtitles)."""
+
+_FILE_KINDS: Final[frozenset[str]] = frozenset({"mp4", "vtt", "gif", "png"})
+
+_BEAT_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
+    "name": _TEXT, "notes": _TEXT, "start": _NUMBER, "end": _NUMBER,
+}
+"""Every field of a beat in ``beats``."""
 
 
 def _field_problem(
@@ -135,7 +150,14 @@ def clip_problem(clip: Any) -> str | None:
             return f'"files" has an unknown kind {kind!r}'
         if not isinstance(record, dict):
             return f'"files"."{kind}" is {json.dumps(record)[:40]}, not an object'
-        problem = _field_problem(record, _FILE_FIELDS, f'"files"."{kind}" ')
+        fields = _FILE_FIELDS if kind == "vtt" else _FILE_FIELDS | _PICTURE_FIELDS
+        problem = _field_problem(record, fields, f'"files"."{kind}" ')
+        if problem is not None:
+            return problem
+    for number, beat in enumerate(clip.get("beats", []), start=1):
+        if not isinstance(beat, dict):
+            return f'beat {number} is {json.dumps(beat)[:40]}, not an object'
+        problem = _field_problem(beat, _BEAT_FIELDS, f"beat {number} ")
         if problem is not None:
             return problem
     return None
@@ -152,22 +174,25 @@ class FileRecord:
     bytes, sha256
         Size and SHA-256 of the file as written.
     width, height
-        Its picture size in pixels.
+        Its picture size in pixels; ``None`` for subtitles.
     """
 
     path: str
     bytes: int
     sha256: str
-    width: int
-    height: int
+    width: int | None = None
+    height: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "bytes": self.bytes, "sha256": self.sha256, "width": self.width, "height": self.height}
+        data: dict[str, Any] = {"path": self.path, "bytes": self.bytes, "sha256": self.sha256}
+        if self.width is not None:
+            data |= {"width": self.width, "height": self.height}
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileRecord:
         """A file record of an entry that passed :func:`clip_problem`."""
-        return cls(data["path"], data["bytes"], data["sha256"], data["width"], data["height"])
+        return cls(data["path"], data["bytes"], data["sha256"], data.get("width"), data.get("height"))
 
     def matches(self, out_dir: Path) -> bool:
         """Whether the file in ``out_dir`` still has the recorded size and SHA-256 (size first: it is cheap)."""
@@ -178,6 +203,19 @@ class FileRecord:
             return file_digest(path) == (self.bytes, self.sha256)
         except OSError:
             return False
+
+
+@dataclass(frozen=True)
+class BeatRecord:
+    """One teaching beat of a clip: its name, speaker notes, and where it starts and ends (seconds)."""
+
+    name: str
+    notes: str
+    start: float
+    end: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "notes": self.notes, "start": self.start, "end": self.end}
 
 
 @dataclass(frozen=True)
@@ -198,6 +236,7 @@ class ClipEntry:
     hash: str
     plays: int | None = None
     render_seconds: float | None = None
+    beats: tuple[BeatRecord, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -211,6 +250,8 @@ class ClipEntry:
             data["plays"] = self.plays
         if self.render_seconds is not None:
             data["render_seconds"] = self.render_seconds
+        if self.beats is not None:
+            data["beats"] = [beat.to_json() for beat in self.beats]
         return data
 
     @classmethod
@@ -227,6 +268,9 @@ class ClipEntry:
             hash=data["hash"],
             plays=data.get("plays"),
             render_seconds=data.get("render_seconds"),
+            beats=None if "beats" not in data else tuple(
+                BeatRecord(beat["name"], beat["notes"], beat["start"], beat["end"]) for beat in data["beats"]
+            ),
         )
 
     def with_files(self, files: Mapping[str, FileRecord]) -> ClipEntry:

@@ -305,6 +305,25 @@ def test_a_first_render_into_a_full_disk_writes_nothing(full_disk: Path) -> None
     assert files_under(out_dir) == []
 
 
+def test_a_full_cache_disk_is_named_and_the_failed_render_leaves_nothing_in_its_slot(
+    full_disk: Path, tmp_path: Path
+) -> None:
+    # Before issue 16 this said "no space left on device in <--out>" (--out had room) or failed on an
+    # empty SVG, and the partial movies stayed in the cache slot, keeping its disk full.
+    cache_dir = full_disk / "cache"
+    _fill(full_disk)
+    with (full_disk / "filler").open("r+b") as filler:
+        filler.truncate(filler.seek(0, os.SEEK_END) - 96 * 1024)  # room for a few texts, not for the render
+    out_dir = tmp_path / "out"
+    completed = run_render(*TINY_CLIP_ARGUMENTS, "--out", str(out_dir), env=render_env(GDANIM_CACHE_DIR=str(cache_dir)))
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
+                          f"Error: rendering rolling-descent failed: no space left on device in {cache_dir};")
+    leftovers = [p for p in cache_dir.rglob("*") if p.is_file() and p.suffix in {".mp4", ".mov", ".png", ".gif"}]
+    truncated = [p for p in cache_dir.rglob("*.svg") if not p.read_bytes().rstrip().endswith(b"</svg>")]
+    assert (leftovers, truncated) == ([], [])
+    assert files_under(out_dir) == []
+
+
 def test_a_full_disk_while_writing_the_manifest(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -420,7 +439,7 @@ def test_a_manifest_entry_that_does_not_validate_is_treated_as_absent(
     clips = manifest_json(earlier_out)["clips"]
     assert json.loads(manifest_path.read_text())["clips"] == clips  # rewritten without the broken entry
     assert [clip["id"] for clip in clips] == [good["id"]]
-    assert len(result.stdout.splitlines()) == 2  # the MP4 and the GIF, re-rendered or up to date
+    assert len(result.stdout.splitlines()) == 3  # the MP4, its subtitles and the GIF, re-rendered or up to date
     for record in clips[0]["files"].values():
         assert FileRecord.from_json(record).matches(earlier_out)
     gallery = (earlier_out / "index.html").read_text()
@@ -521,7 +540,8 @@ def _manifest_ids(out_dir: Path) -> list[str]:
     for clip in manifest["clips"]:
         for record in clip["files"].values():
             assert FileRecord.from_json(record).matches(out_dir), record
-            assert probe_video(out_dir / record["path"])["frames"] > 0
+            if not record["path"].endswith(".vtt"):
+                assert probe_video(out_dir / record["path"])["frames"] > 0
     return [clip["id"] for clip in manifest["clips"]]
 
 
@@ -540,9 +560,10 @@ def test_the_same_clip_rendered_twice_at_once_is_one_good_file(tmp_path: Path) -
     out_dir = tmp_path / "out"
     stdouts = _render_at_once(out_dir, [[], []])
     mp4 = out_dir / "rolling-descent" / f"he-light-{TINY_TAG}-steps1.mp4"
-    assert stdouts == [f"{mp4}\n"] * 2
+    vtt = mp4.with_suffix(".vtt")
+    assert stdouts == [f"{mp4}\n{vtt}\n"] * 2
     assert _manifest_ids(out_dir) == [f"rolling-descent/he-light-{TINY_TAG}-steps1"]
-    assert files_under(out_dir / "rolling-descent") == [mp4]
+    assert files_under(out_dir / "rolling-descent") == [mp4, vtt]
 
 
 TEXTS_TYPESET_AT_ONCE: list[str] = [

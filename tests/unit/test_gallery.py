@@ -114,3 +114,14 @@ def test_a_foreign_manifest_is_one_clear_error(tmp_path: Path, manifest_text: st
     (tmp_path / "manifest.json").write_text(manifest_text, encoding="utf-8")
     with pytest.raises(ManifestError, match=r"manifest\.json is not a gdanim manifest: .*; move it away"):
         load_manifest(tmp_path)
+
+
+def test_each_video_carries_its_subtitles_as_a_default_captions_track() -> None:
+    manifest = {"version": 1, "clips": [_clip("rolling-descent", "he", "light", ("mp4", "vtt")),
+                                        _clip("slope-tangent", "en", "dark", ("mp4", "vtt"))]}
+    tags = parse_tags(render_gallery(_typed(manifest)))
+    tracks = [attrs for tag, attrs in tags if tag == "track"]
+    assert [(t["kind"], t["srclang"], t["src"], "default" in t) for t in tracks] == [
+        ("captions", "he", "rolling-descent/he-light-480p15.vtt", True),
+        ("captions", "en", "slope-tangent/en-dark-480p15.vtt", True),
+    ]
