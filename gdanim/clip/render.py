@@ -156,7 +156,7 @@ class RenderClip(_ClipTask):
     def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ClipEntry:
         from gdanim.clip import scene_render  # imports manim: only here, once a render is certain
         from gdanim.clip.gif import make_gif
-        from gdanim.lecture.subtitles import write_mp4_with_subtitles
+        from gdanim.clip.subtitles import write_mp4_with_subtitles
 
         request = self.request
 

@@ -8,7 +8,7 @@ import av
 import pytest
 import webvtt
 
-from gdanim.lecture.subtitles import RLM, mux_mp4
+from gdanim.clip.subtitles import RLM, mux_mp4
 from gdmath import book_round, step_vector
 from scenes.captions import caption
 from tests.tiny_clips import render_tiny_clips
