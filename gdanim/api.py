@@ -25,6 +25,7 @@ from contextlib import closing
 from pathlib import Path
 
 from gdanim.clip.request import ClipRequest
+from gdanim.clip.shards import JoinShards, RenderShard
 from gdanim.publish.gallery import write_gallery
 from gdanim.run.executor import Executor, InProcessExecutor
 from gdanim.run.plan import ClipResult, Plan, check_clip, make_plan
@@ -32,7 +33,7 @@ from gdanim.store.cache import record_render_seconds
 from gdanim.errors import RenderError
 from gdanim.store.files import failure_reason, remove_empty_folders, remove_stale_temporaries
 from gdanim.store.manifest import record_clip
-from gdanim.task import ProgressCallback, ProgressEvent
+from gdanim.task import ProgressCallback, ProgressEvent, Task, TaskOutput
 
 __all__ = [
     "ClipRequest",
@@ -44,6 +45,7 @@ __all__ = [
     "render_clip",
     "render_clips",
     "run_plan",
+    "shard_count",
 ]
 
 
@@ -66,6 +68,19 @@ def choose_executor(jobs: int = 1, scheduler: str | None = None, on_message: Cal
     return InProcessExecutor()
 
 
+def shard_count(split: int | None, workers: int, tasks: int) -> int:
+    """Shards per clip: ``split`` when given, else enough to give each of ``workers`` a part of the ``tasks``.
+
+    Examples
+    --------
+    >>> shard_count(None, 2, 1), shard_count(None, 2, 2), shard_count(None, 8, 3), shard_count(3, 1, 5)
+    (2, 1, 2, 3)
+    """
+    if split is not None:
+        return split
+    return max(1, workers // tasks) if tasks else 1
+
+
 def run_plan(plan: Plan, executor: Executor, on_progress: ProgressCallback | None = None) -> Iterator[ClipResult]:
     """Answer a plan's up-to-date clips, run its tasks on ``executor`` and record each clip as it finishes.
 
@@ -82,11 +97,22 @@ def run_plan(plan: Plan, executor: Executor, on_progress: ProgressCallback | Non
             yield result
         for folder in plan.folders:
             remove_stale_temporaries(folder)
-        unfinished = {task.key: task for task in plan.tasks}
+        unfinished: dict[str, Task] = {task.key: task for task in plan.tasks}
+        unfinished.update(plan.joins)
+        shards_done: dict[str, dict[int, TaskOutput]] = {}
         try:
             with closing(executor.run(plan.tasks, plan.out_dir, on_progress)) as outputs:
                 for task, output in outputs:
                     del unfinished[task.key]
+                    if isinstance(task, RenderShard):
+                        done = shards_done.setdefault(task.request.clip_id, {})
+                        done[task.piece] = output
+                        if len(done) < task.pieces:
+                            continue
+                        # The clip's last shard is in: join them here, while other tasks go on.
+                        task = plan.joins[task.request.clip_id].with_outcomes(done)
+                        output = task.run(plan.out_dir, on_progress)
+                        del unfinished[task.key]
                     if output.entry is None:
                         continue  # a piece of a clip, combined by a later task
                     if output.entry.render_seconds is not None:
@@ -97,6 +123,10 @@ def run_plan(plan: Plan, executor: Executor, on_progress: ProgressCallback | Non
                         raise RenderError(task.label, failure_reason(error, plan.out_dir, output.files)) from error
                     yield ClipResult(task.request, output.files, False, entry)
         finally:
+            for task in unfinished.values():
+                if isinstance(task, JoinShards):  # the finished shards of a clip that was not joined
+                    for path in task.shard_files(plan.out_dir):
+                        path.unlink(missing_ok=True)
             folders = {path.parent for task in unfinished.values() for path in task.targets(plan.out_dir).values()}
             for folder in folders:
                 remove_stale_temporaries(folder)
@@ -112,6 +142,7 @@ def iter_render_clips(
     on_progress: ProgressCallback | None = None,
     scheduler: str | None = None,
     on_message: Callable[[str], None] | None = None,
+    split: int | None = None,
 ) -> Iterator[ClipResult]:
     """Render many clips, yielding each :class:`ClipResult` as soon as it is done (up-to-date ones first).
 
@@ -134,6 +165,10 @@ def iter_render_clips(
         A Dask scheduler's address, or ``"local"`` (see :mod:`gdanim.run.cluster`).
     on_message
         Receives one-line notes for stderr (the Dask executor's).
+    split
+        Cut each clip into this many shards of its animations, rendered as separate tasks and joined
+        (:mod:`gdanim.clip.shards`); ``1`` never splits. ``None``: split only when fewer clips are to
+        be rendered than ``jobs``, into as many shards as keep every worker busy (:func:`shard_count`).
 
     Raises
     ------
@@ -151,6 +186,7 @@ def iter_render_clips(
     executor = choose_executor(jobs, scheduler, on_message)
     created = not out_dir.exists()
     plan = make_plan(requests, out_dir, formats, force, reuse_files=executor.shares_disk)
+    plan = plan.split(shard_count(split, jobs, len(plan.tasks)))
     try:
         yield from run_plan(plan, executor, on_progress)
     except BaseException:

@@ -216,6 +216,13 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     "Dask cluster of --jobs workers with 'local'.",
 )
 @click.option(
+    "--split",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Cut each clip into N pieces of its animations, rendered side by side and joined without "
+    "re-encoding (1: never). Default: split only when fewer clips than --jobs are rendered.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -266,6 +273,7 @@ def cli(
     steps: int | None,
     sweeps: tuple[str, ...],
     scheduler: str | None,
+    split: int | None,
     jobs: int,
     force: bool,
     quiet: bool,
@@ -308,7 +316,7 @@ def cli(
         return
     if hugo_site is not None and "png" not in formats:
         formats = (*formats, "png")  # the poster, also the still frame of a paused or reduced-motion GIF
-    _render(requests, out_dir, formats, jobs, force, quiet, scheduler)
+    _render(requests, out_dir, formats, jobs, force, quiet, scheduler, split)
     if format_name.lower() in LECTURE_FORMATS:
         _export_lecture(requests, out_dir, format_name.lower())
     if hugo_site is not None:
@@ -346,6 +354,7 @@ def _render(
     force: bool,
     quiet: bool,
     scheduler: str | None,
+    split: int | None = None,
 ) -> None:
     from gdanim.api import iter_render_clips
     from gdanim.run.progress import progress_bars
@@ -354,7 +363,9 @@ def _render(
     on_message = None if quiet else lambda line: click.echo(line, err=True)
     try:
         with progress_bars(enabled=not quiet) as on_progress:
-            results = iter_render_clips(requests, out_dir, formats, jobs, force, on_progress, scheduler, on_message)
+            results = iter_render_clips(
+                requests, out_dir, formats, jobs, force, on_progress, scheduler, on_message, split
+            )
             for result in results:
                 for path in result.files.values():
                     click.echo(_shown_path(out_dir, path))

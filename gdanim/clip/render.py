@@ -18,7 +18,7 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from gdanim.clip.request import ClipRequest
 from gdanim.errors import MESSAGES, MissingToolError, RenderError
@@ -34,7 +34,7 @@ from gdanim.store.files import (
 from gdanim.store.manifest import BeatRecord, ClipEntry, FileRecord
 from gdanim.task import ProgressCallback, ProgressEvent, TaskOutput
 
-__all__ = ["CutGif", "RenderClip", "clip_targets", "theme_colours"]
+__all__ = ["CutGif", "RenderClip", "check_tools", "clip_entry", "clip_targets", "file_records", "theme_colours"]
 
 _LATEX_TOOLS: Final[tuple[str, ...]] = ("latex", "dvisvgm")
 
@@ -83,7 +83,48 @@ def _file_record(out_dir: Path, written: Path, target: Path, size: tuple[int, in
     return FileRecord(target.relative_to(out_dir).as_posix(), size_bytes, sha256, width, height)
 
 
-def _check_tools(formats: tuple[str, ...]) -> None:
+def file_records(
+    request: ClipRequest, out_dir: Path, temps: dict[str, Path], targets: dict[str, Path]
+) -> dict[str, FileRecord]:
+    """The manifest records of a clip's files, written to ``temps`` and about to become ``targets``."""
+    preset = request.preset
+    return {
+        ext: _file_record(out_dir, tmp, targets[ext], (preset.pixel_width, preset.pixel_height) if ext != "gif" else None)
+        for ext, tmp in temps.items()
+    }
+
+
+def clip_entry(
+    request: ClipRequest,
+    files: dict[str, FileRecord],
+    input_hash: str,
+    duration: float,
+    plays: int,
+    render_seconds: float,
+    beats: tuple[Any, ...] = (),
+) -> ClipEntry:
+    """The manifest entry of a clip just rendered (``beats``: the scene's :class:`scenes.beats.Beat` list)."""
+    preset = request.preset
+    return ClipEntry(
+        id=request.clip_id,
+        scene=request.scene,
+        language=request.language,
+        theme=request.theme,
+        quality=request.quality,
+        width=preset.pixel_width,
+        height=preset.pixel_height,
+        fps=preset.frame_rate,
+        parameters=request.parameters,
+        files=files,
+        duration=round(duration, 3),
+        hash=input_hash,
+        plays=plays,
+        render_seconds=round(render_seconds, 3),
+        beats=tuple(BeatRecord(**beat.as_dict()) for beat in beats),
+    )
+
+
+def check_tools(formats: tuple[str, ...]) -> None:
     needed = list(_LATEX_TOOLS)
     if "mp4" in formats or "gif" in formats:
         needed.append("ffmpeg")
@@ -164,9 +205,8 @@ class RenderClip(_ClipTask):
             if on_progress is not None:
                 on_progress(ProgressEvent(request.clip_id, stage, completed, self.expected_plays))
 
-        _check_tools(self.formats)
+        check_tools(self.formats)
         started = time.perf_counter()
-        preset = request.preset
         wants_video = "mp4" in targets or "gif" in targets
         with ExitStack() as commit, media_slot() as media_dir:
             temps = {ext: commit.enter_context(atomic_path(path)) for ext, path in targets.items()}
@@ -185,33 +225,14 @@ class RenderClip(_ClipTask):
             if "png" in temps:
                 report("png", rendered.plays)
                 scene_render.save_poster(rendered.last_frame, temps["png"])
-            files = {
-                ext: _file_record(out_dir, tmp, targets[ext],
-                                  (preset.pixel_width, preset.pixel_height) if ext != "gif" else None)
-                for ext, tmp in temps.items()
-            }
+            files = file_records(request, out_dir, temps, targets)
             prune_slot(media_dir)
         # Leaving the ExitStack without an error renamed every temporary file into place.
         render_seconds = time.perf_counter() - started
         if on_progress is not None:
             on_progress(ProgressEvent(request.clip_id, "done", rendered.plays, rendered.plays))
-        return ClipEntry(
-            id=request.clip_id,
-            scene=request.scene,
-            language=request.language,
-            theme=request.theme,
-            quality=request.quality,
-            width=preset.pixel_width,
-            height=preset.pixel_height,
-            fps=preset.frame_rate,
-            parameters=request.parameters,
-            files=files,
-            duration=round(rendered.duration, 3),
-            hash=self.input_hash,
-            plays=rendered.plays,
-            render_seconds=round(render_seconds, 3),
-            beats=tuple(BeatRecord(**beat.as_dict()) for beat in rendered.beats),
-        )
+        return clip_entry(request, files, self.input_hash, rendered.duration, rendered.plays, render_seconds,
+                          rendered.beats)
 
 
 @dataclass(frozen=True)
@@ -227,7 +248,7 @@ class CutGif(_ClipTask):
         from gdanim.clip.gif import make_gif
 
         assert self.entry is not None
-        _check_tools(self.formats)
+        check_tools(self.formats)
         if on_progress is not None:
             on_progress(ProgressEvent(self.key, "gif", 0, self.entry.plays))
         with atomic_path(targets["gif"]) as tmp:

@@ -9,13 +9,34 @@ to the very frames of the unsplit one. Nothing here imports manim.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import time
 from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from io import BytesIO
 from itertools import accumulate
 from pathlib import Path
 from typing import Final
 
-__all__ = ["GHOST_FRAME_COST", "balanced_ranges", "join_movies"]
+from gdanim.clip.render import RenderClip, _ClipTask, check_tools, clip_entry, file_records, theme_colours
+from gdanim.clip.request import ClipRequest
+from gdanim.store.cache import get_cache_dir, media_slot, prune_slot
+from gdanim.store.files import TEMP_PREFIX, atomic_path, reporting_full_disk, temp_prefix
+from gdanim.store.manifest import ClipEntry
+from gdanim.task import ProgressCallback, ProgressEvent, Task, TaskOutput
+
+__all__ = [
+    "GHOST_FRAME_COST",
+    "JoinShards",
+    "RenderShard",
+    "ShardOutcome",
+    "balanced_ranges",
+    "join_movies",
+    "split_tasks",
+]
 
 GHOST_FRAME_COST: Final[float] = 0.15
 """Cost of a frame a shard steps through without drawing (the plays before its range), relative to a drawn one.
@@ -111,3 +132,183 @@ def join_movies(movies: Sequence[Path], target: Path) -> None:
             packet.dts = None
             packet.stream = stream_out
             output.mux(packet)
+
+
+# --- Shards as tasks (see gdanim.task) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShardOutcome:
+    """What a finished shard hands back besides its files.
+
+    Attributes
+    ----------
+    plays, duration
+        Plays and scene seconds from the start of the clip to the shard's end;
+        the last shard's are the whole clip's.
+    """
+
+    plays: int
+    duration: float
+
+
+def _frame_counts(request: ClipRequest, input_hash: str, media_dir: Path) -> list[int]:
+    """Frames of each play of a clip: counted by a skip-everything pass, kept per input hash in the cache."""
+    from gdanim.clip import scene_render
+
+    cache_file = get_cache_dir() / "frame-counts" / f"{input_hash}.json"
+    try:
+        counts = json.loads(cache_file.read_text(encoding="utf-8"))
+        if isinstance(counts, list) and counts and all(isinstance(n, int) and n >= 0 for n in counts):
+            return counts
+    except (OSError, ValueError):
+        pass
+    counts = scene_render.count_frames(request, media_dir)
+    try:
+        with atomic_path(cache_file) as tmp:
+            tmp.write_text(json.dumps(counts), encoding="utf-8")
+    except OSError:
+        pass  # the next split only counts again
+    return counts
+
+
+@dataclass(frozen=True)
+class RenderShard(_ClipTask):
+    """Draw and encode one of ``pieces`` contiguous ranges of a clip's plays (see :func:`balanced_ranges`).
+
+    Every shard counts the clip's frames (or reads the count from the cache)
+    and cuts the same ranges, so no one needs to hand them out. Its MP4 (and,
+    for the last piece, the poster) go to hidden files in the clip's folder;
+    :class:`JoinShards` makes the clip from them.
+
+    Attributes
+    ----------
+    piece, pieces
+        Which range (from 0) of how many.
+    owner
+        Process id of the render that planned it: the shard files are its
+        temporaries, removed if it dies (:func:`gdanim.store.files.remove_stale_temporaries`).
+    """
+
+    piece: int = 0
+    pieces: int = 1
+    owner: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.request.clip_id}#{self.piece + 1}/{self.pieces}"
+
+    @property
+    def is_last(self) -> bool:
+        return self.piece == self.pieces - 1
+
+    def targets(self, out_dir: Path) -> dict[str, Path]:
+        folder = self.request.output_path(out_dir, "mp4").parent
+        name = f"{TEMP_PREFIX}{self.request.stem}-p{self.owner}-shard{self.piece + 1}of{self.pieces}"
+        wanted = ["mp4"] + (["png"] if self.is_last and "png" in self.formats else [])
+        return {ext: folder / f"{name}.{ext}" for ext in wanted}
+
+    def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ShardOutcome:
+        from gdanim.clip import scene_render
+
+        request = self.request
+        check_tools(self.formats)
+        with ExitStack() as commit, media_slot() as media_dir:
+            temps = {ext: commit.enter_context(atomic_path(path)) for ext, path in targets.items()}
+            commit.enter_context(reporting_full_disk(next(iter(targets.values())).parent))
+            ranges = balanced_ranges(_frame_counts(request, self.input_hash, media_dir), self.pieces)
+            if on_progress is not None:
+                on_progress(ProgressEvent(request.clip_id, "render"))
+            if self.piece < len(ranges):
+                rendered = scene_render.render_scene(request, media_dir, movie=True, plays=ranges[self.piece])
+                assert rendered.movie is not None
+                shutil.copyfile(rendered.movie, temps["mp4"])
+            else:  # fewer plays than pieces: nothing to draw, an empty movie to skip
+                rendered = scene_render.render_scene(request, media_dir, movie=False)
+            if "png" in temps:
+                scene_render.save_poster(rendered.last_frame, temps["png"])
+            prune_slot(media_dir)
+        return ShardOutcome(rendered.plays, rendered.duration)
+
+
+@dataclass(frozen=True)
+class JoinShards(_ClipTask):
+    """Make a clip's files from its finished shards, in this process: the MP4 joined, the GIF cut, the poster moved.
+
+    Attributes
+    ----------
+    shards
+        The clip's :class:`RenderShard` tasks, in order.
+    outcomes
+        Each shard's files and :class:`ShardOutcome` once it finished (see :meth:`with_outcomes`).
+    started
+        When the shards were sent (``time.time()``), for the clip's render time.
+    """
+
+    shards: tuple[RenderShard, ...] = ()
+    outcomes: tuple[tuple[dict[str, Path], ShardOutcome], ...] = ()
+    started: float = 0.0
+
+    def with_outcomes(self, outputs: dict[int, TaskOutput]) -> JoinShards:
+        """This join with the shards' outputs, by piece."""
+        return replace(self, outcomes=tuple((outputs[s.piece].files, outputs[s.piece].entry) for s in self.shards))
+
+    def shard_files(self, out_dir: Path) -> list[Path]:
+        """Every file the shards write (to remove once joined, or after a failure)."""
+        return [path for shard in self.shards for path in shard.targets(out_dir).values()]
+
+    def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ClipEntry:
+        from gdanim.clip.gif import make_gif
+
+        request = self.request
+        last = max((outcome for _, outcome in self.outcomes), key=lambda outcome: outcome.plays)
+        movies = [files["mp4"] for files, _ in self.outcomes if files["mp4"].stat().st_size > 0]
+
+        def report(stage: str) -> None:
+            if on_progress is not None:
+                on_progress(ProgressEvent(request.clip_id, stage, last.plays, last.plays))
+
+        try:
+            with ExitStack() as commit:
+                temps = {ext: commit.enter_context(atomic_path(path)) for ext, path in targets.items()}
+                commit.enter_context(reporting_full_disk(next(iter(targets.values())).parent))
+                report("mp4")
+                joined = temps.get("mp4")
+                if joined is None:  # only the GIF was asked for: cut it from a movie that is not kept
+                    joined = targets["gif"].parent / f"{temp_prefix(request.stem)}joined.mp4"
+                    commit.callback(joined.unlink, missing_ok=True)
+                join_movies(movies, joined)
+                if "gif" in temps:
+                    report("gif")
+                    make_gif(joined, temps["gif"], theme_colours(request.theme))
+                if "png" in temps:
+                    shutil.copyfile(self.outcomes[-1][0]["png"], temps["png"])
+                files = file_records(request, out_dir, temps, targets)
+        finally:
+            for path in self.shard_files(out_dir):
+                path.unlink(missing_ok=True)
+        report("done")
+        return clip_entry(request, files, self.input_hash, last.duration, last.plays, time.time() - self.started)
+
+
+def split_tasks(tasks: Sequence[Task], pieces: int) -> tuple[list[Task], dict[str, JoinShards]]:
+    """Each clip render among ``tasks`` as ``pieces`` shards, and the join that makes each clip from its shards.
+
+    Only :class:`RenderClip` tasks that write a video are split; other tasks
+    are kept. ``pieces`` of 1 changes nothing.
+    """
+    if pieces <= 1:
+        return list(tasks), {}
+    split: list[Task] = []
+    joins: dict[str, JoinShards] = {}
+    for task in tasks:
+        if not isinstance(task, RenderClip) or not {"mp4", "gif"} & set(task.formats):
+            split.append(task)
+            continue
+        shards = tuple(
+            RenderShard(task.request, task.formats, task.input_hash, piece=piece, pieces=pieces, owner=os.getpid())
+            for piece in range(pieces)
+        )
+        split.extend(shards)
+        joins[task.key] = JoinShards(task.request, task.formats, task.input_hash, shards=shards, started=time.time())
+    return split, joins

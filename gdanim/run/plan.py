@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gdanim.clip.render import CutGif, RenderClip, clip_targets
 from gdanim.clip.request import ClipRequest
+from gdanim.clip.shards import JoinShards, split_tasks
 from gdanim.errors import MESSAGES
 from gdanim.options import normalise_formats
 from gdanim.store.cache import hash_inputs, read_render_seconds
@@ -69,6 +70,12 @@ class Plan:
     up_to_date: list[ClipResult]
     tasks: list[Task]
     requested: int
+    joins: dict[str, JoinShards] = field(default_factory=dict)
+
+    def split(self, pieces: int) -> Plan:
+        """This plan with each clip render cut into ``pieces`` shards, and the joins that make the clips."""
+        tasks, joins = split_tasks(self.tasks, pieces)
+        return replace(self, tasks=tasks, joins=joins)
 
     @property
     def folders(self) -> set[Path]:
