@@ -166,7 +166,7 @@ class _RangeRenderer(CairoRenderer):
     def __init__(self, first: int, last: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.first_play, self.last_play = first, last
-        self._ghost = False
+        self.ghost = False
 
     def play(self, scene: Scene, *args: Any, **kwargs: Any) -> None:
         if self.num_plays > self.last_play:
@@ -174,19 +174,19 @@ class _RangeRenderer(CairoRenderer):
         if self.num_plays >= self.first_play:
             super().play(scene, *args, **kwargs)
             return
-        writer, self.file_writer, self._ghost = self.file_writer, _GhostWriter(self.file_writer), True
+        writer, self.file_writer, self.ghost = self.file_writer, _GhostWriter(self.file_writer), True
         try:
             super().play(scene, *args, **kwargs)
         finally:
-            self.file_writer, self._ghost = writer, False
+            self.file_writer, self.ghost = writer, False
 
     def update_frame(self, scene: Scene, *args: Any, **kwargs: Any) -> None:
-        if not self._ghost:
+        if not self.ghost:
             super().update_frame(scene, *args, **kwargs)
 
     def get_frame(self) -> np.ndarray:
         # A ghost frame is never written: no need to copy the pixels.
-        return self.camera.pixel_array if self._ghost else super().get_frame()
+        return self.camera.pixel_array if self.ghost else super().get_frame()
 
 
 class _CountingRenderer(_LastFrameRenderer):
@@ -221,6 +221,14 @@ def _scene_class(request: ClipRequest, on_play: Callable[[int], None] | None) ->
         "language": request.language,
         "theme": request.theme,
     }
+
+    def get_moving_and_static_mobjects(self: Scene, animations: Any) -> tuple[list, list]:
+        # Only drawing uses these lists; a play a shard steps through without drawing skips working them out.
+        if getattr(self.renderer, "ghost", False):
+            return [], []
+        return base.get_moving_and_static_mobjects(self, animations)
+
+    attributes["get_moving_and_static_mobjects"] = get_moving_and_static_mobjects
     if on_play is not None:
 
         def play(self: Scene, *args: Any, **kwargs: Any) -> None:

@@ -41,7 +41,9 @@ def _assert_same_clip(split: dict[str, Path], whole: dict[str, Path]) -> None:
     assert len(first) == len(second) > 10
     assert all(np.array_equal(a, b) for a, b in zip(first, second)), "every decoded frame equal"
     assert split["gif"].read_bytes() == whole["gif"].read_bytes()
-    assert split["png"].read_bytes() == whole["png"].read_bytes()
+    assert set(split) == set(whole)
+    if "png" in whole:
+        assert split["png"].read_bytes() == whole["png"].read_bytes()
 
 
 def _entry_without_timing(out_dir: Path) -> dict:
@@ -70,7 +72,7 @@ def test_one_clip_with_jobs_2_is_split_across_two_workers(tmp_path):
     outs = {}
     for name, options in {"split": ["--jobs", "2"], "whole": ["--jobs", "2", "--split", "1"]}.items():
         outs[name] = tmp_path / name
-        completed = run_render(*TINY_CLIP_ARGUMENTS, "-f", "png", "--force", "--out", str(outs[name]), env=env)
+        completed = run_render(*TINY_CLIP_ARGUMENTS, *options, "--force", "--out", str(outs[name]), env=env)
         assert completed.returncode == 0, completed.stderr
         if name == "split":  # only shards count the frames of each play
             assert len(list((cache / "frame-counts").glob("*.json"))) == 1
