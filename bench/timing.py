@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-__all__ = ["BenchError", "CommandTiming", "peak_rss_mib", "time_commands", "time_statement"]
+__all__ = ["BenchError", "CommandTiming", "peak_rss_mib", "peak_total_rss_mib", "time_commands", "time_statement"]
 
 
 class BenchError(RuntimeError):
@@ -155,3 +155,40 @@ def peak_rss_mib(command: Sequence[str], *, cwd: Path, env: Mapping[str, str] | 
         raise BenchError(f"{shlex.join(command)} exited with {report['code']}: {completed.stderr.strip()[-800:]}")
     return report["maxrss_kib"] / 1024, report["wall"]
 
+
+
+def peak_total_rss_mib(
+    command: Sequence[str], *, cwd: Path, env: Mapping[str, str] | None = None, interval_s: float = 0.05
+) -> tuple[float, float]:
+    """Run a command once; return the highest sum of RSS over it and all its descendants at one moment (MiB), and its wall seconds.
+
+    :func:`peak_rss_mib` gives the largest single process; a render split
+    across worker processes holds memory in all of them at once, so this
+    samples the whole process tree (with psutil) every ``interval_s``.
+    """
+    import time
+
+    import psutil
+
+    started = time.perf_counter()
+    process = psutil.Popen(list(command), cwd=cwd, env=None if env is None else dict(env),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        total = 0
+        try:
+            members = [process, *process.children(recursive=True)]
+        except psutil.Error:
+            members = []
+        for member in members:
+            try:
+                total += member.memory_info().rss
+            except psutil.Error:
+                pass
+        peak = max(peak, total)
+        time.sleep(interval_s)
+    wall = time.perf_counter() - started
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.returncode != 0:
+        raise BenchError(f"{shlex.join(command)} exited with {process.returncode}: {stderr.strip()[-800:]}")
+    return peak / 2**20, wall
