@@ -90,6 +90,9 @@ class RenderedScene:
         Manim's ``.srt`` of the scene's subtitle cues beside the movie, or ``None`` without cues or movie.
     beats
         The scene's teaching beats (``scenes.beats.Beat``), in order.
+    frames_per_play
+        Frames of each play up to the end of the render (only for a range of plays, see
+        :func:`render_scene`); the next split of the clip is cut by them.
     """
 
     movie: Path | None
@@ -98,6 +101,7 @@ class RenderedScene:
     plays: int
     subtitles: Path | None = None
     beats: tuple[Any, ...] = ()
+    frames_per_play: tuple[int, ...] = ()
 
 
 class _LastFrameRenderer(CairoRenderer):
@@ -163,13 +167,21 @@ class _RangeRenderer(CairoRenderer):
     starts from the very state the full render reaches.
     """
 
-    def __init__(self, first: int, last: int, **kwargs: Any) -> None:
+    def __init__(self, first: int, last: int | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.first_play, self.last_play = first, last
         self.ghost = False
+        self.frames_per_play: list[int] = []
+
+    def add_frame(self, frame: np.ndarray, num_frames: int = 1) -> None:
+        if not self.skip_animations:
+            while len(self.frames_per_play) <= self.num_plays:
+                self.frames_per_play.append(0)
+            self.frames_per_play[self.num_plays] += num_frames
+        super().add_frame(frame, num_frames)
 
     def play(self, scene: Scene, *args: Any, **kwargs: Any) -> None:
-        if self.num_plays > self.last_play:
+        if self.last_play is not None and self.num_plays > self.last_play:
             raise EndSceneEarlyException()
         if self.num_plays >= self.first_play:
             super().play(scene, *args, **kwargs)
@@ -272,7 +284,7 @@ def render_scene(
     media_dir: Path,
     movie: bool,
     on_play: Callable[[int], None] | None = None,
-    plays: tuple[int, int] | None = None,
+    plays: tuple[int, int | None] | None = None,
 ) -> RenderedScene:
     """Render one clip with manim into ``media_dir``.
 
@@ -288,9 +300,9 @@ def render_scene(
         Called with the number of animations played so far, after each one.
     plays
         ``(first, last)``: draw and encode only these plays (numbered from 0, both
-        included), one shard of a clip split across workers; the MP4 holds just
-        their frames, exactly the frames the whole render has there.
-        ``None`` renders every play.
+        included; ``last`` ``None`` for all to the end), one shard of a clip split
+        across workers; the MP4 holds just their frames, exactly the frames the
+        whole render has there. ``None`` renders every play.
 
     Returns
     -------
@@ -299,7 +311,7 @@ def render_scene(
         and ``last_frame`` is the shard's.
     """
     scene_class = _scene_class(request, on_play)
-    output_file = request.stem if plays is None else f"{request.stem}-plays{plays[0]}-{plays[1]}"
+    output_file = request.stem if plays is None else f"{request.stem}-plays{plays[0]}-{plays[1] or 'end'}"
     logger.setLevel("CRITICAL")
     text_cache.configure(text_cache_dir())
     with tempconfig(_settings(request, media_dir, movie, output_file)):
@@ -322,6 +334,7 @@ def render_scene(
             plays=int(renderer.num_plays),
             subtitles=subtitles,
             beats=tuple(getattr(scene, "beats", ())),
+            frames_per_play=tuple(getattr(renderer, "frames_per_play", ())),
         )
 
 

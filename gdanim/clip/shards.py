@@ -9,6 +9,7 @@ to the very frames of the unsplit one. Nothing here imports manim.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -34,6 +35,7 @@ __all__ = [
     "RenderShard",
     "ShardOutcome",
     "balanced_ranges",
+    "cached_frame_counts",
     "join_movies",
     "split_tasks",
 ]
@@ -152,24 +154,35 @@ class ShardOutcome:
     duration: float
 
 
-def _frame_counts(request: ClipRequest, input_hash: str, media_dir: Path) -> list[int]:
-    """Frames of each play of a clip: counted by a skip-everything pass, kept per input hash in the cache."""
-    from gdanim.clip import scene_render
+def _counts_file(request: ClipRequest) -> Path:
+    described = json.dumps(request.as_dict(), sort_keys=True).encode()
+    return get_cache_dir() / "frame-counts" / f"{hashlib.sha256(described).hexdigest()}.json"
 
-    cache_file = get_cache_dir() / "frame-counts" / f"{input_hash}.json"
+
+def cached_frame_counts(request: ClipRequest) -> tuple[int, ...] | None:
+    """Frames of each play of a clip as its last split counted them, or ``None``.
+
+    The count only balances the shards: any cut gives the same clip, since
+    the last shard runs to the end whatever the count said. So the count of
+    the clip's previous render is good enough even after its scene changed,
+    and only a clip never split before pays for a counting pass. It is read
+    once, when the shards are planned, so that every shard cuts alike.
+    """
     try:
-        counts = json.loads(cache_file.read_text(encoding="utf-8"))
-        if isinstance(counts, list) and counts and all(isinstance(n, int) and n >= 0 for n in counts):
-            return counts
+        counts = json.loads(_counts_file(request).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        pass
-    counts = scene_render.count_frames(request, media_dir)
+        return None
+    if isinstance(counts, list) and counts and all(isinstance(n, int) and n >= 0 for n in counts):
+        return tuple(counts)
+    return None
+
+
+def _remember_counts(request: ClipRequest, counts: Sequence[int]) -> None:
     try:
-        with atomic_path(cache_file) as tmp:
-            tmp.write_text(json.dumps(counts), encoding="utf-8")
+        with atomic_path(_counts_file(request)) as tmp:
+            tmp.write_text(json.dumps(list(counts)), encoding="utf-8")
     except OSError:
         pass  # the next split only counts again
-    return counts
 
 
 @dataclass(frozen=True)
@@ -188,11 +201,15 @@ class RenderShard(_ClipTask):
     owner
         Process id of the render that planned it: the shard files are its
         temporaries, removed if it dies (:func:`gdanim.store.files.remove_stale_temporaries`).
+    frame_counts
+        Frames of each play (:func:`cached_frame_counts`), the same for every shard of the clip;
+        ``None``: each shard counts them with a pass that skips every animation.
     """
 
     piece: int = 0
     pieces: int = 1
     owner: int = 0
+    frame_counts: tuple[int, ...] | None = None
 
     @property
     def key(self) -> str:
@@ -216,14 +233,23 @@ class RenderShard(_ClipTask):
         with ExitStack() as commit, media_slot() as media_dir:
             temps = {ext: commit.enter_context(atomic_path(path)) for ext, path in targets.items()}
             commit.enter_context(reporting_full_disk(next(iter(targets.values())).parent))
-            ranges = balanced_ranges(_frame_counts(request, self.input_hash, media_dir), self.pieces)
+            counts = self.frame_counts or scene_render.count_frames(request, media_dir)
+            ranges = balanced_ranges(counts, self.pieces)
             if on_progress is not None:
                 on_progress(ProgressEvent(request.clip_id, "render"))
+            drew = False
             if self.piece < len(ranges):
-                rendered = scene_render.render_scene(request, media_dir, movie=True, plays=ranges[self.piece])
-                assert rendered.movie is not None
-                shutil.copyfile(rendered.movie, temps["mp4"])
-            else:  # fewer plays than pieces: nothing to draw, an empty movie to skip
+                first, last = ranges[self.piece]
+                if self.piece == len(ranges) - 1:
+                    last = None  # to the end, however many plays the scene has now
+                rendered = scene_render.render_scene(request, media_dir, movie=True, plays=(first, last))
+                # A count from before the scene lost plays may start this range past its end: no movie.
+                drew = rendered.movie is not None and rendered.movie.exists()
+                if drew:
+                    shutil.copyfile(rendered.movie, temps["mp4"])
+                if last is None:
+                    _remember_counts(request, rendered.frames_per_play)
+            if not drew:  # nothing drawn (an empty movie, skipped when joining); the poster pass ends the scene
                 rendered = scene_render.render_scene(request, media_dir, movie=False)
             if "png" in temps:
                 scene_render.save_poster(rendered.last_frame, temps["png"])
@@ -305,8 +331,10 @@ def split_tasks(tasks: Sequence[Task], pieces: int) -> tuple[list[Task], dict[st
         if not isinstance(task, RenderClip) or not {"mp4", "gif"} & set(task.formats):
             split.append(task)
             continue
+        counts = cached_frame_counts(task.request)
         shards = tuple(
-            RenderShard(task.request, task.formats, task.input_hash, piece=piece, pieces=pieces, owner=os.getpid())
+            RenderShard(task.request, task.formats, task.input_hash, piece=piece, pieces=pieces, owner=os.getpid(),
+                        frame_counts=counts)
             for piece in range(pieces)
         )
         split.extend(shards)

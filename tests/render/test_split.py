@@ -115,3 +115,18 @@ def test_a_clip_split_on_a_local_dask_cluster_is_the_unsplit_clip(tmp_path):
     _assert_same_clip(result.files, whole)
     assert json.loads((tmp_path / "dask" / "manifest.json").read_text())["clips"][0]["plays"] > 10
     assert debris(tmp_path) == []
+
+
+@pytest.mark.parametrize("counts", [[1] * 60, [500, 1], [0]], ids=["more plays", "fewer plays", "one play"])
+def test_a_stale_frame_count_only_unbalances_the_shards(tmp_path, monkeypatch, counts):
+    """Shards are cut by the last split's count, which an edit of the scene makes stale: the clip is the same."""
+    from gdanim.clip.shards import _counts_file
+
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    whole = _render(tmp_path / "whole", split=1)
+    request = ClipRequest.create("rolling-descent", quality="low", test_size=TINY)
+    _counts_file(request).parent.mkdir(parents=True)
+    _counts_file(request).write_text(json.dumps(counts))
+    split = _render(tmp_path / "split", split=3)
+    _assert_same_clip(split, whole)
+    assert len(json.loads(_counts_file(request).read_text())) > 10, "the last shard wrote the real count"
