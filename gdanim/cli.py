@@ -312,7 +312,7 @@ def cli(
     formats = expand_formats(format_name)
     if watch:
         _drop_invalid_manifest_entries(out_dir)
-        _watch(requests[0], out_dir, formats)
+        _watch(requests[0], out_dir, formats, split or jobs)
         return
     if hugo_site is not None and "png" not in formats:
         formats = (*formats, "png")  # the poster, also the still frame of a paused or reduced-motion GIF
@@ -397,7 +397,7 @@ def _drop_invalid_manifest_entries(out_dir: Path) -> None:
                    f"{their} rendered again when asked for", err=True)
 
 
-def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> None:
+def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], processes: int = 1) -> None:
     from gdanim.author.watch import watch_clip
 
     def show(paths: Any) -> None:
@@ -409,7 +409,7 @@ def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> Non
 
     click.echo(f"watching scenes/ and gdmath/ to re-render {request.clip_id}; Ctrl-C stops", err=True)
     try:
-        watch_clip(request, out_dir, formats, on_paths=show, on_error=report)
+        watch_clip(request, out_dir, formats, on_paths=show, on_error=report, processes=processes)
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None

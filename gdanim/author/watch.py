@@ -20,15 +20,22 @@ import sys
 import threading
 import time
 import traceback
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from gdanim.clip.request import ClipRequest
+from gdanim.errors import MESSAGES, RenderError
+from gdanim.run.executor import Executor
+from gdanim.run.processes import _init_worker, _raise_outcome, _run_in_worker
+from gdanim.task import ProgressCallback, Task, TaskOutput
 
 __all__ = [
     "DEBOUNCE_SECONDS",
@@ -37,6 +44,7 @@ __all__ = [
     "RenderTimedOut",
     "PROJECT_PACKAGES",
     "SourceChangeHandler",
+    "WarmExecutor",
     "describe_error",
     "forget_bytecode",
     "import_graph",
@@ -474,6 +482,66 @@ def watch(
         observer.join()
 
 
+_sources_hash: str | None = None
+"""In a warm helper: the input hash of the last task it ran (the sources it imported)."""
+
+
+def _warm_up(progress_queue: Any) -> None:
+    """A warm helper's start: the usual worker set-up, then manim imported while the first render runs."""
+    _init_worker(progress_queue)
+    import gdanim.clip.scene_render  # noqa: F401 - the import is the point
+
+
+def _run_fresh(task: Task, out_dir: Path) -> tuple[str, Any]:
+    """Run a task in a warm helper, first forgetting the project's modules if the sources changed since its last task."""
+    global _sources_hash
+    if task.input_hash != _sources_hash:
+        purge_project_modules()
+        _sources_hash = task.input_hash
+    return _run_in_worker(task, out_dir)
+
+
+class WarmExecutor(Executor):
+    """Runs the first task in this process and the others in helper processes that live as long as the watch.
+
+    The helpers import manim once, when the watch starts; on a save each one
+    forgets the project's modules (``scenes``, ``gdmath``) before its next task,
+    as this process does, so every render draws the saved sources. With the
+    clip split into one shard per process, a save costs one shard's drawing.
+    """
+
+    def __init__(self, helpers: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(max_workers=helpers, mp_context=context, initializer=_warm_up,
+                                         initargs=(None,))
+        self.processes = helpers + 1
+
+    def run(
+        self, tasks: Sequence[Task], out_dir: Path, on_progress: ProgressCallback | None
+    ) -> Iterator[tuple[Task, TaskOutput]]:
+        if not tasks:
+            return
+        futures = {self._pool.submit(_run_fresh, task, out_dir): task for task in tasks[1:]}
+        try:
+            yield tasks[0], tasks[0].run(out_dir, on_progress)
+            for future in as_completed(futures):
+                try:
+                    kind, payload = future.result()
+                except BrokenProcessPool:
+                    raise RenderError(futures[future].label, MESSAGES["worker_died"]) from None
+                if kind != "ok":
+                    _raise_outcome(kind, payload)
+                yield futures[future], payload
+        finally:
+            for future in futures:
+                future.cancel()
+            wait(futures)  # a failed render's helpers finish (or give up) before the watch goes on
+
+    def close(self) -> None:
+        """Stop the helpers."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
 def watch_clip(
     request: ClipRequest,
     out_dir: Path,
@@ -481,6 +549,7 @@ def watch_clip(
     *,
     on_paths: Callable[[Sequence[Path]], None],
     on_error: Callable[[str], None],
+    processes: int = 1,
 ) -> None:
     """Render one clip now and after every saved change (see :func:`watch`).
 
@@ -499,10 +568,30 @@ def watch_clip(
         File formats to write on each change.
     on_paths, on_error
         As for :func:`watch`.
+    processes
+        A video is split into this many shards, drawn side by side by this
+        process and warm helper processes (:class:`WarmExecutor`); ``1`` draws
+        it all here. A poster alone is never split.
     """
-    from gdanim.api import render_clip
+    from gdanim.api import render_clip, run_plan
+    from gdanim.run.plan import make_plan
 
-    def render() -> list[Path]:
-        return list(render_clip(request, out_dir, formats, force=True).files.values())
+    if processes <= 1 or not {"mp4", "gif"} & set(formats):
 
-    watch(render, on_paths=on_paths, on_error=on_error)
+        def render() -> list[Path]:
+            return list(render_clip(request, out_dir, formats, force=True).files.values())
+
+        watch(render, on_paths=on_paths, on_error=on_error)
+        return
+
+    executor = WarmExecutor(processes - 1)
+
+    def render_split() -> list[Path]:
+        plan = make_plan([request], out_dir, formats, force=True).split(executor.processes)
+        (result,) = run_plan(plan, executor)
+        return list(result.files.values())
+
+    try:
+        watch(render_split, on_paths=on_paths, on_error=on_error)
+    finally:
+        executor.close()
