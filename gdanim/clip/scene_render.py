@@ -57,6 +57,8 @@ decoded to different pixels. Without it the stream is the same every time.
 """
 
 _ENCODER_QUEUE_SIZE: Final[int] = 8
+_SHARD_ENCODER_QUEUE_SIZE: Final[int] = 2
+"""Frames queued per encoder in a shard: shards run side by side, each holding its queue (a 4k frame is 33 MB)."""
 _X264_BUFFERED_FRAMES: Final[int] = 60
 
 
@@ -251,7 +253,9 @@ def _scene_class(request: ClipRequest, on_play: Callable[[int], None] | None) ->
     return type(base.__name__, (base,), attributes)
 
 
-def _settings(request: ClipRequest, media_dir: Path, movie: bool, output_file: str) -> dict[str, Any]:
+def _settings(
+    request: ClipRequest, media_dir: Path, movie: bool, output_file: str, shard: bool = False
+) -> dict[str, Any]:
     """Manim's configuration for rendering ``request`` into ``media_dir``."""
     preset = request.preset
     return {
@@ -271,7 +275,7 @@ def _settings(request: ClipRequest, media_dir: Path, movie: bool, output_file: s
         # See ENCODER_OPTIONS: without it two renders of one clip decode to different pixels.
         "video_encoder_options": ENCODER_OPTIONS,
         "max_inflight_encoders": inflight_encoders(preset.pixel_width, preset.pixel_height),
-        "encoder_queue_size": _ENCODER_QUEUE_SIZE,
+        "encoder_queue_size": _SHARD_ENCODER_QUEUE_SIZE if shard else _ENCODER_QUEUE_SIZE,
         "progress_bar": "none",
         "verbosity": "CRITICAL",
         "log_to_file": False,
@@ -314,7 +318,7 @@ def render_scene(
     output_file = request.stem if plays is None else f"{request.stem}-plays{plays[0]}-{plays[1] or 'end'}"
     logger.setLevel("CRITICAL")
     text_cache.configure(text_cache_dir())
-    with tempconfig(_settings(request, media_dir, movie, output_file)):
+    with tempconfig(_settings(request, media_dir, movie, output_file, shard=plays is not None)):
         if not movie:
             renderer = _LastFrameRenderer(skip_animations=True)
         elif plays is not None:
