@@ -21,6 +21,7 @@ import threading
 import time
 import traceback
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -486,9 +487,9 @@ _sources_hash: str | None = None
 """In a warm helper: the input hash of the last task it ran (the sources it imported)."""
 
 
-def _warm_up(progress_queue: Any) -> None:
+def _warm_up(progress_queue: Any, parent_pid: int) -> None:
     """A warm helper's start: the usual worker set-up, then manim imported while the first render runs."""
-    _init_worker(progress_queue)
+    _init_worker(progress_queue, parent_pid)
     import gdanim.clip.scene_render  # noqa: F401 - the import is the point
 
 
@@ -513,7 +514,7 @@ class WarmExecutor(Executor):
     def __init__(self, helpers: int) -> None:
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(max_workers=helpers, mp_context=context, initializer=_warm_up,
-                                         initargs=(None,))
+                                         initargs=(None, os.getpid()))
         self.processes = helpers + 1
 
     def run(

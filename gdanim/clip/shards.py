@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from io import BytesIO
 from itertools import accumulate
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from gdanim.clip.render import RenderClip, _ClipTask, check_tools, clip_entry, file_records, theme_colours
 from gdanim.clip.request import ClipRequest
@@ -37,6 +37,7 @@ __all__ = [
     "balanced_ranges",
     "cached_frame_counts",
     "join_movies",
+    "shard_range",
     "split_tasks",
 ]
 
@@ -110,6 +111,27 @@ def balanced_ranges(
     return ranges[::-1]
 
 
+def shard_range(frames: Sequence[int], piece: int, pieces: int) -> tuple[int, int | None]:
+    """The plays ``(first, last)`` shard ``piece`` of ``pieces`` draws: its part of :func:`balanced_ranges`.
+
+    The last shard's range is open (``last`` is ``None``): it draws every play
+    from its first to the end of the scene, however many the count said there
+    were. When the count has fewer plays than ``pieces``, the shards past them
+    get an empty range (``first > last``), and the last one starts after them.
+
+    Examples
+    --------
+    >>> [shard_range([10, 10, 10, 10], piece, 2) for piece in (0, 1)]
+    [(0, 1), (2, None)]
+    >>> [shard_range([10], piece, 3) for piece in (0, 1, 2)]
+    [(0, 0), (1, 0), (1, None)]
+    """
+    ranges = balanced_ranges(frames, pieces)
+    ranges += [(len(frames), len(frames) - 1)] * (pieces - len(ranges))
+    first, last = ranges[piece]
+    return (first, None) if piece == pieces - 1 else (first, last)
+
+
 def join_movies(movies: Sequence[Path], target: Path) -> None:
     """Join MP4s of one H.264 stream each into ``target``, copying packets (no re-encoding).
 
@@ -148,10 +170,13 @@ class ShardOutcome:
     plays, duration
         Plays and scene seconds from the start of the clip to the shard's end;
         the last shard's are the whole clip's.
+    beats
+        The scene's teaching beats (``scenes.beats.Beat``) up to the shard's end.
     """
 
     plays: int
     duration: float
+    beats: tuple[Any, ...] = ()
 
 
 def _counts_file(request: ClipRequest) -> Path:
@@ -222,7 +247,9 @@ class RenderShard(_ClipTask):
     def targets(self, out_dir: Path) -> dict[str, Path]:
         folder = self.request.output_path(out_dir, "mp4").parent
         name = f"{TEMP_PREFIX}{self.request.stem}-p{self.owner}-shard{self.piece + 1}of{self.pieces}"
-        wanted = ["mp4"] + (["png"] if self.is_last and "png" in self.formats else [])
+        # The last shard runs the whole scene: it alone has every subtitle cue (manim's .srt) and the poster.
+        wanted = ["mp4"] + (["srt"] if self.is_last and "mp4" in self.formats else [])
+        wanted += ["png"] if self.is_last and "png" in self.formats else []
         return {ext: folder / f"{name}.{ext}" for ext in wanted}
 
     def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ShardOutcome:
@@ -234,14 +261,11 @@ class RenderShard(_ClipTask):
             temps = {ext: commit.enter_context(atomic_path(path)) for ext, path in targets.items()}
             commit.enter_context(reporting_full_disk(next(iter(targets.values())).parent))
             counts = self.frame_counts or scene_render.count_frames(request, media_dir)
-            ranges = balanced_ranges(counts, self.pieces)
+            first, last = shard_range(counts, self.piece, self.pieces)
             if on_progress is not None:
                 on_progress(ProgressEvent(request.clip_id, "render"))
-            drew = False
-            if self.piece < len(ranges):
-                first, last = ranges[self.piece]
-                if self.piece == len(ranges) - 1:
-                    last = None  # to the end, however many plays the scene has now
+            outcome = ShardOutcome(0, 0.0)
+            if last is None or first <= last:
                 rendered = scene_render.render_scene(request, media_dir, movie=True, plays=(first, last))
                 # A count from before the scene lost plays may start this range past its end: no movie.
                 drew = rendered.movie is not None and rendered.movie.exists()
@@ -249,12 +273,14 @@ class RenderShard(_ClipTask):
                     shutil.copyfile(rendered.movie, temps["mp4"])
                 if last is None:
                     _remember_counts(request, rendered.frames_per_play)
-            if not drew:  # nothing drawn (an empty movie, skipped when joining); the poster pass ends the scene
-                rendered = scene_render.render_scene(request, media_dir, movie=False)
-            if "png" in temps:
-                scene_render.save_poster(rendered.last_frame, temps["png"])
+                if "png" in temps:  # nothing drawn: the camera never saw the end; a poster pass does
+                    final = rendered if drew else scene_render.render_scene(request, media_dir, movie=False)
+                    scene_render.save_poster(final.last_frame, temps["png"])
+                if "srt" in temps and rendered.subtitles is not None:  # else left empty: no cue
+                    shutil.copyfile(rendered.subtitles, temps["srt"])
+                outcome = ShardOutcome(rendered.plays, rendered.duration, tuple(rendered.beats))
             prune_slot(media_dir)
-        return ShardOutcome(rendered.plays, rendered.duration)
+        return outcome
 
 
 @dataclass(frozen=True)
@@ -285,6 +311,7 @@ class JoinShards(_ClipTask):
 
     def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ClipEntry:
         from gdanim.clip.gif import make_gif
+        from gdanim.clip.subtitles import write_mp4_with_subtitles
 
         request = self.request
         last = max((outcome for _, outcome in self.outcomes), key=lambda outcome: outcome.plays)
@@ -299,11 +326,13 @@ class JoinShards(_ClipTask):
                 temps = {ext: commit.enter_context(atomic_path(path)) for ext, path in targets.items()}
                 commit.enter_context(reporting_full_disk(next(iter(targets.values())).parent))
                 report("mp4")
-                joined = temps.get("mp4")
-                if joined is None:  # only the GIF was asked for: cut it from a movie that is not kept
-                    joined = targets["gif"].parent / f"{temp_prefix(request.stem)}joined.mp4"
-                    commit.callback(joined.unlink, missing_ok=True)
+                joined = next(iter(targets.values())).parent / f"{temp_prefix(request.stem)}joined.mp4"
+                commit.callback(joined.unlink, missing_ok=True)
                 join_movies(movies, joined)
+                if "mp4" in temps:
+                    subtitles = self.outcomes[-1][0]["srt"]
+                    write_mp4_with_subtitles(joined, subtitles if subtitles.stat().st_size else None, temps["mp4"],
+                                             temps["vtt"], request.language)
                 if "gif" in temps:
                     report("gif")
                     make_gif(joined, temps["gif"], theme_colours(request.theme))
@@ -314,7 +343,8 @@ class JoinShards(_ClipTask):
             for path in self.shard_files(out_dir):
                 path.unlink(missing_ok=True)
         report("done")
-        return clip_entry(request, files, self.input_hash, last.duration, last.plays, time.time() - self.started)
+        return clip_entry(request, files, self.input_hash, last.duration, last.plays, time.time() - self.started,
+                          last.beats)
 
 
 def split_tasks(tasks: Sequence[Task], pieces: int) -> tuple[list[Task], dict[str, JoinShards]]:
