@@ -148,6 +148,8 @@ def join_movies(movies: Sequence[Path], target: Path) -> None:
     ) as joined, av.open(
         str(target), mode="w", format="mp4", options={"movflags": "+faststart"}
     ) as output:
+        with av.open(str(movies[0])) as first:  # manim's comment, as in the movie of an unsplit render
+            output.metadata.update(first.metadata)
         stream_in = joined.streams.video[0]
         stream_out = output.add_stream_from_template(template=stream_in)
         for packet in joined.demux(stream_in):
