@@ -23,6 +23,8 @@ def test_a_saved_change_reaches_both_halves_of_a_split_preview(project: Path, tm
     stdout, stderr = _Lines(process.stdout), _Lines(process.stderr)
     try:
         movie = Path(stdout.next(FIRST_RENDER_TIMEOUT))
+        assert movie.suffix == ".mp4"
+        assert Path(stdout.next(CHANGE_TIMEOUT)) == movie.with_suffix(".vtt")  # its subtitles, every render
         before = decoded_frames(movie)
         # Rows further apart: every frame after the first row of the table changes, in both shards.
         scene_file = project / "scenes" / "rolling_descent.py"
@@ -31,6 +33,7 @@ def test_a_saved_change_reaches_both_halves_of_a_split_preview(project: Path, tm
         scene_file.write_text(source.replace("TABLE_ROW_HEIGHT: float = 0.46", "TABLE_ROW_HEIGHT: float = 0.6"),
                               encoding="utf-8")
         assert Path(stdout.next(CHANGE_TIMEOUT)) == movie
+        assert Path(stdout.next(CHANGE_TIMEOUT)) == movie.with_suffix(".vtt")
         after = decoded_frames(movie)
         process.send_signal(signal.SIGINT)
         assert process.wait(30) in (0, 130)
@@ -44,7 +47,7 @@ def test_a_saved_change_reaches_both_halves_of_a_split_preview(project: Path, tm
     completed = subprocess.run([sys.executable, "render.py", *clip, "--split", "1", "--jobs", "1", "--out",
                                 str(whole_out)], cwd=project, env=env, capture_output=True, text=True, timeout=240)
     assert completed.returncode == 0, completed.stderr
-    whole = decoded_frames(Path(completed.stdout.strip()))
+    whole = decoded_frames(Path(completed.stdout.split()[0]))
     assert len(after) == len(whole) == len(before)
     assert all(np.array_equal(a, b) for a, b in zip(after, whole)), "the watched split render is the edited clip"
     assert not np.array_equal(after[-1], before[-1]), "the edit changed the picture"
