@@ -212,6 +212,12 @@ def _remember_counts(request: ClipRequest, counts: Sequence[int]) -> None:
         pass  # the next split only counts again
 
 
+def _copy(source: Path, target: Path) -> None:
+    """Copy a file's bytes; a full disk is then reported against ``target`` (``shutil.copyfile`` may name ``source``)."""
+    with source.open("rb") as reading, target.open("wb") as writing:
+        shutil.copyfileobj(reading, writing)
+
+
 @dataclass(frozen=True)
 class RenderShard(_ClipTask):
     """Draw and encode one of ``pieces`` contiguous ranges of a clip's plays (see :func:`balanced_ranges`).
@@ -272,14 +278,14 @@ class RenderShard(_ClipTask):
                 # A count from before the scene lost plays may start this range past its end: no movie.
                 drew = rendered.movie is not None and rendered.movie.exists()
                 if drew:
-                    shutil.copyfile(rendered.movie, temps["mp4"])
+                    _copy(rendered.movie, temps["mp4"])
                 if last is None:
                     _remember_counts(request, rendered.frames_per_play)
                 if "png" in temps:  # nothing drawn: the camera never saw the end; a poster pass does
                     final = rendered if drew else scene_render.render_scene(request, media_dir, movie=False)
                     scene_render.save_poster(final.last_frame, temps["png"])
                 if "srt" in temps and rendered.subtitles is not None:  # else left empty: no cue
-                    shutil.copyfile(rendered.subtitles, temps["srt"])
+                    _copy(rendered.subtitles, temps["srt"])
                 outcome = ShardOutcome(rendered.plays, rendered.duration, tuple(rendered.beats))
             prune_slot(media_dir)
         return outcome
@@ -339,7 +345,7 @@ class JoinShards(_ClipTask):
                     report("gif")
                     make_gif(joined, temps["gif"], theme_colours(request.theme))
                 if "png" in temps:
-                    shutil.copyfile(self.outcomes[-1][0]["png"], temps["png"])
+                    _copy(self.outcomes[-1][0]["png"], temps["png"])
                 files = file_records(request, out_dir, temps, targets)
         finally:
             for path in self.shard_files(out_dir):
