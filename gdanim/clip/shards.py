@@ -36,6 +36,7 @@ __all__ = [
     "ShardOutcome",
     "balanced_ranges",
     "cached_frame_counts",
+    "clip_of",
     "join_movies",
     "shard_range",
     "split_tasks",
@@ -210,6 +211,17 @@ def _remember_counts(request: ClipRequest, counts: Sequence[int]) -> None:
             tmp.write_text(json.dumps(list(counts)), encoding="utf-8")
     except OSError:
         pass  # the next split only counts again
+
+
+def clip_of(key: str) -> str:
+    """The clip a task key belongs to: a shard's key is its clip's id, ``#``, its piece.
+
+    Examples
+    --------
+    >>> clip_of("rolling-descent/he-light-480p15#2/2"), clip_of("rolling-descent/he-light-480p15")
+    ('rolling-descent/he-light-480p15', 'rolling-descent/he-light-480p15')
+    """
+    return key.partition("#")[0]
 
 
 def _copy(source: Path, target: Path) -> None:

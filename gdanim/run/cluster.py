@@ -35,6 +35,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+from gdanim.clip.shards import clip_of
 from gdanim.errors import MESSAGES, ClusterError, RenderError, one_line
 from gdanim.run.executor import Executor
 from gdanim.store.cache import hash_code, tool_versions
@@ -397,7 +398,7 @@ def _send(
         if on_progress is not None:
             client.unsubscribe_topic(PROGRESS_TOPIC)
     if failures:
-        names = ", ".join(task.key for task, _ in failures)
+        names = ", ".join(dict.fromkeys(clip_of(task.key) for task, _ in failures))
         raise RenderError(names, "; ".join(dict.fromkeys(reason for _, reason in failures)))
 
 
