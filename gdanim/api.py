@@ -187,6 +187,8 @@ def iter_render_clips(
     created = not out_dir.exists()
     plan = make_plan(requests, out_dir, formats, force, reuse_files=executor.shares_disk)
     plan = plan.split(shard_count(split, jobs, len(plan.tasks)))
+    if plan.joins and hasattr(executor, "here"):  # the ProcessExecutor of --jobs
+        executor.here = True  # this process draws a shard too, rather than wait for the joins
     try:
         yield from run_plan(plan, executor, on_progress)
     except BaseException:

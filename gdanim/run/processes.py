@@ -160,12 +160,18 @@ def _interrupt_workers(executor: ProcessPoolExecutor) -> None:
 
 
 class ProcessExecutor(Executor):
-    """Runs tasks in up to ``jobs`` spawned processes; one task (or ``jobs=1``) runs in this process."""
+    """Runs tasks in up to ``jobs`` spawned processes; one task (or ``jobs=1``) runs in this process.
 
-    def __init__(self, jobs: int) -> None:
+    With ``here``, this process runs the first task itself while ``jobs`` − 1
+    workers run the rest: for the shards of a split clip, where it would
+    otherwise only wait, it saves starting a process and importing manim in it.
+    """
+
+    def __init__(self, jobs: int, here: bool = False) -> None:
         if jobs < 1:
             raise ValueError(MESSAGES["jobs_range"].format(jobs=jobs))
         self.jobs = jobs
+        self.here = here
 
     def run(
         self, tasks: Sequence[Task], out_dir: Path, on_progress: ProgressCallback | None
@@ -179,15 +185,18 @@ class ProcessExecutor(Executor):
         if queue is not None and on_progress is not None:
             forwarder = threading.Thread(target=_forward_progress, args=(queue, on_progress), daemon=True)
             forwarder.start()
+        pooled = tasks[1:] if self.here else tasks
         executor = ProcessPoolExecutor(
-            max_workers=min(self.jobs, len(tasks)), mp_context=context, initializer=_init_worker,
+            max_workers=min(self.jobs - self.here, len(pooled)), mp_context=context, initializer=_init_worker,
             initargs=(queue, os.getpid()),
         )
         task_of: dict[Future[tuple[str, Any]], Task] = {
-            executor.submit(_run_in_worker, task, out_dir): task for task in tasks
+            executor.submit(_run_in_worker, task, out_dir): task for task in pooled
         }
         futures = set(task_of)
         try:
+            if self.here:
+                yield tasks[0], tasks[0].run(out_dir, on_progress)
             while futures:
                 done, futures = wait(futures, return_when=FIRST_COMPLETED)
                 for future in done:
