@@ -30,6 +30,8 @@ MESSAGES: Final[dict[str, str]] = {
     "steps_range": "steps must be between 1 and {cap}, got {steps}",
     "start_range": "start must be within [{low:g}, {high:g}], the curve's plot range widened by its width "
     "on each side (farther starts squash the valley flat), got {start!r}",
+    "start_plot_range": "start must be within [{low:g}, {high:g}] for {scene}, its curve's plot range "
+    "(a start outside it is off screen), got {start!r}",
     "unsafe_path": "refusing to write {path}: it is outside --out {out_dir}",
     "worker_died": "its render process died (killed, or out of memory)",
     "bad_sweep": "{text!r} is not NAME=V1,V2,...; NAME is one of: {names}",

@@ -32,6 +32,16 @@ from gdmath.regimes import (
     critical_learning_rates,
 )
 from gdmath.book import book_line, book_round, book_table
+# Where a descent ends up (issue #12, scenes 4-5).
+from gdmath.valleys import (
+    ARRIVAL_TOLERANCE,
+    Valley,
+    ridges,
+    spread_starts,
+    steps_to_tolerance,
+    valley_of,
+    valley_reached,
+)
 
 __all__ = [
     "BOOK_CURVE",
@@ -60,4 +70,12 @@ __all__ = [
     "tangent_line",
     "validate_descent_args",
     "view_range",
+    # gdmath.valleys
+    "ARRIVAL_TOLERANCE",
+    "Valley",
+    "ridges",
+    "spread_starts",
+    "steps_to_tolerance",
+    "valley_of",
+    "valley_reached",
 ]

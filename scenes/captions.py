@@ -92,6 +92,33 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "he": "איזון: קטן מדי, מאוזן, גדול מדי",
     },
     "comparison.step": {"en": "step {step} of {steps}", "he": f"צעד {_ltr('{step}')} מתוך {_ltr('{steps}')}"},
+    # TooSmallLearningRate (ch. 10; issue #12).
+    "too_small.title": {"en": "Learning rate too small", "he": "קצב למידה קטן מדי"},
+    "too_small.same_start": {
+        "en": "Same start, same curve: only the learning rate differs",
+        "he": "אותה התחלה, אותה עקומה: רק קצב הלמידה שונה",
+    },
+    "too_small.crawl": {
+        "en": "Step by step, the small rate barely moves",
+        "he": "צעד אחר צעד, הקצב הקטן כמעט לא זז",
+    },
+    "too_small.time_lapse": {"en": "Time-lapse: hundreds of steps", "he": "הילוך מהיר: מאות צעדים"},
+    "too_small.arrived": {
+        "en": "within {tolerance} after {steps} steps",
+        "he": f"בטווח {_ltr('{tolerance}')} אחרי {_ltr('{steps}')} צעדים",
+    },
+    "too_small.needs": {
+        "en": "needs {steps} steps to come within {tolerance}",
+        "he": f"צריך {_ltr('{steps}')} צעדים כדי להגיע לטווח {_ltr('{tolerance}')}",
+    },
+    "too_small.never": {
+        "en": "not within {tolerance}, even after {steps} steps",
+        "he": f"לא בטווח {_ltr('{tolerance}')}, גם אחרי {_ltr('{steps}')} צעדים",
+    },
+    "too_small.lesson": {
+        "en": "Too small a learning rate: slow progress, wasted steps",
+        "he": "קצב למידה קטן מדי: התקדמות איטית, צעדים מבוזבזים",
+    },
     # Shared by several scenes.
     "learning_rate": {"en": "learning rate = {learning_rate}", "he": f"קצב למידה = {_ltr('{learning_rate}')}"},
     "regime.slow": {"en": "Too small: crawls, far from the minimum", "he": "קטן מדי: זוחל, רחוק מהמינימום"},
@@ -135,6 +162,25 @@ SCENE_ALT_TEXT: dict[str, dict[str, str]] = {
         "settles in the minimum, and one too large jumps across the valley.",
         "he": "שלוש ירידות זו לצד זו: קצב למידה קטן מדי זוחל, קצב מאוזן מתייצב במינימום, "
         "וקצב גדול מדי קופץ מעל העמק.",
+    },
+    # Issue #12, scenes 4-6.
+    "too-small-learning-rate": {
+        "en": "Two balls start at x = -1 on the same curve: with learning rate 0.1 one reaches the minimum "
+        "in 27 steps, while with 0.01 the other crawls for hundreds of steps in a speeding time-lapse.",
+        "he": f"שני כדורים יוצאים מ-{_ltr('x = -1')} על אותה עקומה: בקצב למידה {_ltr('0.1')} אחד מגיע "
+        f"למינימום ב-{_ltr('27')} צעדים, ובקצב {_ltr('0.01')} השני זוחל מאות צעדים בהילוך מהיר.",
+    },
+    "local-valley": {
+        "en": "Balls start at several places on a curve with two valleys: those left of the ridge get stuck "
+        "in the shallow valley, the others find the deep one, and each start is labelled by where it ended.",
+        "he": "כדורים יוצאים מכמה מקומות על עקומה עם שני עמקים: אלה שמשמאל לרכס נתקעים בעמק הרדוד, "
+        "האחרים מוצאים את העמוק, וכל נקודת התחלה מסומנת לפי המקום שבו הכדור נעצר.",
+    },
+    "book-code": {
+        "en": "The book's gradient-descent program runs line by line: a highlight moves over the loop, "
+        "each printed line appears in an output panel, and a ball steps down the curve beside it.",
+        "he": "תוכנית ירידת המפל מהספר רצה שורה אחר שורה: סימון עובר על הלולאה, כל שורה מודפסת "
+        "מופיעה בחלון הפלט, וכדור יורד בעקומה לצידה.",
     },
 }
 """CLI scene name -> language -> one sentence for ``<img alt>`` in the book's pages."""

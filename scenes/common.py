@@ -25,13 +25,14 @@ from manim import (
     Dot,
     Line,
     MarkupText,
+    ValueTracker,
     Mobject,
     Scene,
     VGroup,
     VMobject,
 )
 
-from gdmath import BOOK_CURVE, Curve, DescentResult, descend, tangent_line
+from gdmath import BOOK_CURVE, Curve, DescentResult, book_round, descend, tangent_line, view_range
 from scenes.captions import LANGUAGES, caption
 from scenes.registry import SCENES
 from scenes.style import (
@@ -70,8 +71,11 @@ __all__ = [
     "get_trail_dot",
     "nice_bounds",
     "nice_tick_step",
+    "path_point",
     "reading_order",
     "registry_defaults",
+    "time_lapse_durations",
+    "time_lapse_rate",
     "valley_label_point",
 ]
 
@@ -147,6 +151,29 @@ class DescentScene(Scene):
     def get_caption(self, key: str, **values: object) -> MarkupText:
         """:func:`get_caption` in this scene's language and theme."""
         return get_caption(key, self.language, self.palette, **values)
+
+    def get_panel(self, path: DescentResult, size: tuple[float, float], target_ticks: int = 3) -> VGroup:
+        """A small plot framing ``path``: axes, the curve, and its learning rate above.
+
+        The panel's axes are ``panel.axes``.
+        """
+        x_lo, x_hi, y_lo, y_hi = view_range(path, margin=0)
+        axes = get_axes(
+            (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi, target_ticks), self.palette, self.language,
+            *size, axis_labels=False, target_ticks=target_ticks,
+        )
+        label = self.get_label("learning_rate", learning_rate=book_round(path.learning_rate))
+        label.next_to(axes, UP, buff=0.25)
+        panel = VGroup(label, axes, get_curve_graph(axes, path.curve, self.palette))
+        panel.axes = axes
+        return panel
+
+    def get_path_ball(self, axes: Axes, path: DescentResult, progress: ValueTracker) -> Dot:
+        """A ball on ``axes`` that stays at step ``progress`` (fractional) of ``path``."""
+        ball = get_ball(self.palette)
+        ball.add_updater(lambda mob: mob.move_to(path_point(axes, path, progress.get_value())))
+        ball.update()
+        return ball
 
     def replace_text(self, old: Mobject, new: Mobject, run_time: float = 0.5) -> Mobject:
         """Fade ``old`` out, then ``new`` in, never both at once (overlaid text is unreadable).
@@ -359,6 +386,43 @@ def _runs(mask: np.ndarray) -> list[np.ndarray]:
     return np.split(indices, breaks)
 
 
+# --- Time-lapse of many steps ---------------------------------------------------------------
+
+
+def time_lapse_rate(first: float, last: float):
+    """A rate function taking a step counter from ``first`` to ``last`` ever faster, at a steady growth.
+
+    The counter shows ``first * (last / first) ** t`` at time ``t`` of the
+    animation: each second multiplies the steps per second by the same
+    factor, a time-lapse that speeds up without a jolt.
+
+    Examples
+    --------
+    >>> rate = time_lapse_rate(10, 1000)
+    >>> [round(10 + 990 * rate(t), 6) for t in (0, 0.5, 1)]
+    [10.0, 100.0, 1000.0]
+    """
+    if not 0 < first < last:
+        raise ValueError(f"a time-lapse needs 0 < first < last, got {first} and {last}")
+    ratio = last / first
+    return lambda t: (first * ratio**t - first) / (last - first)
+
+
+def time_lapse_durations(marks: list[float], run_time: float) -> list[float]:
+    """Run time of each stretch between consecutive step ``marks``, ``run_time`` in all.
+
+    Each stretch gets time in proportion to ``log(end / start)``, so one
+    :func:`time_lapse_rate` speed carries on from stretch to stretch.
+
+    Examples
+    --------
+    >>> time_lapse_durations([10, 100, 1000], 8.0)
+    [4.0, 4.0]
+    """
+    logs = np.diff(np.log(np.asarray(marks, dtype=np.float64)))
+    return [float(run_time * value / logs.sum()) for value in logs]
+
+
 # --- Ball, tangent, arrows ---------------------------------------------------------------
 
 
@@ -374,6 +438,20 @@ def valley_label_point(axes: Axes, curve: Curve, below_top: float = 0.35) -> np.
     """
     above_minimum = axes.c2p(curve.minima[0], axes.y_range[0])
     return np.array([above_minimum[0], axes.y_axis.get_top()[1] - below_top, 0.0])
+
+
+def path_point(axes: Axes, path: DescentResult, progress: float) -> np.ndarray:
+    """Scene point of the ball at step ``progress`` of ``path``: a fraction is part of the way into a step.
+
+    Between two visited points the ball rolls along the curve. Past the last
+    point it stays there.
+    """
+    index = min(max(int(math.floor(progress)), 0), path.nit)
+    if index == path.nit:
+        return ball_point(axes, path.curve, float(path.x[index]))
+    fraction = progress - index
+    x = (1 - fraction) * path.x[index] + fraction * path.x[index + 1]
+    return ball_point(axes, path.curve, float(x))
 
 
 def get_ball(palette: Theme) -> Dot:

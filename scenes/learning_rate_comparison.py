@@ -6,16 +6,13 @@ from typing import ClassVar
 
 from manim import DOWN, RIGHT, UP, FadeIn, ValueTracker, VGroup, smooth
 
-from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_round, classify, descend, view_range
+from gdmath import EXAMPLE_LEARNING_RATES, Regime, classify, descend
 from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
     ball_point,
-    get_axes,
     get_ball,
-    get_curve_graph,
     get_trail_dot,
-    nice_bounds,
     reading_order,
     registry_defaults,
 )
@@ -50,7 +47,7 @@ class LearningRateComparison(DescentScene):
     def construct(self) -> None:
         # Three panels in reading order, each with its learning rate.
         title = self.get_title("comparison.title")
-        self.panels = [self.get_panel(path) for path in self.paths]
+        self.panels = [self.get_panel(path, PANEL_SIZE) for path in self.paths]
         row = VGroup(*reading_order(self.panels, self.language)).arrange(RIGHT, buff=PANEL_GAP, aligned_edge=UP)
         row.move_to(0.05 * DOWN)
         self.play(FadeIn(title), *(FadeIn(panel) for panel in self.panels), run_time=1.5)
@@ -79,19 +76,6 @@ class LearningRateComparison(DescentScene):
         self.add(*trail)
         self.play(*moves, run_time=0.7 * self.pace, rate_func=smooth)
         self.counter = self.replace_text(self.counter, counter, run_time=0)
-
-    def get_panel(self, path) -> VGroup:
-        """Axes framing ``path``, the curve, and the learning rate above."""
-        x_lo, x_hi, y_lo, y_hi = view_range(path, margin=0)
-        axes = get_axes(
-            (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi, 3), self.palette, self.language,
-            *PANEL_SIZE, axis_labels=False, target_ticks=3,
-        )
-        label = self.get_label("learning_rate", learning_rate=book_round(path.learning_rate))
-        label.next_to(axes, UP, buff=0.25)
-        panel = VGroup(label, axes, get_curve_graph(axes, self.curve, self.palette))
-        panel.axes = axes
-        return panel
 
     def get_panel_ball(self, panel: VGroup, position: ValueTracker):
         """A ball that stays on ``panel``'s curve at ``position``."""
