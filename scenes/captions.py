@@ -119,6 +119,29 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "en": "Too small a learning rate: slow progress, wasted steps",
         "he": "קצב למידה קטן מדי: התקדמות איטית, צעדים מבוזבזים",
     },
+    # LocalValley (ch. 10; issue #12).
+    "local_valley.title": {"en": "Stuck in a local valley", "he": "תקוע בעמק מקומי"},
+    "local_valley.shallow_name": {"en": "shallow valley", "he": "עמק רדוד"},
+    "local_valley.deep_name": {"en": "deep valley", "he": "עמק עמוק"},
+    "local_valley.roll": {
+        "en": "Downhill step by step, until the slope is zero",
+        "he": "יורד צעד אחר צעד, עד שהשיפוע אפס",
+    },
+    "local_valley.stuck": {
+        "en": "Stuck: the ground is flat here, though a deeper valley exists",
+        "he": "תקוע: כאן הקרקע שטוחה, אף שיש עמק עמוק יותר",
+    },
+    "local_valley.found": {
+        "en": "This start leads down into the deepest valley",
+        "he": "מההתחלה הזו יורדים לעמק העמוק ביותר",
+    },
+    "local_valley.others": {"en": "Other starts, the same rule", "he": "התחלות אחרות, אותו כלל"},
+    "local_valley.ended_shallow": {"en": "shallow", "he": "רדוד"},
+    "local_valley.ended_deep": {"en": "deep", "he": "עמוק"},
+    "local_valley.lesson": {
+        "en": "Small steps never climb the ridge: the start decides the valley",
+        "he": "צעדים קטנים לא מטפסים מעל הרכס: נקודת ההתחלה קובעת את העמק",
+    },
     # Shared by several scenes.
     "learning_rate": {"en": "learning rate = {learning_rate}", "he": f"קצב למידה = {_ltr('{learning_rate}')}"},
     "regime.slow": {"en": "Too small: crawls, far from the minimum", "he": "קטן מדי: זוחל, רחוק מהמינימום"},
