@@ -32,6 +32,8 @@ MESSAGES: Final[dict[str, str]] = {
     "on each side (farther starts squash the valley flat), got {start!r}",
     "start_plot_range": "start must be within [{low:g}, {high:g}] for {scene}, its curve's plot range "
     "(a start outside it is off screen), got {start!r}",
+    "fixed_knobs": "{scene} shows the book's program as printed (start {start:g}, learning rate {learning_rate:g}, "
+    "{steps} steps); it takes no --start, --learning-rate or --steps",
     "unsafe_path": "refusing to write {path}: it is outside --out {out_dir}",
     "worker_died": "its render process died (killed, or out of memory)",
     "bad_sweep": "{text!r} is not NAME=V1,V2,...; NAME is one of: {names}",

@@ -128,6 +128,9 @@ class ClipRequest:
         if not 1 <= self.steps <= MAX_RENDER_STEPS:
             raise ValueError(MESSAGES["steps_range"].format(cap=MAX_RENDER_STEPS, steps=self.steps))
         spec = get_spec(self.scene)
+        if spec.fixed_knobs and (self.start, self.learning_rate, self.steps) != (spec.start, spec.learning_rate, spec.steps):
+            raise ValueError(MESSAGES["fixed_knobs"].format(
+                scene=spec.name, start=spec.start, learning_rate=spec.learning_rate, steps=spec.steps))
         low, high = spec.start_range
         if not low <= self.start <= high:
             message = "start_range" if spec.start_widths else "start_plot_range"

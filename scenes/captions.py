@@ -142,6 +142,22 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "en": "Small steps never climb the ridge: the start decides the valley",
         "he": "צעדים קטנים לא מטפסים מעל הרכס: נקודת ההתחלה קובעת את העמק",
     },
+    # BookCode (ch. 10; issue #12). The listing itself is the book's, in scenes/book_listings/.
+    "book_code.title": {"en": "The book's code: gradient descent", "he": "הקוד מהספר: ירידת מפל"},
+    "book_code.listing": {
+        "en": "The program of chapter {chapter}, exactly as printed",
+        "he": f"התוכנית מפרק {_ltr('{chapter}')}, בדיוק כפי שהודפסה",
+    },
+    "book_code.run": {
+        "en": "Run it: each pass of the loop is one step",
+        "he": "מריצים: כל סיבוב של הלולאה הוא צעד אחד",
+    },
+    "book_code.lesson": {
+        "en": "Compute the slope, step against it, again and again",
+        "he": "מחשבים שיפוע, זזים נגדו, וחוזרים שוב ושוב",
+    },
+    # What the book's program prints before its table (program output: the same in every language).
+    "book_code.output_header": {"en": "צעדים:", "he": "צעדים:"},
     # Shared by several scenes.
     "learning_rate": {"en": "learning rate = {learning_rate}", "he": f"קצב למידה = {_ltr('{learning_rate}')}"},
     "regime.slow": {"en": "Too small: crawls, far from the minimum", "he": "קטן מדי: זוחל, רחוק מהמינימום"},

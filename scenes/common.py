@@ -40,7 +40,9 @@ from scenes.style import (
     CAPTION_EDGE,
     EDGE_BUFF,
     FONT,
+    FONT_CODE,
     FONT_SIZE_CAPTION,
+    FONT_SIZE_CODE,
     FONT_SIZE_LABEL,
     FONT_SIZE_READOUT,
     FONT_SIZE_TITLE,
@@ -60,6 +62,7 @@ __all__ = [
     "get_axes",
     "get_ball",
     "get_caption",
+    "get_code_line",
     "get_curve_graph",
     "get_label",
     "get_number",
@@ -192,9 +195,9 @@ class DescentScene(Scene):
 
 
 @lru_cache(maxsize=1024)
-def _markup_text(text: str, font_size: float, colour: str) -> MarkupText:
+def _markup_text(text: str, font_size: float, colour: str, font: str = FONT) -> MarkupText:
     text_mobject = MarkupText(
-        escape(text), font=FONT, font_size=font_size, color=colour, disable_ligatures=True
+        escape(text), font=font, font_size=font_size, color=colour, disable_ligatures=True
     )
     # The parsed SVG paths are only needed to build the glyphs; dropping them
     # makes every later copy (each FadeIn, Transform and redraw) ~15x cheaper.
@@ -211,6 +214,29 @@ def get_number(text: str, palette: Theme, font_size: float = FONT_SIZE_LABEL) ->
     some Hebrew words. Identical strings are built once and copied.
     """
     return _markup_text(text, float(font_size), palette.text).copy()
+
+
+CODE_STRUT: str = "|"
+"""A glyph put (invisible) at column 0 of every code line: see :func:`get_code_line`."""
+
+_LRM: str = "\u200e"
+
+
+def get_code_line(text: str, palette: Theme, font_size: float = FONT_SIZE_CODE) -> MarkupText:
+    """One line of code or program output, in the code font, left to right even when it holds Hebrew.
+
+    A glyph's box leaves out the spaces before it, and lines with and without
+    descenders differ in height. So every line starts with an invisible
+    :data:`CODE_STRUT` at column 0: aligning lines by their left edge keeps
+    their indentation, stacking them keeps their baselines. A left-to-right
+    mark first makes the line left to right even when its first letter is
+    Hebrew (a comment, a Hebrew string). Its glyphs are ``line[1:]``.
+    """
+    line = _markup_text(_LRM + CODE_STRUT + text, float(font_size), palette.text, FONT_CODE).copy()
+    strut = min(line.submobjects, key=lambda glyph: glyph.get_left()[0])
+    line.remove(strut)
+    line.add_to_back(strut.set_opacity(0))
+    return line
 
 
 def get_label(

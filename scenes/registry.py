@@ -40,6 +40,9 @@ class SceneSpec:
     start_widths
         How far beyond the curve's plot range, in widths of it, a start may lie;
         0 keeps every start on screen.
+    fixed_knobs
+        The scene shows the book's own numbers (a code listing), so a render
+        may not change ``start``, ``learning_rate`` or ``steps``.
     """
 
     name: str
@@ -51,6 +54,7 @@ class SceneSpec:
     steps: int
     curve: Curve = BOOK_CURVE
     start_widths: float = START_RANGE_WIDTHS
+    fixed_knobs: bool = False
 
     @property
     def start_range(self) -> tuple[float, float]:
@@ -133,6 +137,7 @@ SCENES: dict[str, SceneSpec] = {
             start=-1.0,
             learning_rate=0.1,
             steps=10,
+            fixed_knobs=True,
         ),
     )
 }
