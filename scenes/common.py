@@ -431,7 +431,8 @@ def time_lapse_rate(first: float, last: float):
     if not 0 < first < last:
         raise ValueError(f"a time-lapse needs 0 < first < last, got {first} and {last}")
     ratio = last / first
-    return lambda t: (first * ratio**t - first) / (last - first)
+    # Clamped: first * ratio can round past last, and the counter must stop on last exactly.
+    return lambda t: min(1.0, max(0.0, (first * ratio**t - first) / (last - first)))
 
 
 def time_lapse_durations(marks: list[float], run_time: float) -> list[float]:
