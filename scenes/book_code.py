@@ -26,13 +26,13 @@ __all__ = ["BookCode", "statements"]
 CODE_LEFT: float = -6.7
 """Left edge of the code and of the output panel, in scene units."""
 
-CODE_LINE_HEIGHT: float = 0.35
+CODE_LINE_HEIGHT: float = 0.36
 """Distance between the baselines of two lines of code."""
 
-OUTPUT_LINE_HEIGHT: float = 0.32
+OUTPUT_LINE_HEIGHT: float = 0.345
 """Distance between the baselines of two lines of output."""
 
-OUTPUT_TOP: float = 0.7
+OUTPUT_TOP: float = 0.75
 """Top of the output panel while the program runs."""
 
 AXES_SIZE: tuple[float, float] = (5.4, 3.1)

@@ -270,7 +270,7 @@ def test_too_small_short_run_says_how_many_steps_it_needs(media_dir):
     assert tiny.verdicts[0].original_text == caption("too_small.never", "en", tolerance="0.01", steps=12)
 
 
-@pytest.mark.parametrize("steps", [1, 10, 60, 300, 500])
+@pytest.mark.parametrize("steps", [1, 300, 500])
 def test_too_small_stays_watchable_up_to_the_step_cap(media_dir, steps):
     # However many steps, the clip stays about as long: a time-lapse, not one frame per step.
     scene = render_once(scenes.TooSmallLearningRate, media_dir, language="en", theme="light", steps=steps)
@@ -416,7 +416,7 @@ EDGE_START_CASES = [
     *[(name, "he", start) for name in ("rolling-descent", "overshooting-learning-rate", "learning-rate-comparison",
                                        "too-small-learning-rate")
       for start in (-12.0, 18.0)],
-    *[("local-valley", language, start) for language in LANGUAGES for start in SCENES["local-valley"].start_range],
+    *[("local-valley", "he", start) for start in SCENES["local-valley"].start_range],
 ]
 
 
