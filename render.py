@@ -23,6 +23,7 @@ import click
 from click.core import ParameterSource
 
 from gdanim.errors import EXIT_INTERRUPTED, MESSAGES, ClusterError, MissingToolError, RenderError
+from gdanim.lecture import LECTURE_FORMATS
 from gdanim.quality import DEFAULT_QUALITY, QUALITIES, QUALITY_ALIASES
 from gdanim.request import (
     DEFAULT_LANGUAGE,
@@ -97,10 +98,16 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> 
     return value
 
 
-def _out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
-    if value.exists() and not value.is_dir():
-        raise click.BadParameter(f"{value} is a file, not a folder")
-    existing = next((parent for parent in (value, *value.parents) if parent.exists()), Path("."))
+def _out_dir(ctx: click.Context, param: click.Parameter, text: str) -> Path:
+    if not text:  # Path("") would quietly mean the current folder
+        raise click.BadParameter("is empty; name a folder (. for this one)")
+    value = Path(text)
+    try:
+        if value.exists() and not value.is_dir():
+            raise click.BadParameter(f"{value} is a file, not a folder")
+        existing = next((parent for parent in (value, *value.parents) if parent.exists()), Path("."))
+    except OSError as error:  # e.g. a name longer than the system allows
+        raise click.BadParameter(f"cannot be used: {error.strerror or error}") from None
     if not os.access(existing, os.W_OK | os.X_OK):
         raise click.BadParameter(f"{existing} is not writable")
     return value
@@ -145,14 +152,15 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     type=click.Choice(list(FORMATS), case_sensitive=False),
     default=DEFAULT_FORMAT,
     show_default=True,
-    help="Files to write: mp4, gif, both, or png (a poster of the last frame).",
+    help="Files to write: mp4, gif, both, or png (a poster of the last frame); or, for a lecture, the MP4s and a "
+    "deck of their beats in OUT/slides/: slides (HTML to step through), pptx or pdf (a handout).",
 )
 @click.option(
     "-o",
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
+    type=click.Path(),
+    default="out",
     show_default=True,
     callback=_out_dir,
     help="Output folder; clips go to OUT/<scene>/ and OUT/manifest.json lists them.",
@@ -273,6 +281,8 @@ def cli(
     if watch:
         if len(scene_names) != 1 or hugo_site is not None or sweeps or scheduler is not None:
             raise click.UsageError("--watch takes exactly one scene and no --hugo-site, --sweep or --scheduler")
+        if format_name.lower() in LECTURE_FORMATS:
+            raise click.UsageError(f"--watch previews one clip; --format {format_name.lower()} builds a deck: drop one")
         if context.get_parameter_source("quality") is ParameterSource.DEFAULT:
             quality = WATCH_QUALITY
         if context.get_parameter_source("format_name") is ParameterSource.DEFAULT:
@@ -290,11 +300,14 @@ def cli(
         raise click.UsageError(str(error)) from None
     formats = expand_formats(format_name)
     if watch:
+        _drop_invalid_manifest_entries(out_dir)
         _watch(requests[0], out_dir, formats)
         return
-    if hugo_site is not None and "mp4" in formats:
-        formats = (*formats, "png")
+    if hugo_site is not None and "png" not in formats:
+        formats = (*formats, "png")  # the poster, also the still frame of a paused or reduced-motion GIF
     _render(requests, out_dir, formats, jobs, force, quiet, scheduler)
+    if format_name.lower() in LECTURE_FORMATS:
+        _export_lecture(requests, out_dir, format_name.lower())
     if hugo_site is not None:
         _export(requests, out_dir, hugo_site)
 
@@ -334,6 +347,7 @@ def _render(
     from gdanim.pipeline import iter_render_clips
     from gdanim.progress import progress_bars
 
+    _drop_invalid_manifest_entries(out_dir)
     try:
         with progress_bars(enabled=not quiet) as on_progress:
             if scheduler is None:
@@ -354,6 +368,23 @@ def _render(
         raise _Interrupted(MESSAGES["interrupted"]) from None
 
 
+def _drop_invalid_manifest_entries(out_dir: Path) -> None:
+    """Say in one line which entries of ``--out``'s manifest do not validate; they are dropped and re-rendered."""
+    from gdanim.manifest import MANIFEST_NAME, drop_invalid_clips
+
+    try:
+        problems = drop_invalid_clips(out_dir)
+    except OSError:
+        return  # every reader leaves them out anyway; the render reports an unwritable folder itself
+    if problems:
+        entries = "entry that does not" if len(problems) == 1 else f"{len(problems)} entries that do not"
+        listed = " ".join("; ".join(problems).split())
+        listed = listed if len(listed) <= 300 else listed[:299] + "…"
+        their = "its clip is" if len(problems) == 1 else "their clips are"
+        click.echo(f"warning: {out_dir / MANIFEST_NAME}: dropped the {entries} validate ({listed}); "
+                   f"{their} rendered again when asked for", err=True)
+
+
 def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> None:
     from gdanim.watch import watch_clip
 
@@ -369,6 +400,7 @@ def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> Non
         watch_clip(request, out_dir, formats, on_paths=show, on_error=report)
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
 def _export(requests: list[ClipRequest], out_dir: Path, hugo_site: Path) -> None:
@@ -380,6 +412,20 @@ def _export(requests: list[ClipRequest], out_dir: Path, hugo_site: Path) -> None
         raise click.ClickException(f"exporting to {hugo_site} failed: {error}") from None
     for path in exported:
         click.echo(path)
+
+
+def _export_lecture(requests: list[ClipRequest], out_dir: Path, lecture_format: str) -> None:
+    from gdanim.lecture.export import export_lecture
+
+    try:
+        written = export_lecture(requests, out_dir, lecture_format)
+    except KeyboardInterrupt:
+        raise _Interrupted(MESSAGES["interrupted"]) from None
+    except Exception as error:  # one line, never a traceback; the export left no partial deck
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise click.ClickException(f"building the {lecture_format} deck failed: {reason}"[:300]) from None
+    for path in written:
+        click.echo(_shown_path(out_dir, path))
 
 
 def main() -> None:

@@ -57,6 +57,9 @@ __all__ = [
 FILE_FORMATS: Final[tuple[str, ...]] = ("mp4", "gif", "png")
 """File formats a clip can have, in the order they are written and listed."""
 
+COMPANION_FILES: Final[dict[str, tuple[str, ...]]] = {"mp4": ("vtt",)}
+"""Files written beside a format: every MP4 has its WebVTT subtitles (:mod:`gdanim.lecture.subtitles`)."""
+
 _LATEX_TOOLS: Final[tuple[str, ...]] = ("latex", "dvisvgm")
 
 
@@ -109,6 +112,10 @@ class ClipResult:
 def check_out_dir(out_dir: Path) -> Path:
     """Create ``out_dir`` if needed and return it resolved.
 
+    The manifest and gallery temporaries of a render killed outright
+    (``.gdanim-manifest-p<pid>-*.json``) are removed from it, as each clip's
+    are from its scene folder.
+
     Raises
     ------
     ValueError
@@ -122,6 +129,7 @@ def check_out_dir(out_dir: Path) -> Path:
         raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir)) from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir))
+    remove_stale_temporaries(out_dir)
     return out_dir.resolve()
 
 
@@ -150,7 +158,8 @@ def clip_targets(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) 
     ValueError
         If a path would leave ``out_dir`` (a symlinked scene folder).
     """
-    targets = {ext: request.output_path(out_dir, ext) for ext in formats}
+    extensions = [ext for name in formats for ext in (name, *COMPANION_FILES.get(name, ()))]
+    targets = {ext: request.output_path(out_dir, ext) for ext in extensions}
     for path in targets.values():
         if not is_inside(path, out_dir):
             raise ValueError(MESSAGES["unsafe_path"].format(path=path, out_dir=out_dir))
@@ -192,6 +201,8 @@ def _probe(path: Path) -> dict[str, Any]:
 
 def _file_record(out_dir: Path, path: Path, ext: str, size: tuple[int, int] | None) -> dict[str, Any]:
     size_bytes, sha256 = file_digest(path)
+    if ext == "vtt":
+        return {"path": path.relative_to(out_dir).as_posix(), "bytes": size_bytes, "sha256": sha256}
     if size is None:
         probed = _probe(path)
         size = (probed["width"], probed["height"])
@@ -206,8 +217,10 @@ def _file_record(out_dir: Path, path: Path, ext: str, size: tuple[int, int] | No
 
 def _check_tools(formats: tuple[str, ...]) -> None:
     needed = list(_LATEX_TOOLS)
+    if "mp4" in formats or "gif" in formats:
+        needed.append("ffmpeg")
     if "gif" in formats:
-        needed += ["ffmpeg", "gifsicle"]
+        needed.append("gifsicle")
     for tool in needed:
         if shutil.which(tool) is None:
             raise MissingToolError(tool)
@@ -244,8 +257,10 @@ def _render(
         )
         files: dict[str, dict[str, Any]] = {}
         if rendered.movie is not None and "mp4" in temps:
+            from gdanim.lecture.subtitles import write_mp4_with_subtitles
+
             report("mp4", rendered.plays)
-            scene_render.remux_faststart(rendered.movie, temps["mp4"])
+            write_mp4_with_subtitles(rendered.movie, rendered.subtitles, temps["mp4"], temps["vtt"], request.language)
         if "gif" in temps:
             from gdanim.gif import make_gif
 
@@ -278,6 +293,7 @@ def _render(
         "hash": input_hash,
         "plays": rendered.plays,
         "render_seconds": round(render_seconds, 3),
+        "beats": [beat.as_dict() for beat in rendered.beats],
     }
 
 
@@ -378,7 +394,7 @@ def render_clip(
             raise
         raise RenderError(request.scene, _failure_reason(error, out_dir, targets)) from error
     if on_progress is not None:
-        on_progress(ProgressEvent(request.clip_id, "done", entry["plays"], entry["plays"]))
+        on_progress(ProgressEvent(request.clip_id, "done", entry.get("plays", 0), entry.get("plays", 0)))
     return ClipResult(request, targets, False, entry)
 
 
@@ -387,8 +403,11 @@ def _failure_reason(error: Exception, out_dir: Path, targets: dict[str, Path]) -
     full = full_disk_error(error)
     if full is not None:
         written = Path(str(full.filename)) if full.filename else out_dir
-        # Name the clip's folder rather than a temporary file; a full cache disk is named as it is.
-        folder = next(iter(targets.values())).parent if is_inside(written, out_dir) else written.parent
+        # Name the clip's folder rather than a temporary file; a full cache disk by the folder named.
+        if is_inside(written, out_dir):
+            folder = next(iter(targets.values())).parent
+        else:
+            folder = written if written.is_dir() else written.parent
         return MESSAGES["no_space"].format(folder=folder)
     reason = " ".join(str(error).split()) or type(error).__name__
     return f"{type(error).__name__}: {reason}"[:300]

@@ -18,6 +18,7 @@ from gdmath.descent import (
 from gdmath.geometry import (
     START_RANGE_WIDTHS,
     TangentLine,
+    crosses_minimum,
     downhill_direction,
     follow_view,
     start_range,
@@ -31,7 +32,7 @@ from gdmath.regimes import (
     classify,
     critical_learning_rates,
 )
-from gdmath.book import book_line, book_round, book_table
+from gdmath.book import book_line, book_parameter, book_round, book_table
 # Where a descent ends up (issue #12, scenes 4-5).
 from gdmath.valleys import (
     ARRIVAL_TOLERANCE,
@@ -58,10 +59,12 @@ __all__ = [
     "StopReason",
     "TangentLine",
     "book_line",
+    "book_parameter",
     "book_round",
     "book_table",
     "classify",
     "critical_learning_rates",
+    "crosses_minimum",
     "descend",
     "downhill_direction",
     "follow_view",

@@ -13,6 +13,7 @@ from gdmath.descent import DescentResult
 __all__ = [
     "START_RANGE_WIDTHS",
     "TangentLine",
+    "crosses_minimum",
     "downhill_direction",
     "follow_view",
     "start_range",
@@ -225,3 +226,24 @@ def downhill_direction(curve: Curve, x: float, flat_below: float = 0.0) -> int:
     if abs(slope) < flat_below:
         return 0
     return int(-np.sign(slope))
+
+
+def crosses_minimum(curve: Curve, x_from: float, x_to: float) -> bool:
+    """Whether a step from ``x_from`` to ``x_to`` passes over a local minimum of ``curve``.
+
+    Gradient descent visits only the two ends of a step. A step that stays on
+    one side of every minimum could have walked down the curve between them; a
+    step that passes a minimum skipped the low ground between: it jumped the
+    valley, and the slope at its two ends has opposite signs. Landing exactly on
+    a minimum is not passing it.
+
+    Examples
+    --------
+    >>> from gdmath import BOOK_CURVE, crosses_minimum
+    >>> crosses_minimum(BOOK_CURVE, -1.0, 6.2), crosses_minimum(BOOK_CURVE, -1.0, -0.2)
+    (True, False)
+    >>> crosses_minimum(BOOK_CURVE, -1.0, 3.0), crosses_minimum(BOOK_CURVE, 7.8, -2.56)
+    (False, True)
+    """
+    low, high = sorted((float(x_from), float(x_to)))
+    return any(low < minimum < high for minimum in curve.minima)

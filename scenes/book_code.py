@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from manim import DOWN, LEFT, UP, Create, FadeIn, FadeOut, Rectangle, ValueTracker, VGroup, smooth
 
-from gdmath import book_line, book_table, view_range
+from gdmath import book_line, book_parameter, book_round, book_table, view_range
 from scenes.captions import caption
 from scenes.common import (
     DescentScene,
@@ -84,6 +84,8 @@ class BookCode(DescentScene):
 
     def construct(self) -> None:
         # The whole program, as the book prints it.
+        self.beat("book_code.listing", chapter=self.chapter, start=book_round(self.start),
+                  learning_rate=book_parameter(self.learning_rate), steps=self.steps)
         title = self.get_title("book_code.title")
         self.code = VGroup(*(get_code_line(line, self.palette) for line in self.lines))
         self.stack(self.code, CODE_LINE_HEIGHT)
@@ -93,6 +95,7 @@ class BookCode(DescentScene):
         self.wait(1.5)
 
         # Keep what runs: the definitions leave, the rest moves up; the output panel and the curve appear.
+        self.beat("book_code.run")
         first_run = self.statements[self.loop - 3][0]
         definitions = self.code[:first_run]
         running = self.code[first_run:]
@@ -116,10 +119,12 @@ class BookCode(DescentScene):
         self.print_line(caption("book_code.output_header", self.language), 0.4)
 
         # Each pass of the loop: slope, step, print.
+        self.beat("book_code.loop")
         for index in range(self.path.nit):
             self.run_pass(index, 1.0 if index < FULL_PASSES else LATER_PACE)
 
         # The lesson.
+        self.beat("book_code.lesson")
         self.play(FadeOut(self.highlight), run_time=0.4)
         self.caption = self.replace_text(self.caption, self.get_caption("book_code.lesson"))
         self.wait(2.0)

@@ -16,12 +16,14 @@ __all__ = [
     "CAPTIONS",
     "LANGUAGES",
     "SCENE_ALT_TEXT",
+    "SPEAKER_NOTES",
     "caption",
     "caption_fields",
     "caption_keys",
     "regime_key",
     "scene_alt_text",
     "signed_number",
+    "speaker_notes",
     "visible_characters",
 ]
 
@@ -225,9 +227,189 @@ SCENE_ALT_TEXT: dict[str, dict[str, str]] = {
 """CLI scene name -> language -> one sentence for ``<img alt>`` in the book's pages."""
 
 
+SPEAKER_NOTES: dict[str, dict[str, str]] = {
+    # SlopeTangent (ch. 9).
+    "slope_tangent.curve": {
+        "en": "This is the error curve, (x − 3)² + 2: for every position x, how wrong we are. "
+        "The lowest point, at x = 3, is where we want to get to. We only ever see the ground under our feet: the slope.",
+        "he": f"זו עקומת הטעות, {_ltr('(x − 3)² + 2')}: לכל מיקום {_ltr('x')}, כמה אנחנו טועים. "
+        f"הנקודה הנמוכה ביותר, ב-{_ltr('x = 3')}, היא היעד. אנחנו רואים רק את הקרקע שמתחת לרגליים: השיפוע.",
+    },
+    "slope_tangent.negative": {
+        "en": "The tangent touches the curve at the ball. Its slope is negative: going right, the error falls. "
+        "So the arrow says: move right, against the sign of the slope.",
+        "he": "המשיק נוגע בעקומה בנקודת הכדור. השיפוע שלילי: כשזזים ימינה הטעות יורדת. "
+        "לכן החץ אומר: זוזו ימינה, בכיוון הפוך לסימן של השיפוע.",
+    },
+    "slope_tangent.zero": {
+        "en": "At the bottom the tangent is flat and the slope is zero. There is nowhere better to go: this is the minimum.",
+        "he": "בתחתית המשיק שטוח והשיפוע אפס. אין לאן להשתפר: זה המינימום.",
+    },
+    "slope_tangent.positive": {
+        "en": "Past the minimum the slope turns positive: going right, the error grows. The arrow flips: move left.",
+        "he": "אחרי המינימום השיפוע נהיה חיובי: כשזזים ימינה הטעות עולה. החץ מתהפך: זזים שמאלה.",
+    },
+    "slope_tangent.size": {
+        "en": "The size matters too: the steeper the tangent, the larger the slope and the farther the minimum. "
+        "The sign says which way, the size says how far: that is all gradient descent needs.",
+        "he": "גם הגודל חשוב: ככל שהמשיק תלול יותר, השיפוע גדול יותר והמינימום רחוק יותר. "
+        "הסימן אומר לאן, הגודל אומר כמה: זה כל מה שירידת מפל צריכה.",
+    },
+    # RollingDescent (ch. 10).
+    "rolling_descent.setup": {
+        "en": "The book's loop on the book's curve: start at x = {start}, learning rate {learning_rate}. "
+        "Every step is minus the learning rate times the slope. The table prints exactly what the book's code prints.",
+        "he": f"הלולאה של הספר על העקומה של הספר: מתחילים ב-{_ltr('x = {start}')}, קצב למידה {_ltr('{learning_rate}')}. "
+        "כל צעד הוא מינוס קצב הלמידה כפול השיפוע. הטבלה מדפיסה בדיוק מה שהקוד בספר מדפיס.",
+    },
+    "rolling_descent.step": {
+        "en": "Step {number}: at x = {x} the slope is {slope}, so the step is −{learning_rate} × ({slope}) = {delta}. "
+        "The ball lands at x = {x_to}, error {error}.",
+        "he": f"צעד {_ltr('{number}')}: ב-{_ltr('x = {x}')} השיפוע הוא {_ltr('{slope}')}, לכן הצעד הוא "
+        f"{_ltr('−{learning_rate} × ({slope}) = {delta}')}. הכדור נוחת ב-{_ltr('x = {x_to}')}, טעות {_ltr('{error}')}.",
+    },
+    # OvershootingLearningRate (ch. 10).
+    "overshooting.setup": {
+        "en": "The same curve and the same start, x = {start}, but the learning rate is {learning_rate}. "
+        "Watch where each step lands: on which side of the minimum, and how far from it.",
+        "he": f"אותה עקומה ואותה נקודת התחלה, {_ltr('x = {start}')}, אבל קצב הלמידה הוא {_ltr('{learning_rate}')}. "
+        "שימו לב איפה כל צעד נוחת: באיזה צד של המינימום, וכמה רחוק ממנו.",
+    },
+    "overshooting.step": {
+        "en": "Step {number}: the slope at x = {x} is {slope}; the step of {delta} carries the ball to x = {x_to}, error {error}.",
+        "he": f"צעד {_ltr('{number}')}: השיפוע ב-{_ltr('x = {x}')} הוא {_ltr('{slope}')}; "
+        f"הצעד של {_ltr('{delta}')} מעביר את הכדור ל-{_ltr('x = {x_to}')}, טעות {_ltr('{error}')}.",
+    },
+    # LearningRateComparison (ch. 10).
+    "comparison.setup": {
+        "en": "Three runs from the same start, x = {start}, with learning rates {rates}. Same curve, same number of steps.",
+        "he": f"שלוש ריצות מאותה נקודת התחלה, {_ltr('x = {start}')}, בקצבי למידה {_ltr('{rates}')}. "
+        "אותה עקומה, אותו מספר צעדים.",
+    },
+    "comparison.step": {
+        "en": "Step {number} of {steps}: every ball takes its step at the same moment. Compare how far each one moved.",
+        "he": f"צעד {_ltr('{number}')} מתוך {_ltr('{steps}')}: כל הכדורים צועדים באותו רגע. השוו כמה כל אחד התקדם.",
+    },
+    "comparison.lesson": {
+        "en": "Too small crawls and is still far away; too large jumps across the valley; the balanced rate settles. "
+        "Choosing the learning rate is choosing this balance.",
+        "he": "קטן מדי זוחל ועדיין רחוק; גדול מדי קופץ מעל העמק; הקצב המאוזן מתייצב. לבחור קצב למידה זה לבחור את האיזון הזה.",
+    },
+    # TooSmallLearningRate (ch. 10; issue #12).
+    "too_small.setup": {
+        "en": "Two runs from the same start, x = {start}, on the same curve: learning rate {small} in one panel, "
+        "{balanced} in the other. Only the learning rate differs.",
+        "he": f"שתי ריצות מאותה נקודת התחלה, {_ltr('x = {start}')}, על אותה עקומה: קצב למידה {_ltr('{small}')} "
+        f"בחלון אחד ו-{_ltr('{balanced}')} בשני. רק קצב הלמידה שונה.",
+    },
+    "too_small.crawl": {
+        "en": "The first steps, one by one. The balanced rate covers most of the way in a few steps; "
+        "the small one barely leaves the start, though its slope is just as steep.",
+        "he": "הצעדים הראשונים, אחד אחד. הקצב המאוזן עובר את רוב הדרך בכמה צעדים; "
+        "הקטן כמעט לא זז מההתחלה, אף שהשיפוע שלו תלול באותה מידה.",
+    },
+    "too_small.time_lapse": {
+        "en": "Now a time-lapse through the remaining steps, faster and faster. "
+        "Each panel says when its ball came within {tolerance} of the minimum.",
+        "he": "עכשיו הילוך מהיר דרך שאר הצעדים, מהר יותר ויותר. "
+        f"כל חלון אומר מתי הכדור שלו הגיע לטווח {_ltr('{tolerance}')} מהמינימום.",
+    },
+    "too_small.lesson": {
+        "en": "Too small a learning rate is not wrong, only slow: it gets there, but spends many times the steps "
+        "for the same result. Training time is exactly what it wastes.",
+        "he": "קצב למידה קטן מדי אינו שגוי, רק איטי: הוא מגיע, אבל משלם פי כמה צעדים על אותה תוצאה. "
+        "זמן אימון הוא בדיוק מה שהוא מבזבז.",
+    },
+    # LocalValley (ch. 10; issue #12).
+    "local_valley.curve": {
+        "en": "A curve with two valleys: a shallow one on the left, a deeper one on the right, and a ridge between them.",
+        "he": "עקומה עם שני עמקים: רדוד משמאל, עמוק יותר מימין, ורכס ביניהם.",
+    },
+    "local_valley.roll": {
+        "en": "A ball starts at x = {start} and follows the slope down, step by step. Where the slope is zero it stops: "
+        "it only feels the ground under it and cannot know whether a deeper valley exists.",
+        "he": f"כדור יוצא מ-{_ltr('x = {start}')} ויורד לפי השיפוע, צעד אחר צעד. היכן שהשיפוע אפס הוא נעצר: "
+        "הוא מרגיש רק את הקרקע שמתחתיו ולא יכול לדעת אם יש עמק עמוק יותר.",
+    },
+    "local_valley.others": {
+        "en": "The same rule from other starts. Every ball goes downhill from where it stands, "
+        "so which side of the ridge it starts on decides its valley.",
+        "he": "אותו כלל מנקודות התחלה אחרות. כל כדור יורד מהמקום שבו הוא עומד, "
+        "ולכן הצד של הרכס שבו הוא מתחיל קובע את העמק שלו.",
+    },
+    "local_valley.lesson": {
+        "en": "Each start is labelled by the valley its ball ended in. Small steps never climb the ridge: "
+        "gradient descent finds a valley, not necessarily the deepest one.",
+        "he": "כל נקודת התחלה מסומנת לפי העמק שבו הכדור שלה נעצר. צעדים קטנים לא מטפסים מעל הרכס: "
+        "ירידת מפל מוצאת עמק, לא בהכרח את העמוק ביותר.",
+    },
+    # BookCode (ch. 10; issue #12).
+    "book_code.listing": {
+        "en": "This is the program of chapter {chapter}, line for line as the book prints it: the error, its slope, "
+        "a start at x = {start}, a learning rate of {learning_rate} and a loop of {steps} steps.",
+        "he": f"זו התוכנית של פרק {_ltr('{chapter}')}, שורה אחר שורה כפי שהספר מדפיס אותה: הטעות, השיפוע שלה, "
+        f"התחלה ב-{_ltr('x = {start}')}, קצב למידה {_ltr('{learning_rate}')} ולולאה של {_ltr('{steps}')} צעדים.",
+    },
+    "book_code.run": {
+        "en": "We keep the lines that run. The band shows the line Python is executing; "
+        "the panel prints what the program prints, and the ball moves whenever x changes.",
+        "he": "משאירים את השורות שרצות. הסימון מראה את השורה שפייתון מבצע; "
+        f"החלון מדפיס את מה שהתוכנית מדפיסה, והכדור זז בכל פעם שהערך של {_ltr('x')} משתנה.",
+    },
+    "book_code.loop": {
+        "en": "Each pass of the loop: compute the slope, step against it, print. "
+        "The printed numbers are the book's, and the ball lands where they say.",
+        "he": "כל סיבוב של הלולאה: מחשבים שיפוע, זזים נגדו, מדפיסים. "
+        "המספרים המודפסים הם של הספר, והכדור נוחת היכן שהם אומרים.",
+    },
+    "book_code.lesson": {
+        "en": "That is all of gradient descent: compute the slope, move against it, and repeat "
+        "until the slope is nearly zero.",
+        "he": "זו כל ירידת המפל: מחשבים שיפוע, זזים נגדו, וחוזרים על זה עד שהשיפוע כמעט אפס.",
+    },
+    # Shared by the scenes that step.
+    "steps.rest": {
+        "en": "Steps {first} to {last} play on without a stop: the pattern of the first steps goes on.",
+        "he": f"הצעדים {_ltr('{first}')} עד {_ltr('{last}')} רצים בלי עצירה: הדפוס של הצעדים הראשונים נמשך.",
+    },
+    "lesson.slow": {
+        "en": "The learning rate is too small: every step is tiny and after all the steps the ball is still far from the minimum.",
+        "he": "קצב הלמידה קטן מדי: כל צעד זעיר, ואחרי כל הצעדים הכדור עדיין רחוק מהמינימום.",
+    },
+    "lesson.converging": {
+        "en": "Nobody told the steps to shrink: they shrank because the slope flattens near the minimum. "
+        "The learning rate stayed the same all along.",
+        "he": "אף אחד לא אמר לצעדים לקטון: הם קטנו כי השיפוע מתמתן ליד המינימום. קצב הלמידה נשאר קבוע לאורך כל הדרך.",
+    },
+    "lesson.oscillating": {
+        "en": "Too large a learning rate: each step jumps across the valley to the other side. "
+        "It still ends closer than it started, but it wastes steps zig-zagging.",
+        "he": "קצב למידה גדול מדי: כל צעד קופץ מעל העמק לצד השני. בסוף הוא עדיין קרוב יותר משהתחיל, אבל מבזבז צעדים בזיגזג.",
+    },
+    "lesson.diverging": {
+        "en": "Far too large: every jump lands higher than the one before, and the error grows without bound. The run diverges.",
+        "he": "גדול מדי בהרבה: כל קפיצה נוחתת גבוה יותר מקודמתה, והטעות גדלה בלי גבול. הריצה מתבדרת.",
+    },
+}
+"""Beat key -> language -> what the lecturer says during that beat (see ``DescentScene.beat``)."""
+
+
 def _check_language(language: str) -> None:
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; choose from: {', '.join(LANGUAGES)}")
+
+
+def _fill(catalogue: dict[str, dict[str, str]], kind: str, key: str, language: str, values: dict) -> str:
+    """Template ``key`` of ``catalogue`` in ``language`` with ``values`` filled in; ``kind`` names it in errors."""
+    _check_language(language)
+    try:
+        template = catalogue[key][language]
+    except KeyError:
+        raise ValueError(f"unknown {kind} key {key!r}") from None
+    try:
+        return template.format(**values)
+    except KeyError as missing:
+        raise ValueError(f"{kind} {key!r} needs the value {missing}") from None
 
 
 def caption_keys() -> tuple[str, ...]:
@@ -291,15 +473,7 @@ def caption(key: str, language: str, **values: object) -> str:
     >>> caption("slope_tangent.readout", "he", slope="-8.0")
     'שיפוע = \\u2066-8.0\\u2069'
     """
-    _check_language(language)
-    try:
-        template = CAPTIONS[key][language]
-    except KeyError:
-        raise ValueError(f"unknown caption key {key!r}") from None
-    try:
-        return template.format(**values)
-    except KeyError as missing:
-        raise ValueError(f"caption {key!r} needs the value {missing}") from None
+    return _fill(CAPTIONS, "caption", key, language, values)
 
 
 def scene_alt_text(scene_name: str, language: str) -> str:
@@ -340,3 +514,14 @@ def signed_number(value: float, places: int = 1) -> str:
     if float(text) == 0:
         return text[1:]
     return text
+
+
+def speaker_notes(key: str, language: str, **values: object) -> str:
+    """The speaker notes of beat ``key`` in ``language``, with ``values`` filled in (errors as :func:`caption`).
+
+    Examples
+    --------
+    >>> speaker_notes("comparison.step", "en", number=2, steps=10).startswith("Step 2 of 10:")
+    True
+    """
+    return _fill(SPEAKER_NOTES, "speaker notes", key, language, values)

@@ -7,8 +7,7 @@ and the catalogue's words; they never compute a slope or a step themselves.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
-from typing import ClassVar
+from typing import Callable, ClassVar
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -25,15 +24,17 @@ from manim import (
     Dot,
     Line,
     MarkupText,
-    ValueTracker,
     Mobject,
     Scene,
+    ValueTracker,
     VGroup,
     VMobject,
 )
 
-from gdmath import BOOK_CURVE, Curve, DescentResult, book_round, descend, tangent_line, view_range
-from scenes.captions import LANGUAGES, caption
+from gdmath import BOOK_CURVE, Curve, DescentResult, book_parameter, crosses_minimum, descend, tangent_line, view_range
+from scenes import text_cache
+from scenes.beats import Beat, beat_name
+from scenes.captions import LANGUAGES, caption, speaker_notes
 from scenes.registry import SCENES
 from scenes.style import (
     BALL_RADIUS,
@@ -66,6 +67,7 @@ __all__ = [
     "get_curve_graph",
     "get_label",
     "get_number",
+    "get_path_ball",
     "get_readout",
     "get_step_arrow",
     "get_tangent",
@@ -77,6 +79,7 @@ __all__ = [
     "path_point",
     "reading_order",
     "registry_defaults",
+    "step_point",
     "time_lapse_durations",
     "time_lapse_rate",
     "valley_label_point",
@@ -96,7 +99,9 @@ def registry_defaults(scene_name: str) -> tuple[float, float, int]:
 
 
 PACED_STEPS: int = 10
-"""Up to this many steps each step plays at full length; more steps play faster."""
+"""Up to this many steps each step plays at full length; more steps play faster.
+
+It is also how many steps get a beat of their own; the rest share one beat."""
 
 
 class DescentScene(Scene):
@@ -135,6 +140,9 @@ class DescentScene(Scene):
         return min(1.0, PACED_STEPS / max(self.steps, 1))
 
     def setup(self) -> None:
+        self.beats: list[Beat] = []
+        self._beat_starts: list[tuple[str, str, float]] = []
+        self._subtitles_on_screen: dict[str, tuple[Mobject, str, float]] = {}
         if self.language not in LANGUAGES:
             raise ValueError(f"unknown language {self.language!r}; choose from: {', '.join(LANGUAGES)}")
         if self.theme not in THEMES:
@@ -143,17 +151,97 @@ class DescentScene(Scene):
         self.camera.background_color = self.palette.background
         self.path: DescentResult = descend(self.curve, self.start, self.learning_rate, self.steps)
 
+    # --- Beats: the teaching moments a lecturer stops after ---------------------------------
+
+    def beat(self, key: str, number: int | None = None, name: str | None = None, **values: object) -> None:
+        """Start a teaching beat here: a manim section, with its speaker notes from the catalogue.
+
+        Call it before the beat's first ``play``. The first beat starts at 0 s;
+        each beat ends where the next begins, the last one at the end of the clip.
+
+        Parameters
+        ----------
+        key
+            A key of :data:`scenes.captions.SPEAKER_NOTES`; its last part names the beat.
+        number
+            For a beat that repeats (a step): its number, appended to the name
+            (``step-3``) and given to the notes template as ``{number}``.
+        name
+            The beat's name when the key's last part is not it (``lesson.<regime>`` is the ``lesson``).
+        **values
+            The notes template's other fields.
+        """
+        name = name or beat_name(key, number)
+        fields = values if number is None else {**values, "number": number}
+        notes = speaker_notes(key, self.language, **fields)
+        self.next_section(name)
+        self._beat_starts.append((name, notes, round(float(self.time), 6)))
+
+    def step_beat(self, key: str, index: int, last: int, **values: object) -> None:
+        """The beat of step ``index`` (from 0) of ``last``: its own for the first :data:`PACED_STEPS`, then one for the rest."""
+        if index < PACED_STEPS:
+            self.beat(key, index + 1, **values)
+        elif index == PACED_STEPS:
+            self.beat("steps.rest", first=index + 1, last=last)
+
+    # --- Subtitles: every title and caption, for as long as it is on screen -----------------
+
+    def as_subtitle(self, mobject: Mobject, text: str, slot: str) -> Mobject:
+        """Mark ``mobject`` (showing ``text``) as a subtitle cue while it is on screen.
+
+        A new cue in the same ``slot`` (``"title"``, ``"caption"``) ends the one
+        before it, so fading one caption into the next gives back-to-back cues.
+        """
+        mobject.subtitle = (slot, text)
+        return mobject
+
+    def add(self, *mobjects: Mobject) -> DescentScene:
+        super().add(*mobjects)
+        for mobject in mobjects:
+            if hasattr(mobject, "subtitle") and hasattr(self, "_subtitles_on_screen"):
+                slot, text = mobject.subtitle
+                self._end_subtitle(slot)
+                self._subtitles_on_screen[slot] = (mobject, text, float(self.time))
+        return self
+
+    def remove(self, *mobjects: Mobject) -> DescentScene:
+        for slot, (shown, _, _) in list(getattr(self, "_subtitles_on_screen", {}).items()):
+            if any(shown is mobject for mobject in mobjects):
+                self._end_subtitle(slot)
+        return super().remove(*mobjects)
+
+    def _end_subtitle(self, slot: str) -> None:
+        """Close the cue in ``slot``, if any, as a manim subcaption (manim writes them to an ``.srt``)."""
+        if slot not in self._subtitles_on_screen:
+            return
+        _, text, start = self._subtitles_on_screen.pop(slot)
+        now = float(self.time)
+        if now > start:
+            self.add_subcaption(text, duration=now - start, offset=start - now)
+
+    def tear_down(self) -> None:
+        """Close the cues still on screen and the last beat at the end of the clip."""
+        for slot in list(self._subtitles_on_screen):
+            self._end_subtitle(slot)
+        ends = [start for _, _, start in self._beat_starts[1:]] + [round(float(self.time), 6)]
+        self.beats = [Beat(name, notes, start, end) for (name, notes, start), end in zip(self._beat_starts, ends)]
+        super().tear_down()
+
+    # --- Text in this scene's language and theme --------------------------------------------
+
     def get_label(self, key: str, font_size: float = FONT_SIZE_LABEL, **values: object) -> MarkupText:
         """:func:`get_label` in this scene's language and theme."""
         return get_label(key, self.language, self.palette, font_size, **values)
 
     def get_title(self, key: str, **values: object) -> MarkupText:
-        """:func:`get_title` in this scene's language and theme."""
-        return get_title(key, self.language, self.palette, **values)
+        """:func:`get_title` in this scene's language and theme; a subtitle cue while on screen."""
+        title = get_title(key, self.language, self.palette, **values)
+        return self.as_subtitle(title, caption(key, self.language, **values), "title")
 
     def get_caption(self, key: str, **values: object) -> MarkupText:
-        """:func:`get_caption` in this scene's language and theme."""
-        return get_caption(key, self.language, self.palette, **values)
+        """:func:`get_caption` in this scene's language and theme; a subtitle cue while on screen."""
+        explanation = get_caption(key, self.language, self.palette, **values)
+        return self.as_subtitle(explanation, caption(key, self.language, **values), "caption")
 
     def get_panel(self, path: DescentResult, size: tuple[float, float], target_ticks: int = 3) -> VGroup:
         """A small plot framing ``path``: axes, the curve, and its learning rate above.
@@ -165,18 +253,16 @@ class DescentScene(Scene):
             (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi, target_ticks), self.palette, self.language,
             *size, axis_labels=False, target_ticks=target_ticks,
         )
-        label = self.get_label("learning_rate", learning_rate=book_round(path.learning_rate))
+        label = self.get_label("learning_rate", learning_rate=book_parameter(path.learning_rate))
         label.next_to(axes, UP, buff=0.25)
         panel = VGroup(label, axes, get_curve_graph(axes, path.curve, self.palette))
         panel.axes = axes
         return panel
 
-    def get_path_ball(self, axes: Axes, path: DescentResult, progress: ValueTracker) -> Dot:
-        """A ball on ``axes`` that stays at step ``progress`` (fractional) of ``path``."""
-        ball = get_ball(self.palette)
-        ball.add_updater(lambda mob: mob.move_to(path_point(axes, path, progress.get_value())))
-        ball.update()
-        return ball
+    def get_step_counter(self, step: int) -> MarkupText:
+        """``step k of n`` under the title."""
+        counter = self.get_label("comparison.step", FONT_SIZE_READOUT, step=step, steps=self.steps)
+        return counter.to_edge(UP, buff=EDGE_BUFF + 0.62)
 
     def replace_text(self, old: Mobject, new: Mobject, run_time: float = 0.5) -> Mobject:
         """Fade ``old`` out, then ``new`` in, never both at once (overlaid text is unreadable).
@@ -194,8 +280,7 @@ class DescentScene(Scene):
 # --- Text ---------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1024)
-def _markup_text(text: str, font_size: float, colour: str, font: str = FONT) -> MarkupText:
+def _build_markup_text(text: str, font_size: float, colour: str, font: str = FONT) -> MarkupText:
     text_mobject = MarkupText(
         escape(text), font=font, font_size=font_size, color=colour, disable_ligatures=True
     )
@@ -211,9 +296,14 @@ def get_number(text: str, palette: Theme, font_size: float = FONT_SIZE_LABEL) ->
     """A number (or any plain string) in the theme's font and text colour.
 
     ``MarkupText`` rather than ``Text``: manim 0.22's ``Text`` silently drops
-    some Hebrew words. Identical strings are built once and copied.
+    some Hebrew words. Each distinct string is built once (see
+    :mod:`scenes.text_cache`) and copied.
     """
-    return _markup_text(text, float(font_size), palette.text).copy()
+    arguments = {"text": text, "font": FONT, "font_size": float(font_size), "colour": palette.text,
+                 "disable_ligatures": True}
+    return text_cache.cached_mobject(
+        "MarkupText", arguments, lambda: _build_markup_text(text, float(font_size), palette.text)
+    )
 
 
 CODE_STRUT: str = "|"
@@ -232,7 +322,12 @@ def get_code_line(text: str, palette: Theme, font_size: float = FONT_SIZE_CODE) 
     mark first makes the line left to right even when its first letter is
     Hebrew (a comment, a Hebrew string). Its glyphs are ``line[1:]``.
     """
-    line = _markup_text(_LRM + CODE_STRUT + text, float(font_size), palette.text, FONT_CODE).copy()
+    text = _LRM + CODE_STRUT + text
+    arguments = {"text": text, "font": FONT_CODE, "font_size": float(font_size), "colour": palette.text,
+                 "disable_ligatures": True}
+    line = text_cache.cached_mobject(
+        "MarkupText", arguments, lambda: _build_markup_text(text, float(font_size), palette.text, FONT_CODE)
+    )
     strut = min(line.submobjects, key=lambda glyph: glyph.get_left()[0])
     line.remove(strut)
     line.add_to_back(strut.set_opacity(0))
@@ -467,20 +562,6 @@ def valley_label_point(axes: Axes, curve: Curve, below_top: float = 0.35) -> np.
     return np.array([above_minimum[0], axes.y_axis.get_top()[1] - below_top, 0.0])
 
 
-def path_point(axes: Axes, path: DescentResult, progress: float) -> np.ndarray:
-    """Scene point of the ball at step ``progress`` of ``path``: a fraction is part of the way into a step.
-
-    Between two visited points the ball rolls along the curve. Past the last
-    point it stays there.
-    """
-    index = min(max(int(math.floor(progress)), 0), path.nit)
-    if index == path.nit:
-        return ball_point(axes, path.curve, float(path.x[index]))
-    fraction = progress - index
-    x = (1 - fraction) * path.x[index] + fraction * path.x[index + 1]
-    return ball_point(axes, path.curve, float(x))
-
-
 def get_ball(palette: Theme) -> Dot:
     """The ball: a large saturated dot with a rim in the background colour."""
     ball = Dot(radius=BALL_RADIUS, color=palette.ball)
@@ -497,6 +578,88 @@ def get_tangent(axes: Axes, curve: Curve, x: float, palette: Theme, length: floa
     line = Line(axes.c2p(*start), axes.c2p(*end), color=palette.tangent, stroke_width=STROKE_WIDTH_TANGENT)
     line.set_z_index(2)
     return line
+
+
+# --- How the ball gets from one point of a descent to the next ----------------------------
+
+JUMP_LIFT_PER_WIDTH: float = 0.3
+"""Height of a jump's arc above its chord, per scene unit the jump spans across."""
+
+JUMP_LIFT_RANGE: tuple[float, float] = (0.25, 0.6)
+"""Lowest and highest arc above the chord, in scene units.
+
+The floor makes a short hop near the bottom read as a hop (its chord lies a
+hair above the curve); the ceiling keeps a long jump under the readouts above
+the plot.
+"""
+
+
+def step_point(axes: Axes, curve: Curve, x_from: float, x_to: float, alpha: float) -> np.ndarray:
+    """Where the ball is ``alpha`` (0 to 1) of the way through the step from ``x_from`` to ``x_to``.
+
+    The one rule every scene's ball follows. Gradient descent visits only the
+    two ends of a step. A step that stays on one side of the minimum may glide
+    along the curve between them. A step that crosses it
+    (:func:`gdmath.crosses_minimum`) flies: along the chord between its ends,
+    lifted into an arc, over the valley and onto the other side, never below
+    the lower of its two ends.
+    """
+    if not crosses_minimum(curve, x_from, x_to):
+        return ball_point(axes, curve, x_from + alpha * (x_to - x_from))
+    start, end = ball_point(axes, curve, x_from), ball_point(axes, curve, x_to)
+    lift = _jump_lift(axes, curve, x_from, x_to)
+    return start + alpha * (end - start) + 4 * alpha * (1 - alpha) * lift * UP
+
+
+def _jump_lift(axes: Axes, curve: Curve, x_from: float, x_to: float, samples: int = 32) -> float:
+    """Height in scene units of a jump's arc above its chord: visible, and over any hump between."""
+    start, end = ball_point(axes, curve, x_from), ball_point(axes, curve, x_to)
+    low, high = JUMP_LIFT_RANGE
+    lift = min(max(JUMP_LIFT_PER_WIDTH * abs(end[0] - start[0]), low), high)
+    # On a curve with a hump (two valleys) the chord can cut through ground the arc must clear,
+    # and by the lowest lift at least: the ball should be seen to pass over it.
+    shares = np.linspace(0.0, 1.0, samples + 2)[1:-1]
+    xs = x_from + shares * (x_to - x_from)
+    ground = np.asarray(axes.c2p(xs, np.asarray(curve.error(xs))))[1]
+    chord = start[1] + shares * (end[1] - start[1])
+    over_ground = (ground - chord) / (4 * shares * (1 - shares))
+    return max(lift, low + float(np.max(over_ground)))
+
+
+def path_point(axes: Axes, path: DescentResult, progress: float) -> np.ndarray:
+    """Scene point of the ball ``progress`` steps into ``path`` (2.5: half-way through the third step).
+
+    Examples
+    --------
+    >>> from manim import Axes
+    >>> from gdmath import BOOK_CURVE, descend
+    >>> axes = Axes(x_range=[-2, 8, 1], y_range=[0, 30, 10])
+    >>> path = descend(BOOK_CURVE, -1, 0.9, 10)
+    >>> bool(np.allclose(axes.p2c(path_point(axes, path, 1)), (path.x[1], path.error[1])))
+    True
+    >>> bool(axes.p2c(path_point(axes, path, 0.5))[1] > min(path.error[:2]))
+    True
+    """
+    progress = min(max(float(progress), 0.0), float(path.nit))
+    if path.nit == 0:
+        return ball_point(axes, path.curve, path.x[0])
+    index = min(int(progress), path.nit - 1)
+    return step_point(axes, path.curve, path.x[index], path.x[index + 1], progress - index)
+
+
+def get_path_ball(
+    palette: Theme, path: DescentResult, progress: ValueTracker, get_axes: Callable[[], Axes]
+) -> Dot:
+    """The ball, kept at ``progress`` steps into ``path`` on the axes ``get_axes()`` returns.
+
+    Animate ``progress`` (``progress.animate.set_value(index + 1)``) to take a
+    step; the ball glides or jumps as :func:`step_point` says. ``get_axes`` is
+    asked every frame, so the ball rides axes that a scene rebuilds.
+    """
+    ball = get_ball(palette)
+    ball.add_updater(lambda mobject: mobject.move_to(path_point(get_axes(), path, progress.get_value())))
+    ball.update()
+    return ball
 
 
 TRAIL_DOT_RADIUS: float = 0.06

@@ -6,17 +6,15 @@ from typing import ClassVar
 
 from manim import DOWN, RIGHT, UP, FadeIn, ValueTracker, VGroup, smooth
 
-from gdmath import EXAMPLE_LEARNING_RATES, Regime, classify, descend
+from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_parameter, book_round, classify, descend
 from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
-    ball_point,
-    get_ball,
+    get_path_ball,
     get_trail_dot,
     reading_order,
     registry_defaults,
 )
-from scenes.style import EDGE_BUFF, FONT_SIZE_READOUT
 
 __all__ = ["LearningRateComparison"]
 
@@ -46,16 +44,21 @@ class LearningRateComparison(DescentScene):
 
     def construct(self) -> None:
         # Three panels in reading order, each with its learning rate.
+        rates = ", ".join(book_parameter(path.learning_rate) for path in self.paths)
+        self.beat("comparison.setup", start=book_round(self.start), rates=rates)
         title = self.get_title("comparison.title")
         self.panels = [self.get_panel(path, PANEL_SIZE) for path in self.paths]
         row = VGroup(*reading_order(self.panels, self.language)).arrange(RIGHT, buff=PANEL_GAP, aligned_edge=UP)
         row.move_to(0.05 * DOWN)
         self.play(FadeIn(title), *(FadeIn(panel) for panel in self.panels), run_time=1.5)
 
-        # Three balls at the same start.
-        self.positions = [ValueTracker(path.x[0]) for path in self.paths]
-        self.balls = [self.get_panel_ball(panel, tracker) for panel, tracker in zip(self.panels, self.positions)]
-        self.counter = self.get_counter(0)
+        # Three balls at the same start, all as far into their paths as ``progress`` says.
+        self.progress = ValueTracker(0)
+        self.balls = [
+            get_path_ball(self.palette, path, self.progress, lambda axes=panel.axes: axes)
+            for path, panel in zip(self.paths, self.panels)
+        ]
+        self.counter = self.get_step_counter(0)
         self.play(*(FadeIn(ball, scale=0.5) for ball in self.balls), FadeIn(self.counter), run_time=0.6)
 
         # The same step in every panel at the same time.
@@ -63,31 +66,21 @@ class LearningRateComparison(DescentScene):
             self.animate_step(index)
 
         # Name each panel's regime.
+        self.beat("comparison.lesson")
         verdicts = [self.get_verdict(panel, path) for panel, path in zip(self.panels, self.paths)]
         self.play(*(FadeIn(verdict, shift=0.15 * UP) for verdict in verdicts), run_time=0.8)
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:
-        """Move every panel's ball to point ``index + 1`` of its path, if it got that far."""
-        moving = [number for number, path in enumerate(self.paths) if index < path.nit]
-        trail = [get_trail_dot(self.balls[number].get_center(), self.palette) for number in moving]
-        moves = [self.positions[number].animate.set_value(self.paths[number].x[index + 1]) for number in moving]
-        counter = self.get_counter(index + 1)
-        self.add(*trail)
-        self.play(*moves, run_time=0.7 * self.pace, rate_func=smooth)
-        self.counter = self.replace_text(self.counter, counter, run_time=0)
+        """Move every panel's ball to point ``index + 1`` of its path, if it got that far.
 
-    def get_panel_ball(self, panel: VGroup, position: ValueTracker):
-        """A ball that stays on ``panel``'s curve at ``position``."""
-        ball = get_ball(self.palette)
-        ball.add_updater(lambda mob: mob.move_to(ball_point(panel.axes, self.curve, position.get_value())))
-        ball.update()
-        return ball
-
-    def get_counter(self, step: int):
-        """``step k of n`` under the title."""
-        counter = self.get_label("comparison.step", FONT_SIZE_READOUT, step=step, steps=self.steps)
-        return counter.to_edge(UP, buff=EDGE_BUFF + 0.62)
+        The counter names the step while the balls take it.
+        """
+        self.step_beat("comparison.step", index, self.steps, steps=self.steps)
+        moving = [ball for ball, path in zip(self.balls, self.paths) if index < path.nit]
+        self.add(*(get_trail_dot(ball.get_center(), self.palette) for ball in moving))
+        self.counter = self.replace_text(self.counter, self.get_step_counter(index + 1), run_time=0)
+        self.play(self.progress.animate.set_value(index + 1), run_time=0.7 * self.pace, rate_func=smooth)
 
     def get_verdict(self, panel: VGroup, path):
         """The regime of ``path`` under its panel."""

@@ -7,12 +7,13 @@ from typing import ClassVar
 import numpy as np
 from manim import DOWN, RIGHT, UP, Create, FadeIn, ValueTracker, VGroup, smooth
 
-from gdmath import TWO_VALLEYS, Curve, Valley, descend, downhill_direction, spread_starts, valley_reached, view_range
+from gdmath import TWO_VALLEYS, Curve, Valley, book_round, descend, downhill_direction, spread_starts, valley_reached, view_range
 from scenes.common import (
     DescentScene,
     ball_point,
     get_axes,
     get_curve_graph,
+    get_path_ball,
     get_trail_dot,
     nice_bounds,
     registry_defaults,
@@ -55,6 +56,7 @@ class LocalValley(DescentScene):
 
     def construct(self) -> None:
         # The curve, its two valleys named.
+        self.beat("local_valley.curve")
         self.axes = self.get_valley_axes()
         graph = get_curve_graph(self.axes, self.curve, self.palette)
         title = self.get_title("local_valley.title")
@@ -63,8 +65,10 @@ class LocalValley(DescentScene):
         self.play(FadeIn(names), run_time=0.6)
 
         # One ball rolls down and stops where the slope is zero.
+        self.beat("local_valley.roll", start=book_round(self.start))
         self.progress = [ValueTracker(0) for _ in self.paths]
-        self.balls = [self.get_path_ball(self.axes, path, progress) for path, progress in zip(self.paths, self.progress)]
+        self.balls = [get_path_ball(self.palette, path, progress, lambda: self.axes)
+                      for path, progress in zip(self.paths, self.progress)]
         self.labels: list = [None] * len(self.paths)
         featured = self.featured
         self.caption = self.get_caption("local_valley.roll")
@@ -77,6 +81,7 @@ class LocalValley(DescentScene):
         self.wait(1.2)
 
         # The same rule from other starts.
+        self.beat("local_valley.others")
         others = [number for number in range(len(self.paths)) if number != featured]
         self.caption = self.replace_text(self.caption, self.get_caption("local_valley.others"))
         self.play(*(FadeIn(self.get_start_marker(number)) for number in others),
@@ -84,6 +89,7 @@ class LocalValley(DescentScene):
         self.play_descents(others)
 
         # Each start labelled by the valley its ball ended in.
+        self.beat("local_valley.lesson")
         self.play(*(FadeIn(self.get_end_label(number), shift=0.1 * DOWN) for number in others), run_time=0.6)
         self.caption = self.replace_text(self.caption, self.get_caption("local_valley.lesson"))
         self.wait(2.5)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from manim import DOWN, UP, Create, FadeIn, GrowArrow, ValueTracker, VGroup, always_redraw, smooth
 
-from gdmath import book_round, book_table, classify, follow_view, step_vector
+from gdmath import book_parameter, book_round, book_table, classify, follow_view, step_vector
 from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
     ball_point,
     get_axes,
-    get_ball,
     get_curve_graph,
+    get_path_ball,
     get_readout,
     get_step_arrow,
     get_tangent,
@@ -45,17 +45,17 @@ class OvershootingLearningRate(DescentScene):
 
     def construct(self) -> None:
         # A plot framing the start; it re-frames whenever the ball would leave it.
+        self.beat("overshooting.setup", start=book_round(self.start), learning_rate=book_parameter(self.learning_rate))
         self.window = self.get_window(0)
         self.plot = self.get_plot(self.window, visited=0)
         title = self.get_title("overshooting.title")
-        self.rate = self.get_label("learning_rate", learning_rate=book_round(self.learning_rate))
+        self.rate = self.get_label("learning_rate", learning_rate=book_parameter(self.learning_rate))
         self.rate.next_to(title, DOWN, buff=0.2)
         self.play(FadeIn(title), FadeIn(self.rate), FadeIn(self.plot), run_time=1.2)
 
         # The ball at the start.
-        self.position = ValueTracker(self.start)
-        self.ball = get_ball(self.palette).move_to(self._point())
-        self.ball.add_updater(lambda ball: ball.move_to(self._point()))
+        self.progress = ValueTracker(0)
+        self.ball = get_path_ball(self.palette, self.path, self.progress, lambda: self.axes)
         self.readout = self.get_step_readout(0)
         self.play(FadeIn(self.ball, scale=0.5), FadeIn(self.readout), run_time=0.6)
 
@@ -64,21 +64,31 @@ class OvershootingLearningRate(DescentScene):
             self.animate_step(index)
 
         # Name what happened.
+        self.beat(f"lesson.{self.regime}", name="lesson")
         self.play(FadeIn(self.get_caption(regime_key(self.regime)), shift=0.2 * UP), run_time=0.6)
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:
-        """Frame points ``0 … index + 1``, show the tangent and step, and jump the ball."""
+        """Frame points ``0 … index + 1``, show the tangent and step, and jump the ball.
+
+        The readout names step ``index + 1`` and where it lands as soon as the ball leaves.
+        """
         step = step_vector(self.path, index)
+        _, x_to, error = book_table(self.path)[index]
+        self.step_beat(
+            "overshooting.step", index, self.path.nit, x=book_round(step.x_from), slope=book_round(step.slope),
+            delta=book_round(step.delta), x_to=x_to, error=error,
+        )
         window = self.get_window(index + 1)
         self.reframe(window, visited=index)
         tangent = get_tangent(self.axes, self.curve, step.x_from, self.palette, length=2.0)
-        arrow = get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to), self.palette)
+        arrow = get_step_arrow(
+            ball_point(self.axes, self.curve, step.x_from), ball_point(self.axes, self.curve, step.x_to), self.palette
+        )
         self.play(Create(tangent), GrowArrow(arrow), run_time=0.35 * self.pace)
-        readout = self.get_step_readout(index + 1)
-        self.play(self.position.animate.set_value(step.x_to), run_time=0.5 * self.pace, rate_func=smooth)
+        self.readout = self.replace_text(self.readout, self.get_step_readout(index + 1), run_time=0)
+        self.play(self.progress.animate.set_value(index + 1), run_time=0.5 * self.pace, rate_func=smooth)
         self.remove(tangent, arrow)
-        self.readout = self.replace_text(self.readout, readout, run_time=0)
 
     def get_window(self, index: int) -> tuple[float, float, float, float]:
         """Round-numbered window keeping points ``0 … index`` of the path in sight."""
@@ -122,6 +132,3 @@ class OvershootingLearningRate(DescentScene):
             _, x, error = book_table(self.path)[index - 1]
         readout = get_readout("overshooting.readout", self.language, self.palette, step=index, x=x, error=error)
         return readout.next_to(self.rate, DOWN, buff=0.2)
-
-    def _point(self):
-        return ball_point(self.axes, self.curve, self.position.get_value())

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, smooth
 
-from gdmath import Regime, book_round, book_table, classify, step_vector, view_range
+from gdmath import Regime, book_parameter, book_round, book_table, classify, step_vector, view_range
 from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
     ball_point,
     get_axes,
-    get_ball,
     get_curve_graph,
     get_number,
+    get_path_ball,
     get_step_arrow,
     get_tangent,
     nice_bounds,
@@ -52,6 +52,7 @@ class RollingDescent(DescentScene):
 
     def construct(self) -> None:
         # The curve on the left, the learning rate and an empty table on the right.
+        self.beat("rolling_descent.setup", start=book_round(self.start), learning_rate=book_parameter(self.learning_rate))
         x_lo, x_hi, y_lo, y_hi = view_range(self.path, margin=0)
         self.axes = get_axes(
             nice_bounds(x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi), self.palette, self.language,
@@ -62,15 +63,14 @@ class RollingDescent(DescentScene):
         title = self.get_title("rolling_descent.title")
         self.table = VGroup(self.get_table_row(("table.step", "table.x", "table.error"), header=True))
         self.table.to_edge(RIGHT, buff=EDGE_BUFF + 0.2).align_to(self.axes, UP)
-        learning_rate = self.get_label("learning_rate", learning_rate=book_round(self.learning_rate))
+        learning_rate = self.get_label("learning_rate", learning_rate=book_parameter(self.learning_rate))
         learning_rate.move_to(valley_label_point(self.axes, self.curve))
         self.play(FadeIn(title), Create(self.axes), Create(graph), run_time=1.5)
         self.play(FadeIn(learning_rate), FadeIn(self.table), run_time=0.5)
 
         # The ball at the start, and the rule every step follows.
-        self.position = ValueTracker(self.start)
-        self.ball = get_ball(self.palette).move_to(self._point())
-        self.ball.add_updater(lambda ball: ball.move_to(self._point()))
+        self.progress = ValueTracker(0)
+        self.ball = get_path_ball(self.palette, self.path, self.progress, lambda: self.axes)
         self.caption = self.get_caption("rolling_descent.rule")
         self.play(FadeIn(self.ball, scale=0.5), FadeIn(self.caption), run_time=0.8)
         self.wait(0.7)
@@ -81,21 +81,26 @@ class RollingDescent(DescentScene):
             self.animate_step(index)
 
         # The lesson: the steps shrank as the slope flattened, unless the rate was too large.
-        self.caption = self.replace_text(self.caption, self.get_caption(self.get_closing_key()))
+        closing = self.get_closing_key()
+        # A slow run's steps shrink too, and the caption says so: its notes are the shrinking steps' lesson.
+        notes = "lesson.converging" if closing == "rolling_descent.shrink" else f"lesson.{classify(self.path)}"
+        self.beat(notes, name="lesson")
+        self.caption = self.replace_text(self.caption, self.get_caption(closing))
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:
-        """Show step ``index``: tangent and slope, the step arrow, the roll, the new table row."""
+        """Show step ``index``: tangent and slope, the step arrow, the move, the new table row."""
         step = step_vector(self.path, index)
+        self.step_beat("rolling_descent.step", index, self.path.nit, **self.step_values(index))
         tangent = get_tangent(self.axes, self.curve, step.x_from, self.palette)
         detail = self.get_caption("rolling_descent.detail", slope=book_round(step.slope), delta=book_round(step.delta))
         self.caption = self.replace_text(self.caption, detail, run_time=0.4 if index == 0 else 0)
-        arrow = get_step_arrow(self._point(), ball_point(self.axes, self.curve, step.x_to) * RIGHT
-                               + self._point() * UP, self.palette)
+        here = ball_point(self.axes, self.curve, step.x_from)
+        arrow = get_step_arrow(here, ball_point(self.axes, self.curve, step.x_to) * RIGHT + here * UP, self.palette)
         self.play(Create(tangent), GrowArrow(arrow), run_time=0.5 * self.pace)
         row = self.get_table_row(book_table(self.path)[index])
         self.play(
-            self.position.animate.set_value(step.x_to),
+            self.progress.animate.set_value(index + 1),
             FadeIn(row, shift=0.1 * DOWN),
             FadeOut(tangent),
             self.trail.animate.set_opacity(TRAIL_OPACITY),
@@ -103,6 +108,15 @@ class RollingDescent(DescentScene):
             rate_func=smooth,
         )
         self.trail.add(arrow)
+
+    def step_values(self, index: int) -> dict[str, str]:
+        """The numbers of step ``index`` as the book prints them, for its speaker notes."""
+        step = step_vector(self.path, index)
+        _, x_to, error = book_table(self.path)[index]
+        return {
+            "x": book_round(step.x_from), "slope": book_round(step.slope), "delta": book_round(step.delta),
+            "learning_rate": book_parameter(self.learning_rate), "x_to": x_to, "error": error,
+        }
 
     def get_closing_key(self) -> str:
         """Caption key of the lesson: shrinking steps, or the regime when the rate overshoots."""
@@ -137,6 +151,3 @@ class RollingDescent(DescentScene):
         row.move_to(header_row.get_center() + len(self.table) * TABLE_ROW_HEIGHT * DOWN)
         self.table.add(row)
         return row
-
-    def _point(self):
-        return ball_point(self.axes, self.curve, self.position.get_value())

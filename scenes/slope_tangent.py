@@ -57,6 +57,7 @@ class SlopeTangent(DescentScene):
 
     def construct(self) -> None:
         # The curve, framed as the book plots it: a path of no steps is just the start.
+        self.beat("slope_tangent.curve")
         x_lo, x_hi, y_lo, y_hi = view_range(descend(self.curve, self.start, self.learning_rate, 0), margin=0)
         self.axes = get_axes(
             (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi), self.palette, self.language, x_length=10.5, y_length=4.6
@@ -67,6 +68,7 @@ class SlopeTangent(DescentScene):
         self.play(FadeIn(title), Create(self.axes), Create(graph), run_time=1.5)
 
         # A tangent at the starting point, with its slope and the way to move.
+        self.beat("slope_tangent.negative")
         self.position = ValueTracker(self.start)
         self.ball = get_ball(self.palette).move_to(self._point())
         self.ball.add_updater(lambda ball: ball.move_to(self._point()))
@@ -79,6 +81,7 @@ class SlopeTangent(DescentScene):
         self.wait(1.5)
 
         # Slide down to the flat bottom: the slope shrinks to zero.
+        self.beat("slope_tangent.zero")
         minimum = self.curve.minima[0]
         self.play(self.position.animate.set_value(minimum), run_time=3.0, rate_func=smooth)
         explanation = self.replace_text(explanation, self.get_caption("slope_tangent.zero"))
@@ -87,6 +90,7 @@ class SlopeTangent(DescentScene):
         # Climb the other side, as far from the right edge as the start was from the left.
         # The caption turns "positive" only once the climb has begun, so it never
         # contradicts a readout that still says 0.0.
+        self.beat("slope_tangent.positive")
         positive = self.get_caption("slope_tangent.positive")
         mirrored_start = x_hi - (self.start - x_lo)
         self.play(
@@ -97,6 +101,7 @@ class SlopeTangent(DescentScene):
         self.wait(1.5)
 
         # Size: the steeper the tangent, the farther the minimum.
+        self.beat("slope_tangent.size")
         explanation = self.replace_text(explanation, self.get_caption("slope_tangent.size"))
         self.wait(2.0)
 

@@ -6,16 +6,24 @@ from typing import ClassVar
 
 from manim import DOWN, RIGHT, UP, FadeIn, ValueTracker, VGroup, always_redraw, smooth
 
-from gdmath import ARRIVAL_TOLERANCE, EXAMPLE_LEARNING_RATES, Regime, book_round, descend, steps_to_tolerance
+from gdmath import (
+    ARRIVAL_TOLERANCE,
+    EXAMPLE_LEARNING_RATES,
+    Regime,
+    book_parameter,
+    book_round,
+    descend,
+    steps_to_tolerance,
+)
 from scenes.common import (
     PACED_STEPS,
     DescentScene,
+    get_path_ball,
     reading_order,
     registry_defaults,
     time_lapse_durations,
     time_lapse_rate,
 )
-from scenes.style import EDGE_BUFF, FONT_SIZE_READOUT
 
 __all__ = ["TooSmallLearningRate"]
 
@@ -54,6 +62,8 @@ class TooSmallLearningRate(DescentScene):
 
     def construct(self) -> None:
         # Two panels in reading order: the small rate first.
+        self.beat("too_small.setup", start=book_round(self.start), small=book_parameter(self.learning_rate),
+                  balanced=book_parameter(self.balanced_learning_rate))
         title = self.get_title("too_small.title")
         self.panels = [self.get_panel(path, PANEL_SIZE) for path in self.paths]
         row = VGroup(*reading_order(self.panels, self.language)).arrange(RIGHT, buff=PANEL_GAP, aligned_edge=UP)
@@ -62,14 +72,16 @@ class TooSmallLearningRate(DescentScene):
 
         # Two balls at the same start, and one step counter for both.
         self.progress = ValueTracker(0)
-        self.balls = [self.get_path_ball(panel.axes, path, self.progress) for panel, path in zip(self.panels, self.paths)]
-        self.counter = always_redraw(lambda: self.get_counter(int(self.progress.get_value() + 1e-9)))
+        self.balls = [get_path_ball(self.palette, path, self.progress, lambda axes=panel.axes: axes)
+                      for panel, path in zip(self.panels, self.paths)]
+        self.counter = always_redraw(lambda: self.get_step_counter(int(self.progress.get_value() + 1e-9)))
         self.caption = self.get_caption("too_small.same_start")
         self.play(*(FadeIn(ball, scale=0.5) for ball in self.balls), FadeIn(self.counter), FadeIn(self.caption),
                   run_time=0.8)
         self.wait(1.0)
 
         # The first steps one by one: the small rate barely moves.
+        self.beat("too_small.crawl")
         self.caption = self.replace_text(self.caption, self.get_caption("too_small.crawl"))
         self.verdicts = [None] * len(self.paths)
         for step in range(1, min(self.steps, PACED_STEPS) + 1):
@@ -78,10 +90,12 @@ class TooSmallLearningRate(DescentScene):
 
         # The rest as a time-lapse, pausing as each ball arrives.
         if self.steps > PACED_STEPS:
+            self.beat("too_small.time_lapse", tolerance=book_round(self.tolerance))
             self.caption = self.replace_text(self.caption, self.get_caption("too_small.time_lapse"))
             self.play_time_lapse()
 
         # How many steps each needs, and the lesson.
+        self.beat("too_small.lesson")
         self.show_shortfalls()
         self.caption = self.replace_text(self.caption, self.get_caption("too_small.lesson"))
         self.wait(2.0)
@@ -121,8 +135,3 @@ class TooSmallLearningRate(DescentScene):
         """The line under panel ``number``: arrived after, or needs, ``steps`` steps."""
         verdict = self.get_label(key, steps=steps, tolerance=book_round(self.tolerance))
         return verdict.next_to(self.panels[number], DOWN, buff=0.3)
-
-    def get_counter(self, step: int):
-        """``step k of n`` under the title."""
-        counter = self.get_label("comparison.step", FONT_SIZE_READOUT, step=step, steps=self.steps)
-        return counter.to_edge(UP, buff=EDGE_BUFF + 0.62)

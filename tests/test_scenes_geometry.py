@@ -1,10 +1,10 @@
-"""The gdmath helpers added for the scenes: ``follow_view`` and ``downhill_direction``."""
+"""The gdmath helpers added for the scenes: ``follow_view``, ``downhill_direction``, ``crosses_minimum``."""
 
 from __future__ import annotations
 
 import pytest
 
-from gdmath import BOOK_CURVE, TWO_VALLEYS, descend, downhill_direction, follow_view, view_range
+from gdmath import BOOK_CURVE, TWO_VALLEYS, crosses_minimum, descend, downhill_direction, follow_view, view_range
 
 DOWNHILL_CASES = [
     (BOOK_CURVE, -1.0, 1),
@@ -62,3 +62,28 @@ def test_follow_view_of_the_start_frames_only_the_curve_range():
 def test_follow_view_rejects_points_outside_the_path(index):
     with pytest.raises(ValueError, match="point index"):
         follow_view(descend(BOOK_CURVE, -1, 0.1, 10), index)
+
+
+CROSSING_CASES = [
+    (BOOK_CURVE, -1.0, 6.2, True),  # lr 0.9's first step
+    (BOOK_CURVE, 6.2, 0.44, True),
+    (BOOK_CURVE, -1.0, -0.2, False),  # lr 0.1's first step
+    (BOOK_CURVE, -1.0, 3.0, False),  # lands exactly on the minimum (lr 0.5)
+    (BOOK_CURVE, 3.0, 3.0, False),
+    (TWO_VALLEYS, 0.5, 5.5, True),  # over both valleys and the hump
+    (TWO_VALLEYS, 2.0, 4.0, False),  # over the hump alone: no low ground skipped
+]
+
+
+@pytest.mark.parametrize(("curve", "x_from", "x_to", "expected"), CROSSING_CASES)
+def test_crosses_minimum_names_steps_that_skip_a_valley(curve, x_from, x_to, expected):
+    assert crosses_minimum(curve, x_from, x_to) is expected
+    assert crosses_minimum(curve, x_to, x_from) is expected
+
+
+@pytest.mark.parametrize("learning_rate", [0.01, 0.1, 0.9, 1.1])
+def test_on_the_book_curve_a_crossing_step_is_one_where_the_slope_changes_sign(learning_rate):
+    path = descend(BOOK_CURVE, -1, learning_rate, 10)
+    for index in range(path.nit):
+        flips = path.slope[index] * path.slope[index + 1] < 0
+        assert crosses_minimum(BOOK_CURVE, path.x[index], path.x[index + 1]) is bool(flips)
