@@ -105,8 +105,8 @@ class BookCode(DescentScene):
         frame = self.get_output_frame()
         self.caption = self.replace_text(self.caption, self.get_caption("book_code.run"))
         self.play(FadeOut(title), FadeOut(definitions), run_time=0.6)
-        self.play(running.animate.to_edge(UP, buff=EDGE_BUFF).set_x(CODE_LEFT, LEFT),
-                  Create(frame), Create(self.axes), Create(graph), run_time=1.0)
+        self.play(running.animate.to_edge(UP, buff=EDGE_BUFF).set_x(CODE_LEFT, LEFT), run_time=0.8)
+        self.play(Create(frame), Create(self.axes), Create(graph), run_time=0.8)
 
         # The set-up lines: the ball appears at the start, the program prints its header.
         self.highlight = self.get_highlight(self.loop - 3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Create, FadeIn, ValueTracker, VGroup, smooth
+from manim import DOWN, RIGHT, UP, Create, Dot, FadeIn, ValueTracker, VGroup, smooth
 
 from gdmath import TWO_VALLEYS, Curve, Valley, book_round, descend, downhill_direction, spread_starts, valley_reached, view_range
 from scenes.common import (
@@ -14,7 +14,6 @@ from scenes.common import (
     get_axes,
     get_curve_graph,
     get_path_ball,
-    get_trail_dot,
     nice_bounds,
     registry_defaults,
     time_lapse_rate,
@@ -30,6 +29,9 @@ FIRST_STEP_RUN_TIME: float = 0.6
 
 TIME_LAPSE_RUN_TIME: float = 2.6
 """Run time of a descent's later steps, a time-lapse that speeds up as the steps shrink."""
+
+START_MARKER_RADIUS: float = 0.09
+"""Radius of the dot left where each ball started (the ball is :data:`~scenes.style.BALL_RADIUS`)."""
 
 LABEL_BUFF: float = 0.15
 """Room between a start's label and the curve or the label beside it."""
@@ -124,8 +126,9 @@ class LocalValley(DescentScene):
         return name.move_to((floor + axis) / 2 + 0.05 * DOWN)
 
     def get_start_marker(self, number: int):
-        """A faint dot where ball ``number`` started."""
-        return get_trail_dot(ball_point(self.axes, self.curve, self.starts[number]), self.palette)
+        """A small dot in the ``muted`` colour where ball ``number`` started: the anchor of its label."""
+        point = ball_point(self.axes, self.curve, self.starts[number])
+        return Dot(point, radius=START_MARKER_RADIUS, color=self.palette.muted).set_z_index(2)
 
     def get_end_label(self, number: int):
         """``shallow`` or ``deep`` beside start ``number``: where its ball ended.
