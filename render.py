@@ -90,10 +90,16 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> 
     return value
 
 
-def _out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
-    if value.exists() and not value.is_dir():
-        raise click.BadParameter(f"{value} is a file, not a folder")
-    existing = next((parent for parent in (value, *value.parents) if parent.exists()), Path("."))
+def _out_dir(ctx: click.Context, param: click.Parameter, text: str) -> Path:
+    if not text:  # Path("") would quietly mean the current folder
+        raise click.BadParameter("is empty; name a folder (. for this one)")
+    value = Path(text)
+    try:
+        if value.exists() and not value.is_dir():
+            raise click.BadParameter(f"{value} is a file, not a folder")
+        existing = next((parent for parent in (value, *value.parents) if parent.exists()), Path("."))
+    except OSError as error:  # e.g. a name longer than the system allows
+        raise click.BadParameter(f"cannot be used: {error.strerror or error}") from None
     if not os.access(existing, os.W_OK | os.X_OK):
         raise click.BadParameter(f"{existing} is not writable")
     return value
@@ -144,8 +150,8 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     "-o",
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
+    type=click.Path(),
+    default="out",
     show_default=True,
     callback=_out_dir,
     help="Output folder; clips go to OUT/<scene>/ and OUT/manifest.json lists them.",
@@ -283,6 +289,7 @@ def cli(
         raise click.UsageError(str(error)) from None
     formats = expand_formats(format_name)
     if watch:
+        _drop_invalid_manifest_entries(out_dir)
         _watch(requests[0], out_dir, formats)
         return
     if hugo_site is not None and "mp4" in formats:
@@ -327,6 +334,7 @@ def _render(
     from gdanim.pipeline import iter_render_clips
     from gdanim.progress import progress_bars
 
+    _drop_invalid_manifest_entries(out_dir)
     try:
         with progress_bars(enabled=not quiet) as on_progress:
             if scheduler is None:
@@ -345,6 +353,23 @@ def _render(
         raise click.UsageError(str(error)) from None
     except KeyboardInterrupt:
         raise _Interrupted(MESSAGES["interrupted"]) from None
+
+
+def _drop_invalid_manifest_entries(out_dir: Path) -> None:
+    """Say in one line which entries of ``--out``'s manifest do not validate; they are dropped and re-rendered."""
+    from gdanim.manifest import MANIFEST_NAME, drop_invalid_clips
+
+    try:
+        problems = drop_invalid_clips(out_dir)
+    except OSError:
+        return  # every reader leaves them out anyway; the render reports an unwritable folder itself
+    if problems:
+        entries = "entry that does not" if len(problems) == 1 else f"{len(problems)} entries that do not"
+        listed = " ".join("; ".join(problems).split())
+        listed = listed if len(listed) <= 300 else listed[:299] + "…"
+        their = "its clip is" if len(problems) == 1 else "their clips are"
+        click.echo(f"warning: {out_dir / MANIFEST_NAME}: dropped the {entries} validate ({listed}); "
+                   f"{their} rendered again when asked for", err=True)
 
 
 def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> None:

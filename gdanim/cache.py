@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
-from gdanim.files import atomic_path
+from gdanim.files import TEMP_PREFIX, atomic_path, remove_stale_temporaries, reporting_full_disk
 from gdanim.request import ClipRequest
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "prune_slot",
     "read_render_seconds",
     "record_render_seconds",
+    "text_cache_dir",
     "tool_versions",
 ]
 
@@ -65,6 +66,11 @@ def get_cache_dir() -> Path:
     """The cache folder: ``$GDANIM_CACHE_DIR`` if set, else ``.cache/gdanim`` in the checkout."""
     configured = os.environ.get(CACHE_DIR_ENV)
     return Path(configured).expanduser().resolve() if configured else REPO_ROOT / ".cache" / "gdanim"
+
+
+def text_cache_dir() -> Path:
+    """Where built text mobjects are kept across processes (see :mod:`scenes.text_cache`)."""
+    return get_cache_dir() / "mobjects"
 
 
 def _tool_version(executable: str) -> str:
@@ -168,8 +174,12 @@ def media_slot() -> Iterator[Path]:
     render never leaves a folder locked. When all are busy, a throwaway folder
     is used and removed afterwards.
 
-    A slot starts with every SVG another slot has published (see
+    A slot starts with a copy of every SVG another slot has published (see
     :func:`prune_slot`), so a second worker does not typeset all text again.
+
+    When the block fails, what the render left in the slot (partial movies,
+    truncated SVGs) is removed, and a failure while the cache's disk is full
+    is raised as ``OSError(ENOSPC)`` naming the cache folder.
     """
     cache_dir = get_cache_dir()
     slots = cache_dir / "media"
@@ -184,42 +194,66 @@ def media_slot() -> Iterator[Path]:
             os.close(lock)
             continue
         try:
-            _remove_incomplete_svgs(folder)
-            _link_missing(cache_dir / "shared", folder)
-            yield folder
+            _remove_unowned_svgs(folder)
+            _copy_missing(cache_dir / "shared", folder)
+            try:
+                with reporting_full_disk(cache_dir):  # looks at the disk before the cleanup frees it
+                    yield folder
+            except BaseException:
+                _remove_render_leftovers(folder)
+                raise
             return
         finally:
             os.close(lock)
     folder = slots / f"overflow-{os.getpid()}-{time.monotonic_ns()}"
     folder.mkdir()
     try:
-        _link_missing(cache_dir / "shared", folder)
-        yield folder
+        _copy_missing(cache_dir / "shared", folder)
+        with reporting_full_disk(cache_dir):
+            yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_render_leftovers(folder: Path) -> None:
+    """Remove a failed render's movies, frames and truncated SVGs from its media folder.
+
+    On a full disk they are what fills it; a later render would not reuse them anyway.
+    """
+    shutil.rmtree(folder / "videos", ignore_errors=True)
+    shutil.rmtree(folder / "images", ignore_errors=True)
+    _remove_unowned_svgs(folder)
 
 
 _SHARED_KINDS: Final[tuple[str, ...]] = ("Tex", "texts")
 """Media subfolders whose files are pure functions of their names (hashes), safe to share."""
 
 
-def _link_missing(source: Path, target: Path) -> None:
-    """Hard-link into ``target`` the shared files of ``source`` it lacks.
+def _copy_missing(source: Path, target: Path) -> None:
+    """Copy into ``target`` the complete SVGs of ``source`` it lacks, each appearing whole by an atomic rename.
 
-    Manim never rewrites an existing SVG (it checks for it first), and a link
-    appears atomically, so readers see a whole file or none.
+    Copies, not hard links: every ``Text``/``MarkupText`` rewrites its SVG in
+    place (manimpango's ``remove_last_M`` reopens it with ``open(file, "w")``),
+    so a file shared between folders would be truncated under another process
+    that is parsing it. With one inode per folder, only the process holding a
+    slot's lock ever writes that slot's files.
     """
     for kind in _SHARED_KINDS:
         if not (source / kind).is_dir():
             continue
         (target / kind).mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target / kind)
         present = {path.name for path in (target / kind).iterdir()}
         for path in (source / kind).iterdir():
-            if path.name not in present and path.suffix == ".svg" and _is_complete_svg(path):
-                try:
-                    os.link(path, target / kind / path.name)
-                except OSError:
-                    pass  # already linked by another process, or no hard links here: it is only a cache
+            if path.name in present or path.suffix != ".svg" or path.name.startswith(TEMP_PREFIX):
+                continue
+            try:
+                with atomic_path(target / kind / path.name) as tmp:
+                    shutil.copy2(path, tmp)  # with its mtime: the oldest files are pruned first
+                    if not _is_complete_svg(tmp):
+                        raise OSError(f"{path} is incomplete")  # a render killed mid-write: not worth sharing
+            except OSError:
+                pass  # gone (pruned by another process) or a full cache disk: it is only a cache
 
 
 def _is_complete_svg(path: Path) -> bool:
@@ -238,11 +272,21 @@ def _is_complete_svg(path: Path) -> bool:
         return False
 
 
-def _remove_incomplete_svgs(folder: Path) -> None:
-    """Delete the truncated SVGs an interrupted render left in a media folder."""
+def _remove_unowned_svgs(folder: Path) -> None:
+    """Delete the SVGs of a media folder that the next render must not trust or write.
+
+    Those are the truncated SVGs an interrupted render left, and hard links
+    into other folders (caches of gdanim before it copied SVGs): rewriting
+    those would truncate another folder's file too. Both come back from the
+    shared store as this folder's own copies.
+    """
     for kind in _SHARED_KINDS:
         for path in (folder / kind).glob("*.svg"):
-            if not _is_complete_svg(path):
+            try:
+                shared_inode = path.stat().st_nlink > 1
+            except OSError:
+                continue
+            if shared_inode or not _is_complete_svg(path):
                 path.unlink(missing_ok=True)
 
 
@@ -252,10 +296,9 @@ def prune_slot(folder: Path, max_files: int = MAX_CACHE_FILES_PER_SLOT) -> None:
     Rendered videos and images go; of the cached files, only the newest
     ``max_files`` stay, in the slot and in the shared store alike.
     """
-    shutil.rmtree(folder / "videos", ignore_errors=True)
-    shutil.rmtree(folder / "images", ignore_errors=True)
+    _remove_render_leftovers(folder)
     shared = get_cache_dir() / "shared"
-    _link_missing(folder, shared)
+    _copy_missing(folder, shared)
     for place in (folder, shared):
         _drop_oldest(place, max_files)
 

@@ -86,6 +86,9 @@ PROGRESS_TOPIC: Final[str] = "gdanim-progress"
 
 _ADDRESS: Final[re.Pattern[str]] = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?[\w.\-\[\]:]+:\d{1,5}$")
 
+MAX_PORT: Final[int] = 65535
+"""The largest TCP port: ``tcp://host:99999`` is refused at once rather than tried for seconds."""
+
 _TASK_PREFIX: Final[str] = "gdanim-render"
 
 
@@ -107,7 +110,7 @@ def check_scheduler_address(address: str) -> str:
     address = address.strip()
     if address.lower() == LOCAL_SCHEDULER:
         return LOCAL_SCHEDULER
-    if not _ADDRESS.match(address):
+    if not _ADDRESS.match(address) or not 0 < int(address.rsplit(":", 1)[1]) <= MAX_PORT:
         raise ValueError(MESSAGES["bad_scheduler"].format(address=address))
     return address
 
@@ -470,7 +473,30 @@ def render_on_cluster(
     RenderError
         Naming every clip that failed twice, after all the others were written.
     """
+    created = not out_dir.exists()
     out_dir = check_out_dir(out_dir)
+    try:
+        yield from _render_checked(requests, out_dir, formats, scheduler, jobs, force, on_progress, on_message)
+    except BaseException:
+        if created:
+            try:
+                out_dir.rmdir()  # made for this run and still empty: an unreachable scheduler leaves no trace
+            except OSError:
+                pass  # clips were written into it
+        raise
+
+
+def _render_checked(
+    requests: list[ClipRequest],
+    out_dir: Path,
+    formats: tuple[str, ...],
+    scheduler: str,
+    jobs: int,
+    force: bool,
+    on_progress: ProgressCallback | None,
+    on_message: Callable[[str], None] | None,
+) -> Iterator[ClipResult]:
+    """:func:`render_on_cluster` into an ``out_dir`` that :func:`check_out_dir` accepted."""
     formats = normalise_formats(formats)
     requests = list(dict.fromkeys(requests))
     up_to_date: list[ClipResult] = []

@@ -156,7 +156,9 @@ def full_disk_error(error: BaseException | None) -> OSError | None:
 
 @contextmanager
 def reporting_full_disk(folder: Path) -> Iterator[None]:
-    """Re-raise a failure in the block as ``OSError(ENOSPC)`` if ``folder``'s disk is full at that moment.
+    """Re-raise a failure in the block as ``OSError(ENOSPC)`` naming ``folder`` if its disk is full at that moment.
+
+    A "no space" error that already names its file is left as it is.
 
     ffmpeg and gifsicle exit with status 0 when a full disk cuts their output
     short (ffmpeg only prints the error, gifsicle writes nothing), so what
@@ -167,6 +169,8 @@ def reporting_full_disk(folder: Path) -> Iterator[None]:
     try:
         yield
     except Exception as error:
-        if full_disk_error(error) is None and is_disk_full(folder):
+        full = full_disk_error(error)
+        # A "no space" error that names no file (a plain write) is named after this folder too.
+        if (full is None or not full.filename) and is_disk_full(folder):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder)) from error
         raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -97,12 +98,22 @@ def _run(command: list[str], output: Path) -> None:
     """Run a tool that writes the GIF ``output``; raise if it fails or leaves the GIF unfinished."""
     completed = subprocess.run(command, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
     tool = Path(command[0]).name
+    if completed.returncode < 0:
+        raise RuntimeError(f"{tool} failed: killed by {_signal_name(-completed.returncode)}")
     if completed.returncode != 0:
-        detail = (completed.stderr.strip().splitlines() or ["no message"])[-1]
+        detail = (completed.stderr.strip().splitlines() or [f"exit status {completed.returncode}, no message"])[-1]
         raise RuntimeError(f"{tool} failed: {detail}")
     if output.suffix == ".gif" and not _is_complete_gif(output):
         # Both tools exit 0 when a full disk cuts the file short.
         raise RuntimeError(f"{tool} left {output.name} unfinished")
+
+
+def _signal_name(number: int) -> str:
+    """``9`` → ``"SIGKILL"``; a number Python does not know stays a number."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _is_complete_gif(path: Path) -> bool:

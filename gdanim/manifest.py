@@ -20,12 +20,18 @@ clip's length in seconds; ``hash`` is :func:`gdanim.cache.hash_inputs`;
 Clips are sorted by ``id``. Writers take an ``flock`` on the output folder,
 read, merge their entry and atomically replace the file, so renders running at
 once into one folder all land in it.
+
+An entry that does not match the schema (a field missing or of the wrong
+type, e.g. ``"files": null`` or ``"id": 5``) is treated as absent by every
+reader: its clip is rendered again and the rest of the manifest is kept
+(:func:`clip_problem`, :func:`drop_invalid_clips`).
 """
 
 from __future__ import annotations
 
 import fcntl
 import json
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +43,8 @@ from gdanim.files import atomic_path, file_digest
 __all__ = [
     "MANIFEST_NAME",
     "MANIFEST_VERSION",
+    "clip_problem",
+    "drop_invalid_clips",
     "find_clip",
     "read_manifest",
     "record_clip",
@@ -51,19 +59,117 @@ MANIFEST_VERSION: Final[int] = 1
 """Schema version written to and expected in the manifest."""
 
 
+_TEXT: Final[tuple[tuple[type, ...], str]] = ((str,), "text")
+_WHOLE: Final[tuple[tuple[type, ...], str]] = ((int,), "a whole number")
+_NUMBER: Final[tuple[tuple[type, ...], str]] = ((int, float), "a number")
+_OBJECT: Final[tuple[tuple[type, ...], str]] = ((dict,), "an object")
+
+_CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
+    "id": _TEXT, "scene": _TEXT, "language": _TEXT, "theme": _TEXT, "quality": _TEXT,
+    "width": _WHOLE, "height": _WHOLE, "fps": _WHOLE, "parameters": _OBJECT, "files": _OBJECT,
+    "duration": _NUMBER, "hash": _TEXT,
+}
+"""Every field of a clip entry and the JSON type it must have (see the schema above)."""
+
+_OPTIONAL_CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {"plays": _WHOLE, "render_seconds": _NUMBER}
+"""Fields that only size the next progress bar: an entry may lack them, but not hold another type."""
+
+_FILE_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
+    "path": _TEXT, "bytes": _WHOLE, "sha256": _TEXT, "width": _WHOLE, "height": _WHOLE,
+}
+"""Every field of a file record in ``files``."""
+
+_FILE_KINDS: Final[frozenset[str]] = frozenset({"mp4", "gif", "png"})
+
+
+def _field_problem(
+    record: dict[str, Any], fields: dict[str, tuple[tuple[type, ...], str]], where: str
+) -> str | None:
+    """Why ``record`` lacks one of ``fields`` or holds a value of another type (or not finite), or ``None``."""
+    for name, (types, described) in fields.items():
+        if name not in record:
+            return f'{where}has no "{name}"'
+        value = record[name]
+        if isinstance(value, bool) or not isinstance(value, types) or (
+            isinstance(value, float) and not math.isfinite(value)
+        ):
+            return f'{where}"{name}" is {json.dumps(value)[:40]}, not {described}'
+    return None
+
+
+def clip_problem(clip: Any) -> str | None:
+    """Why a manifest entry does not match the schema, in a few words, or ``None`` if it does.
+
+    Examples
+    --------
+    >>> clip_problem({"id": 5})
+    '"id" is 5, not text'
+    >>> clip_problem([])
+    'it is not an object'
+    """
+    if not isinstance(clip, dict):
+        return "it is not an object"
+    optional = {name: kind for name, kind in _OPTIONAL_CLIP_FIELDS.items() if name in clip}
+    problem = _field_problem(clip, _CLIP_FIELDS | optional, "")
+    if problem is not None:
+        return problem
+    if not clip["files"]:
+        return '"files" is empty'
+    for kind, record in clip["files"].items():
+        if kind not in _FILE_KINDS:
+            return f'"files" has an unknown kind {kind!r}'
+        if not isinstance(record, dict):
+            return f'"files"."{kind}" is {json.dumps(record)[:40]}, not an object'
+        problem = _field_problem(record, _FILE_FIELDS, f'"files"."{kind}" ')
+        if problem is not None:
+            return problem
+    return None
+
+
 def _empty() -> dict[str, Any]:
     return {"version": MANIFEST_VERSION, "clips": []}
 
 
-def read_manifest(out_dir: Path) -> dict[str, Any]:
-    """Return the manifest of ``out_dir``, or an empty one if it is missing, unreadable or of another version."""
+def _read_all(out_dir: Path) -> tuple[dict[str, Any], list[str]]:
+    """The manifest of ``out_dir`` with its valid entries only, and one line per entry left out."""
     try:
         data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return _empty()
+        return _empty(), []
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION or not isinstance(data.get("clips"), list):
-        return _empty()
-    return data
+        return _empty(), []
+    clips, problems = [], []
+    for index, clip in enumerate(data["clips"]):
+        problem = clip_problem(clip)
+        if problem is None:
+            clips.append(clip)
+        else:
+            name = clip["id"] if isinstance(clip, dict) and isinstance(clip.get("id"), str) else f"clip {index + 1}"
+            problems.append(f"{name}: {problem}")
+    return {"version": MANIFEST_VERSION, "clips": clips}, problems
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """Return the manifest of ``out_dir``, or an empty one if it is missing, unreadable or of another version.
+
+    Entries that do not match the schema (:func:`clip_problem`) are left out, as if absent.
+    """
+    return _read_all(out_dir)[0]
+
+
+def drop_invalid_clips(out_dir: Path) -> list[str]:
+    """Remove the invalid entries from ``out_dir``'s manifest and rewrite its gallery; say what was dropped.
+
+    Returns one line per entry removed (its id, or its place, and what is wrong
+    with it); empty when every entry is valid, and then nothing is written.
+    """
+    if not (out_dir / MANIFEST_NAME).is_file():
+        return []
+    with _locked(out_dir):
+        manifest, problems = _read_all(out_dir)
+        if problems:
+            _write(out_dir, manifest)
+    return problems
 
 
 def find_clip(manifest: dict[str, Any], clip_id: str) -> dict[str, Any] | None:
@@ -106,20 +212,25 @@ def update_manifest(out_dir: Path, entries: list[dict[str, Any]]) -> dict[str, A
     """
     with _locked(out_dir):
         manifest = read_manifest(out_dir)
-        clips = {clip["id"]: clip for clip in manifest["clips"] if isinstance(clip, dict) and "id" in clip}
+        clips = {clip["id"]: clip for clip in manifest["clips"]}
         for entry in entries:
             previous = clips.get(entry["id"])
-            if previous is not None and previous.get("hash") == entry["hash"]:
-                entry = {**entry, "files": {**previous.get("files", {}), **entry["files"]}}
+            if previous is not None and previous["hash"] == entry["hash"]:
+                entry = {**entry, "files": {**previous["files"], **entry["files"]}}
             clips[entry["id"]] = entry
         manifest = {"version": MANIFEST_VERSION, "clips": [clips[key] for key in sorted(clips)]}
-        with atomic_path(out_dir / MANIFEST_NAME) as tmp:
-            tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        # Under the same lock, so a concurrent render never leaves a gallery older than the manifest.
-        from gdanim.gallery import write_gallery  # the gallery reads manifests with this module
-
-        write_gallery(out_dir, manifest)
+        _write(out_dir, manifest)
     return manifest
+
+
+def _write(out_dir: Path, manifest: dict[str, Any]) -> None:
+    """Atomically replace the manifest, then the gallery; the caller holds the folder's lock."""
+    with atomic_path(out_dir / MANIFEST_NAME) as tmp:
+        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # Under the same lock, so a concurrent render never leaves a gallery older than the manifest.
+    from gdanim.gallery import write_gallery  # the gallery reads manifests with this module
+
+    write_gallery(out_dir, manifest)
 
 
 def record_clip(out_dir: Path, entry: dict[str, Any]) -> dict[str, Any]:

@@ -109,6 +109,10 @@ class ClipResult:
 def check_out_dir(out_dir: Path) -> Path:
     """Create ``out_dir`` if needed and return it resolved.
 
+    The manifest and gallery temporaries of a render killed outright
+    (``.gdanim-manifest-p<pid>-*.json``) are removed from it, as each clip's
+    are from its scene folder.
+
     Raises
     ------
     ValueError
@@ -122,6 +126,7 @@ def check_out_dir(out_dir: Path) -> Path:
         raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir)) from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir))
+    remove_stale_temporaries(out_dir)
     return out_dir.resolve()
 
 
@@ -378,7 +383,7 @@ def render_clip(
             raise
         raise RenderError(request.scene, _failure_reason(error, out_dir, targets)) from error
     if on_progress is not None:
-        on_progress(ProgressEvent(request.clip_id, "done", entry["plays"], entry["plays"]))
+        on_progress(ProgressEvent(request.clip_id, "done", entry.get("plays", 0), entry.get("plays", 0)))
     return ClipResult(request, targets, False, entry)
 
 
@@ -387,8 +392,11 @@ def _failure_reason(error: Exception, out_dir: Path, targets: dict[str, Path]) -
     full = full_disk_error(error)
     if full is not None:
         written = Path(str(full.filename)) if full.filename else out_dir
-        # Name the clip's folder rather than a temporary file; a full cache disk is named as it is.
-        folder = next(iter(targets.values())).parent if is_inside(written, out_dir) else written.parent
+        # Name the clip's folder rather than a temporary file; a full cache disk by the folder named.
+        if is_inside(written, out_dir):
+            folder = next(iter(targets.values())).parent
+        else:
+            folder = written if written.is_dir() else written.parent
         return MESSAGES["no_space"].format(folder=folder)
     reason = " ".join(str(error).split()) or type(error).__name__
     return f"{type(error).__name__}: {reason}"[:300]

@@ -388,7 +388,7 @@ def watch(
             first = False
             try:
                 paths = render()
-            except Exception as error:  # the author's scene may raise anything; keep watching
+            except (Exception, SystemExit) as error:  # the author's scene may raise anything; keep watching
                 on_error(describe_error(error, directories))
             else:
                 on_paths(paths)

@@ -3,27 +3,37 @@
 Each worker is a spawned Python process that imports manim once and renders
 clip after clip. Clips that took longest last time (timings are kept in the
 cache, whatever ``--out`` was) start first, so the last one to finish is short. Ctrl-C reaches every worker, which removes its
-unfinished temporary files before the whole run stops.
+unfinished temporary files before the whole run stops. A worker whose parent
+is gone (``kill -9`` of the run) stops at once the same way, and writes
+nothing more into ``--out``.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from gdanim.errors import MESSAGES, MissingToolError, RenderError
 from gdanim.files import remove_empty_folders, remove_stale_temporaries
 from gdanim.cache import read_render_seconds
 from gdanim.pipeline import ClipRequest, ClipResult, ProgressCallback, check_clip, check_out_dir, render_clip
 
-__all__ = ["run_parallel"]
+__all__ = ["PARENT_CHECK_SECONDS", "exit_with_parent", "run_parallel"]
+
+PARENT_CHECK_SECONDS: Final[float] = 0.5
+"""How often a worker looks whether its parent still runs, where the kernel cannot tell it (not Linux)."""
+
+_PR_SET_PDEATHSIG: Final[int] = 1
+"""``prctl`` option: the signal the kernel sends this process when its parent dies (``<linux/prctl.h>``)."""
 
 _progress_queue: Any = None
 _busy: bool = False
@@ -43,10 +53,51 @@ def _on_interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
 
-def _init_worker(progress_queue: Any) -> None:
+class _ParentGone(BaseException):
+    """Unwinds a render whose parent process is gone; not an ``Exception``, so nothing records it as a failure."""
+
+
+def _on_parent_gone(signum: int, frame: object) -> None:
+    """Stop this worker: unwind a render in progress (its temporary files go), or exit at once when idle."""
+    global _busy, _interrupted
+    _interrupted = True
+    if _busy:
+        _busy = False
+        raise _ParentGone
+    os._exit(1)
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Signal this process once its parent is gone (reparented: ``getppid`` changes)."""
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """Make this process stop when ``parent_pid``, its parent, dies, even by ``kill -9``.
+
+    On Linux the kernel sends ``SIGTERM`` the moment the parent dies
+    (``PR_SET_PDEATHSIG``); a watchdog thread that polls the parent's id covers
+    other systems and a parent that died before this was called. ``SIGTERM``
+    unwinds a render in progress, so ``atomic_path`` removes its temporary
+    files and nothing more is published, then the process exits.
+    """
+    signal.signal(signal.SIGTERM, _on_parent_gone)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl (not Linux): the watchdog alone notices
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="gdanim-parent-watch", daemon=True).start()
+    if os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before the kernel was told to signal us
+
+
+def _init_worker(progress_queue: Any, parent_pid: int) -> None:
     global _progress_queue
     _progress_queue = progress_queue
     signal.signal(signal.SIGINT, _on_interrupt)
+    exit_with_parent(parent_pid)
 
 
 def _render_in_worker(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], force: bool) -> tuple[str, Any]:
@@ -60,6 +111,8 @@ def _render_in_worker(request: ClipRequest, out_dir: Path, formats: tuple[str, .
         return "ok", render_clip(request, out_dir, formats, force, on_progress)
     except KeyboardInterrupt:
         return "interrupted", None
+    except _ParentGone:
+        os._exit(1)  # nobody is left to read a result
     except RenderError as error:
         return "render-error", (error.scene, error.reason)
     except MissingToolError as error:
@@ -140,7 +193,7 @@ def run_parallel(
         forwarder = threading.Thread(target=_forward_progress, args=(queue, on_progress), daemon=True)
         forwarder.start()
     executor = ProcessPoolExecutor(
-        max_workers=min(jobs, len(pending)), mp_context=context, initializer=_init_worker, initargs=(queue,)
+        max_workers=min(jobs, len(pending)), mp_context=context, initializer=_init_worker, initargs=(queue, os.getpid())
     )
     request_of: dict[Future[tuple[str, Any]], ClipRequest] = {
         executor.submit(_render_in_worker, request, out_dir, formats, True): request for request in pending

@@ -32,7 +32,7 @@ from gdmath.regimes import (
     classify,
     critical_learning_rates,
 )
-from gdmath.book import book_line, book_round, book_table
+from gdmath.book import book_line, book_parameter, book_round, book_table
 # Ch. 9: slope as rise over run, and its size against the distance to the minimum.
 from gdmath.slope import Secant, SlopeSample, nearest_minimum, secant, secant_slope, slope_survey
 
@@ -51,6 +51,7 @@ __all__ = [
     "StopReason",
     "TangentLine",
     "book_line",
+    "book_parameter",
     "book_round",
     "book_table",
     "classify",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gdmath.descent import DescentResult
 
-__all__ = ["BOOK_PLACES", "book_line", "book_round", "book_table"]
+__all__ = ["BOOK_PLACES", "book_line", "book_parameter", "book_round", "book_table"]
 
 BOOK_PLACES: int = 4
 """The book prints ``round(value, 4)``."""
@@ -19,6 +19,23 @@ def book_round(value: float) -> str:
     ('-0.2', '12.24', '2.0')
     """
     return str(round(float(value), BOOK_PLACES))
+
+
+def book_parameter(value: float) -> str:
+    """Format a knob the user set (a learning rate), as :func:`book_round` does unless that would hide it.
+
+    ``round(1e-300, 4)`` is ``0.0``, which would show a learning rate of zero;
+    a value that small is shown in four significant digits instead.
+
+    Examples
+    --------
+    >>> book_parameter(0.1), book_parameter(1.05), book_parameter(1e-300), book_parameter(0.00004321)
+    ('0.1', '1.05', '1e-300', '4.321e-05')
+    """
+    value = float(value)
+    if value == 0 or abs(value) >= 10.0**-BOOK_PLACES:
+        return book_round(value)
+    return f"{value:.4g}"
 
 
 def book_table(path: DescentResult) -> list[tuple[int, str, str]]:

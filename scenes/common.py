@@ -7,7 +7,6 @@ and the catalogue's words; they never compute a slope or a step themselves.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from typing import Callable, ClassVar
 from xml.sax.saxutils import escape
 
@@ -34,6 +33,7 @@ from manim import (
 )
 
 from gdmath import BOOK_CURVE, Curve, DescentResult, TangentLine, crosses_minimum, descend, tangent_line
+from scenes import text_cache
 from scenes.beats import Beat, beat_name
 from scenes.captions import LANGUAGES, caption, speaker_notes
 from scenes.registry import SCENES
@@ -258,8 +258,7 @@ class DescentScene(Scene):
 # --- Text ---------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1024)
-def _markup_text(text: str, font_size: float, colour: str) -> MarkupText:
+def _build_markup_text(text: str, font_size: float, colour: str) -> MarkupText:
     text_mobject = MarkupText(
         escape(text), font=FONT, font_size=font_size, color=colour, disable_ligatures=True
     )
@@ -275,9 +274,14 @@ def get_number(text: str, palette: Theme, font_size: float = FONT_SIZE_LABEL) ->
     """A number (or any plain string) in the theme's font and text colour.
 
     ``MarkupText`` rather than ``Text``: manim 0.22's ``Text`` silently drops
-    some Hebrew words. Identical strings are built once and copied.
+    some Hebrew words. Each distinct string is built once (see
+    :mod:`scenes.text_cache`) and copied.
     """
-    return _markup_text(text, float(font_size), palette.text).copy()
+    arguments = {"text": text, "font": FONT, "font_size": float(font_size), "colour": palette.text,
+                 "disable_ligatures": True}
+    return text_cache.cached_mobject(
+        "MarkupText", arguments, lambda: _build_markup_text(text, float(font_size), palette.text)
+    )
 
 
 def get_label(

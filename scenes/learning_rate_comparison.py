@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from manim import DOWN, RIGHT, UP, FadeIn, ValueTracker, VGroup, smooth
 
-from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_round, classify, descend, view_range
+from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_parameter, book_round, classify, descend, view_range
 from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
@@ -48,7 +48,7 @@ class LearningRateComparison(DescentScene):
 
     def construct(self) -> None:
         # Three panels in reading order, each with its learning rate.
-        rates = ", ".join(book_round(path.learning_rate) for path in self.paths)
+        rates = ", ".join(book_parameter(path.learning_rate) for path in self.paths)
         self.beat("comparison.setup", start=book_round(self.start), rates=rates)
         title = self.get_title("comparison.title")
         self.panels = [self.get_panel(path) for path in self.paths]
@@ -93,7 +93,7 @@ class LearningRateComparison(DescentScene):
             (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi, 3), self.palette, self.language,
             *PANEL_SIZE, axis_labels=False, target_ticks=3,
         )
-        label = self.get_label("learning_rate", learning_rate=book_round(path.learning_rate))
+        label = self.get_label("learning_rate", learning_rate=book_parameter(path.learning_rate))
         label.next_to(axes, UP, buff=0.25)
         panel = VGroup(label, axes, get_curve_graph(axes, self.curve, self.palette))
         panel.axes = axes

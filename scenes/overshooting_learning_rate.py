@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from manim import DOWN, UP, Create, FadeIn, GrowArrow, ValueTracker, VGroup, always_redraw, smooth
 
-from gdmath import book_round, book_table, classify, follow_view, step_vector
+from gdmath import book_parameter, book_round, book_table, classify, follow_view, step_vector
 from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
@@ -45,11 +45,11 @@ class OvershootingLearningRate(DescentScene):
 
     def construct(self) -> None:
         # A plot framing the start; it re-frames whenever the ball would leave it.
-        self.beat("overshooting.setup", start=book_round(self.start), learning_rate=book_round(self.learning_rate))
+        self.beat("overshooting.setup", start=book_round(self.start), learning_rate=book_parameter(self.learning_rate))
         self.window = self.get_window(0)
         self.plot = self.get_plot(self.window, visited=0)
         title = self.get_title("overshooting.title")
-        self.rate = self.get_label("learning_rate", learning_rate=book_round(self.learning_rate))
+        self.rate = self.get_label("learning_rate", learning_rate=book_parameter(self.learning_rate))
         self.rate.next_to(title, DOWN, buff=0.2)
         self.play(FadeIn(title), FadeIn(self.rate), FadeIn(self.plot), run_time=1.2)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, smooth
 
-from gdmath import Regime, book_round, book_table, classify, step_vector, view_range
+from gdmath import Regime, book_parameter, book_round, book_table, classify, step_vector, view_range
 from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
@@ -51,7 +51,7 @@ class RollingDescent(DescentScene):
 
     def construct(self) -> None:
         # The curve on the left, the learning rate and an empty table on the right.
-        self.beat("rolling_descent.setup", start=book_round(self.start), learning_rate=book_round(self.learning_rate))
+        self.beat("rolling_descent.setup", start=book_round(self.start), learning_rate=book_parameter(self.learning_rate))
         x_lo, x_hi, y_lo, y_hi = view_range(self.path, margin=0)
         self.axes = get_axes(
             nice_bounds(x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi), self.palette, self.language,
@@ -62,7 +62,7 @@ class RollingDescent(DescentScene):
         title = self.get_title("rolling_descent.title")
         self.table = VGroup(self.get_table_row(("table.step", "table.x", "table.error"), header=True))
         self.table.to_edge(RIGHT, buff=EDGE_BUFF + 0.2).align_to(self.axes, UP)
-        learning_rate = self.get_label("learning_rate", learning_rate=book_round(self.learning_rate))
+        learning_rate = self.get_label("learning_rate", learning_rate=book_parameter(self.learning_rate))
         learning_rate.move_to(valley_label_point(self.axes, self.curve))
         self.play(FadeIn(title), Create(self.axes), Create(graph), run_time=1.5)
         self.play(FadeIn(learning_rate), FadeIn(self.table), run_time=0.5)
@@ -110,7 +110,7 @@ class RollingDescent(DescentScene):
         _, x_to, error = book_table(self.path)[index]
         return {
             "x": book_round(step.x_from), "slope": book_round(step.slope), "delta": book_round(step.delta),
-            "learning_rate": book_round(self.learning_rate), "x_to": x_to, "error": error,
+            "learning_rate": book_parameter(self.learning_rate), "x_to": x_to, "error": error,
         }
 
     def get_closing_key(self) -> str:

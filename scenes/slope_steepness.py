@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from manim import DOWN, UP, Create, FadeIn, GrowArrow, Line, ValueTracker, VGroup, smooth
 
-from gdmath import SlopeSample, book_round, downhill_direction, follow_view, slope_survey
+from gdmath import SlopeSample, book_parameter, book_round, downhill_direction, follow_view, slope_survey
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -86,7 +86,7 @@ class SlopeSteepness(DescentScene):
         self.beat(
             "steepness.position", number, x=book_round(sample.x), slope=book_round(sample.slope),
             distance=book_round(sample.distance), delta=book_round(sample.step),
-            learning_rate=book_round(self.learning_rate),
+            learning_rate=book_parameter(self.learning_rate),
         )
         if number == 1:
             self.play(FadeIn(self.ball, scale=0.5), run_time=0.5)

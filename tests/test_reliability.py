@@ -133,6 +133,10 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["--list", "rolling-descent"], "--list"),
     (["--no-such-option"], "--no-such-option"),
     (["--out"], "--out"),
+    (["--out", ""], "'--out': is empty"),  # before issue 16: rendered into the current folder, exit 0
+    # --out that cannot be a folder
+    (["--out", "d" * 4444], "'--out': cannot be used: File name too long"),  # before: a 35-line traceback
+    (["--out", "/".join(["d" * 100] * 44)], "'--out': cannot be used: File name too long"),
     # --out that cannot be a folder
     (["--out", "/dev/null/clips"], "not writable"),
     (["--out", "/proc/gdanim-out"], "not writable"),
@@ -158,6 +162,8 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     # --scheduler that is no address (an unreachable one is in test_sweep_cluster.py)
     (["--scheduler", "not an address"], "--scheduler"),
     (["--scheduler", "tcp://scheduler-without-port"], "--scheduler"),
+    (["--scheduler", "tcp://host:99999"], "--scheduler"),  # before issue 16: tried for 10 s
+    (["--scheduler", "tcp://host:0"], "--scheduler"),
     (["rolling-descent", "--watch", "--sweep", "lang=he,en"], "--watch"),
     (["rolling-descent", "--watch", "--scheduler", "local"], "--watch"),
 ]
@@ -183,19 +189,25 @@ def _out_and_arguments(arguments: list[str], out_dir: Path) -> tuple[Path, list[
 
 def _state(out_dir: Path) -> tuple[bool, list[Path], dict[Path, str]]:
     """Whether ``out_dir`` exists, what is in it, and every file's SHA-256."""
-    return out_dir.exists(), files_under(out_dir), snapshot(out_dir) if out_dir.is_dir() else {}
+    try:
+        exists = out_dir.exists()
+    except OSError:  # a name too long to exist
+        return False, [], {}
+    return exists, files_under(out_dir), snapshot(out_dir) if out_dir.is_dir() else {}
 
 
 @pytest.mark.parametrize("earlier", [False, True], ids=["empty out", "earlier files"])
 @pytest.mark.parametrize(("arguments", "mentions"), BAD_INPUTS, ids=map(_case_id, BAD_INPUTS))
 def test_bad_input_exits_2_in_one_line_and_writes_nothing(
-    runner: CliRunner, tmp_path: Path, earlier_out: Path, arguments: list[str], mentions: str, earlier: bool
+    runner: CliRunner, tmp_path: Path, earlier_out: Path, arguments: list[str], mentions: str, earlier: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out_dir, arguments = _out_and_arguments(arguments, earlier_out if earlier else tmp_path / "out")
-    before = _state(out_dir)
+    monkeypatch.chdir(earlier_out.parent)  # a relative --out (or an empty one) lands here
+    before = _state(out_dir), _state(Path.cwd())
     result = runner.invoke(cli, arguments)
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2, mentions)
-    assert _state(out_dir) == before
+    assert (_state(out_dir), _state(Path.cwd())) == before
 
 
 @pytest.mark.parametrize(("arguments", "mentions"), SUBPROCESS_CASES, ids=map(_case_id, SUBPROCESS_CASES))
@@ -297,6 +309,25 @@ def test_a_first_render_into_a_full_disk_writes_nothing(full_disk: Path) -> None
     assert files_under(out_dir) == []
 
 
+def test_a_full_cache_disk_is_named_and_the_failed_render_leaves_nothing_in_its_slot(
+    full_disk: Path, tmp_path: Path
+) -> None:
+    # Before issue 16 this said "no space left on device in <--out>" (--out had room) or failed on an
+    # empty SVG, and the partial movies stayed in the cache slot, keeping its disk full.
+    cache_dir = full_disk / "cache"
+    _fill(full_disk)
+    with (full_disk / "filler").open("r+b") as filler:
+        filler.truncate(filler.seek(0, os.SEEK_END) - 96 * 1024)  # room for a few texts, not for the render
+    out_dir = tmp_path / "out"
+    completed = run_render(*TINY_CLIP_ARGUMENTS, "--out", str(out_dir), env=render_env(GDANIM_CACHE_DIR=str(cache_dir)))
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
+                          f"Error: rendering rolling-descent failed: no space left on device in {cache_dir};")
+    leftovers = [p for p in cache_dir.rglob("*") if p.is_file() and p.suffix in {".mp4", ".mov", ".png", ".gif"}]
+    truncated = [p for p in cache_dir.rglob("*.svg") if not p.read_bytes().rstrip().endswith(b"</svg>")]
+    assert (leftovers, truncated) == ([], [])
+    assert files_under(out_dir) == []
+
+
 def test_a_full_disk_while_writing_the_manifest(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -316,18 +347,33 @@ def test_a_full_disk_while_writing_the_manifest(
     assert debris(tmp_path) == []
 
 
+def _gif_with_stand_in(tmp_path: Path, tool: str, script: str, out_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Render a one-step GIF into ``out_dir`` with ``tool`` replaced by a Python ``script`` on ``PATH``."""
+    tools = path_without(tmp_path, tool)
+    stand_in = Path(tools) / tool
+    stand_in.write_text(f"#!{sys.executable}\n{script}")
+    stand_in.chmod(0o755)
+    return run_render("slope-tangent", "-q", "l", "-f", "gif", "--steps", "1", "--out", str(out_dir),
+                      env=render_env(PATH=tools))
+
+
 def test_a_gif_a_tool_cut_short_is_never_published(tmp_path: Path) -> None:
     # On a full disk gifsicle writes what fits and still exits 0; this one always drops the GIF's last byte.
-    tools = path_without(tmp_path, "gifsicle")
-    gifsicle = Path(tools) / "gifsicle"
-    gifsicle.write_text(f"#!{sys.executable}\nimport sys\n"
-                        "data = open(sys.argv[-3], 'rb').read()\nopen(sys.argv[-1], 'wb').write(data[:-1])\n")
-    gifsicle.chmod(0o755)
     out_dir = tmp_path / "out"
-    completed = run_render("slope-tangent", "-q", "l", "-f", "gif", "--steps", "1", "--out", str(out_dir),
-                           env=render_env(PATH=tools))
+    completed = _gif_with_stand_in(tmp_path, "gifsicle", "import sys\ndata = open(sys.argv[-3], 'rb').read()\n"
+                                   "open(sys.argv[-1], 'wb').write(data[:-1])\n", out_dir)
     assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
                           "Error: rendering slope-tangent failed: RuntimeError: gifsicle left ")
+    assert files_under(out_dir) == []
+
+
+def test_a_tool_killed_by_a_signal_is_named_with_the_signal(tmp_path: Path) -> None:
+    # Before issue 16: "ffmpeg failed: no message".
+    out_dir = tmp_path / "out"
+    completed = _gif_with_stand_in(tmp_path, "ffmpeg", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n",
+                                   out_dir)
+    assert_one_line_error(completed.returncode, completed.stdout, completed.stderr, 1,
+                          "Error: rendering slope-tangent failed: RuntimeError: ffmpeg failed: killed by SIGKILL")
     assert files_under(out_dir) == []
 
 
@@ -346,6 +392,65 @@ def test_a_missing_tool_names_its_package_and_writes_nothing(
                           f"Error: {missing} is not installed; install the Debian package: apt-get install {package}")
     assert snapshot(out_dir) == before
     assert debris(out_dir) == []
+
+
+# --- 1b. A manifest with entries that do not validate ------------------------------------------
+
+ABSENT = "<absent>"
+"""A field value that stands for leaving the field out."""
+
+# (the clip whose entry is broken: the one rendered or another, field → value, the problem named on stderr).
+# Each run exits 0, says so in one warning line, re-renders the rendered clip if its entry was the broken
+# one, keeps the valid entries and rewrites manifest and gallery without the broken one.
+BAD_MANIFEST_ENTRIES: list[tuple[str, dict[str, object], str]] = [
+    ("rendered", {"files": []}, '"files" is [], not an object'),
+    ("rendered", {"files": None}, '"files" is null, not an object'),
+    ("rendered", {"files": {"mp4": "x"}}, '"files"."mp4" is "x", not an object'),
+    ("rendered", {"id": 5}, 'clip 1: "id" is 5, not text'),
+    ("rendered", {"id": ["x"]}, 'clip 1: "id" is ["x"], not text'),
+    ("other", {"scene": ABSENT}, 'rolling-descent/other: has no "scene"'),
+    ("other", {"duration": "abc"}, 'rolling-descent/other: "duration" is "abc", not a number'),
+]
+
+
+MANIFEST_CASES = [(*case, False) for case in BAD_MANIFEST_ENTRIES] + [
+    (*case, True) for case in BAD_MANIFEST_ENTRIES if case[0] == "rendered"
+]
+"""Each case as is, and with ``--force`` for the rendered clip's entry."""
+
+
+@pytest.mark.parametrize(("whose", "broken", "problem", "force"), MANIFEST_CASES,
+                         ids=[f"{whose} {json.dumps(broken)}{' --force' * force}"
+                              for whose, broken, _, force in MANIFEST_CASES])
+def test_a_manifest_entry_that_does_not_validate_is_treated_as_absent(
+    runner: CliRunner, earlier_out: Path, monkeypatch: pytest.MonkeyPatch,
+    whose: str, broken: dict[str, object], problem: str, force: bool,
+) -> None:
+    # Before issue 16 these crashed every run with a traceback, or failed after writing the manifest
+    # (a missing "scene" broke the gallery), so the next run said up to date over a stale index.html.
+    manifest_path = earlier_out / MANIFEST_NAME
+    manifest = json.loads(manifest_path.read_text())
+    (good,) = manifest["clips"]
+    entry = {**good, **broken} if whose == "rendered" else {**good, "id": "rolling-descent/other", **broken}
+    entry = {name: value for name, value in entry.items() if value != ABSENT}
+    manifest["clips"] = [entry] if whose == "rendered" else [good, entry]
+    manifest_path.write_text(json.dumps(manifest))
+    monkeypatch.setenv(TEST_RESOLUTION_ENV, TINY)
+    result = runner.invoke(cli, [*TINY_CLIP_ARGUMENTS, "--quiet", "--out", str(earlier_out), *(["--force"] * force)])
+    assert result.exit_code == 0, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"warning: {manifest_path}: dropped the entry that does not validate ("), line
+    assert f"{problem}); its clip is rendered again when asked for" in line
+    clips = read_manifest(earlier_out)["clips"]
+    assert json.loads(manifest_path.read_text())["clips"] == clips  # rewritten without the broken entry
+    assert [clip["id"] for clip in clips] == [good["id"]]
+    assert len(result.stdout.splitlines()) == 2  # the MP4 and the GIF, re-rendered or up to date
+    for record in clips[0]["files"].values():
+        assert verify_file(earlier_out, record)
+    gallery = (earlier_out / "index.html").read_text()
+    assert good["id"] in gallery and "rolling-descent/other" not in gallery
+    if whose == "other" and not force:
+        assert clips == [good]  # up to date: not rendered again
 
 
 # --- 2. Ctrl-C during a re-render -------------------------------------------------------------
@@ -370,6 +475,55 @@ def test_ctrl_c_mid_re_render_exits_130_and_keeps_the_earlier_files(
     assert snapshot(earlier_out) == before
     assert json.loads((earlier_out / MANIFEST_NAME).read_text()) == manifest
     assert sorted(p.name for p in earlier_out.iterdir() if p.is_dir()) == ["rolling-descent"]
+
+
+def _process_state(pid: int) -> str:
+    """The state letter of a process in ``/proc`` (``R``, ``S``, ``Z`` …), or ``X`` when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "X"
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def _spawned_children(pid: int) -> list[int]:
+    """Process ids of the multiprocessing workers ``pid`` spawned (not its resource tracker)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and b"spawn_main" in command:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_kill_9_of_a_jobs_run_stops_its_workers_at_once(tmp_path: Path) -> None:
+    # Before issue 16 the workers lived on with parent 1, wrote clips and the manifest 8-16 s later, then hung.
+    out_dir = tmp_path / "out"
+    process = start_render("rolling-descent", "slope-tangent", "-q", "l", "-f", "mp4", "--force", "--jobs", "2",
+                           "--out", str(out_dir))
+    workers: list[int] = []
+    try:
+        assert wait_for_debris(process, out_dir), "the render never started writing"
+        workers = _spawned_children(process.pid)
+        assert len(workers) == 2
+        process.kill()
+        process.wait(timeout=30)  # not communicate(): live workers would hold its pipes open
+        deadline = time.monotonic() + 10
+        while any(_process_state(pid) not in "ZX" for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [_process_state(pid) for pid in workers if _process_state(pid) not in "ZX"] == []
+        # Each stopped mid-render and removed its temporary files; nothing was published.
+        assert [path for path in out_dir.rglob("*") if path.is_file()] == []
+    finally:
+        for pid in workers:
+            if _process_state(pid) not in "ZX":
+                os.kill(pid, signal.SIGKILL)
+        process.kill()
+        process.communicate(timeout=30)
 
 
 # --- 3. Renders at once into one --out ----------------------------------------------------------
@@ -413,6 +567,31 @@ def test_the_same_clip_rendered_twice_at_once_is_one_good_file(tmp_path: Path) -
     assert stdouts == [f"{mp4}\n"] * 2
     assert _manifest_ids(out_dir) == [f"rolling-descent/he-light-{TINY_TAG}-steps1"]
     assert files_under(out_dir / "rolling-descent") == [mp4]
+
+
+TEXTS_TYPESET_AT_ONCE: list[str] = [
+    f"{n}. Gradient descent steps downhill: <b>x ← x − η·f′(x)</b>, until the slope is flat. " * 2
+    for n in range(8)
+]
+"""Many captions of a few lines: many rewrites of SVGs that other processes read."""
+
+
+def test_many_processes_typesetting_the_same_texts_never_read_a_half_written_svg(tmp_path: Path) -> None:
+    # Every Text/MarkupText rewrites its SVG in place (manimpango's remove_last_M). When the cache
+    # hard-linked one SVG into every media slot, that rewrite truncated the file other processes
+    # were parsing: "ParseError: no element found" at random under --jobs 2 (issue 16, case 1).
+    env = render_env(GDANIM_CACHE_DIR=str(tmp_path / "cache"))
+    command = [sys.executable, "-m", "tests.text_cache_race"]
+    # One process typesets first and publishes its SVGs, so the others all start from the shared ones.
+    first = subprocess.run([*command, "1", *TEXTS_TYPESET_AT_ONCE], cwd=REPO_ROOT, env=env,
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert first.returncode == 0, first.stderr
+    processes = [subprocess.Popen([*command, "2", *TEXTS_TYPESET_AT_ONCE], cwd=REPO_ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outcomes = [(process.communicate(timeout=240)[1], process.returncode) for process in processes]
+    assert [code for _, code in outcomes] == [0] * len(processes), [err[-600:] for err, _ in outcomes]
+    svgs = [p for p in (tmp_path / "cache").rglob("*.svg")]
+    assert svgs and all(p.stat().st_nlink == 1 for p in svgs), "an SVG is shared by two folders"
 
 
 # --- 4. Determinism -------------------------------------------------------------------------------

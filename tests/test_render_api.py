@@ -18,7 +18,7 @@ from gdanim.cache import CACHE_DIR_ENV, hash_inputs, media_slot, prune_slot, rea
 from gdanim.files import atomic_path, remove_stale_temporaries, temp_prefix
 from gdanim.gif import palette_additions
 from gdanim.manifest import MANIFEST_NAME, read_manifest, update_manifest
-from gdanim.pipeline import ClipRequest, check_clip
+from gdanim.pipeline import ClipRequest, check_clip, check_out_dir
 from gdanim.quality import QUALITIES, QUALITY_ALIASES, TEST_RESOLUTION_ENV, get_preset, resolve_quality
 from gdanim.request import MAX_RENDER_STEPS
 from scenes.registry import SCENES
@@ -247,6 +247,39 @@ def test_svgs_truncated_by_an_interrupted_render_are_neither_kept_nor_shared(
         (slot / "texts" / "cut-later.svg").write_text("<svg>")
     prune_slot(tmp_path / "media" / "slot-0")
     assert sorted(p.name for p in shared_texts.iterdir()) == ["cut-shared.svg", "whole.svg"]
+
+
+def test_every_media_folder_has_its_own_copy_of_each_svg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # manim rewrites a text SVG in place each time it builds the text; a file shared by two folders
+    # (hard links, as the cache made before issue 16) is truncated under the other folder's reader.
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    shared_texts = tmp_path / "shared" / "texts"
+    slot_texts = tmp_path / "media" / "slot-0" / "texts"
+    for folder in (shared_texts, slot_texts):
+        folder.mkdir(parents=True)
+    (shared_texts / "old.svg").write_text("<svg></svg>\n")
+    os.link(shared_texts / "old.svg", slot_texts / "old.svg")  # what the old cache left
+    (shared_texts / "new.svg").write_text("<svg><g/></svg>\n")
+    with media_slot() as first, media_slot() as second:
+        svgs = [first / "texts" / "old.svg", first / "texts" / "new.svg", second / "texts" / "new.svg"]
+        assert [path.read_text() for path in svgs] == ["<svg></svg>\n", "<svg><g/></svg>\n", "<svg><g/></svg>\n"]
+        (first / "texts" / "mine.svg").write_text("<svg><path/></svg>\n")
+        prune_slot(first)
+    everything = [path for path in tmp_path.rglob("*.svg")]
+    assert len(everything) == 8 and all(path.stat().st_nlink == 1 for path in everything)
+    assert sorted(p.name for p in shared_texts.iterdir()) == ["mine.svg", "new.svg", "old.svg"]
+
+
+def test_a_render_sweeps_the_manifest_temporaries_of_a_killed_run_from_out(tmp_path: Path) -> None:
+    # Before issue 16 only scene folders were swept; these stayed in the root of --out for good.
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(finished.stdout)
+    stale = [tmp_path / f".gdanim-manifest-p{dead_pid}-k2j4h6g8.json", tmp_path / f".gdanim-index-p{dead_pid}-a1b2c3d4.html"]
+    live = tmp_path / f"{temp_prefix('manifest')}q1w2e3r4.json"
+    for path in (*stale, live):
+        path.write_text("{")
+    assert check_out_dir(tmp_path) == tmp_path.resolve()
+    assert sorted(tmp_path.iterdir()) == [live]
 
 
 def test_render_times_are_remembered_in_the_cache_for_scheduling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

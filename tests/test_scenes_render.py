@@ -266,6 +266,12 @@ def test_overshooting_ball_follows_gdmath_and_stays_in_view(media_dir, learning_
     assert scene.regime is classify(path)
 
 
+def test_a_tiny_learning_rate_is_shown_not_rounded_to_zero(media_dir):
+    # Before issue 16 the label read "learning rate = 0.0" for --learning-rate 1e-300.
+    scene = render_once(OvershootProbe, media_dir, language="en", theme="light", learning_rate=1e-300, steps=1)
+    assert scene.rate.original_text == "learning rate = 1e-300"
+
+
 def test_comparison_balls_follow_their_paths(media_dir):
     scene = render_once(ComparisonProbe, media_dir, language="en", theme="light")
     for panel_index, rate in enumerate((0.01, 0.1, 0.9)):

@@ -186,6 +186,41 @@ def test_a_burst_of_saves_renders_once_and_errors_keep_the_watch_going(demo_pack
     assert reported[-1] == [Path("value-2.0")]
 
 
+def test_a_scene_that_raises_system_exit_is_reported_and_the_watch_goes_on(demo_package: Path) -> None:
+    # Before issue 16 SystemExit from construct() ended the watcher silently with its status.
+    (demo_package / "scene.py").write_text("def render():\n    raise SystemExit(3)\n")
+    errors: list[str] = []
+    rendered: list[list[Path]] = []
+    outcome: list[BaseException] = []
+
+    def render() -> list[Path]:
+        importlib.import_module("watchdemo.scene").render()
+        return [Path("fixed")]
+
+    def on_paths(paths: list[Path]) -> None:
+        rendered.append(paths)
+        raise _Done
+
+    def run() -> None:
+        try:
+            watch(render, on_paths=on_paths, on_error=errors.append, directories=[demo_package],
+                  packages=["watchdemo"], debounce=0.1)
+        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not errors and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert errors == ["watchdemo/scene.py:2: SystemExit: 3"], outcome
+    time.sleep(0.3)  # let the observer's inotify watches settle
+    (demo_package / "scene.py").write_text("def render():\n    return 1\n")
+    thread.join(10)
+    assert isinstance(outcome[0], _Done)
+    assert rendered == [[Path("fixed")]]
+
+
 USAGE_CASES = [
     (["--watch"], "--watch takes exactly one scene"),
     (["rolling-descent", "slope-tangent", "--watch"], "--watch takes exactly one scene"),
