@@ -23,6 +23,7 @@ import click
 from click.core import ParameterSource
 
 from gdanim.errors import EXIT_INTERRUPTED, MESSAGES, ClusterError, MissingToolError, RenderError
+from gdanim.lecture import LECTURE_FORMATS
 from gdanim.quality import DEFAULT_QUALITY, QUALITIES, QUALITY_ALIASES
 from gdanim.request import (
     DEFAULT_LANGUAGE,
@@ -144,7 +145,8 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     type=click.Choice(list(FORMATS), case_sensitive=False),
     default=DEFAULT_FORMAT,
     show_default=True,
-    help="Files to write: mp4, gif, both, or png (a poster of the last frame).",
+    help="Files to write: mp4, gif, both, or png (a poster of the last frame); or, for a lecture, the MP4s and a "
+    "deck of their beats in OUT/slides/: slides (HTML to step through), pptx or pdf (a handout).",
 )
 @click.option(
     "-o",
@@ -272,6 +274,8 @@ def cli(
     if watch:
         if len(scene_names) != 1 or hugo_site is not None or sweeps or scheduler is not None:
             raise click.UsageError("--watch takes exactly one scene and no --hugo-site, --sweep or --scheduler")
+        if format_name.lower() in LECTURE_FORMATS:
+            raise click.UsageError(f"--watch previews one clip; --format {format_name.lower()} builds a deck: drop one")
         if context.get_parameter_source("quality") is ParameterSource.DEFAULT:
             quality = WATCH_QUALITY
         if context.get_parameter_source("format_name") is ParameterSource.DEFAULT:
@@ -292,9 +296,11 @@ def cli(
         _drop_invalid_manifest_entries(out_dir)
         _watch(requests[0], out_dir, formats)
         return
-    if hugo_site is not None and "mp4" in formats:
-        formats = (*formats, "png")
+    if hugo_site is not None and "png" not in formats:
+        formats = (*formats, "png")  # the poster, also the still frame of a paused or reduced-motion GIF
     _render(requests, out_dir, formats, jobs, force, quiet, scheduler)
+    if format_name.lower() in LECTURE_FORMATS:
+        _export_lecture(requests, out_dir, format_name.lower())
     if hugo_site is not None:
         _export(requests, out_dir, hugo_site)
 
@@ -387,6 +393,7 @@ def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> Non
         watch_clip(request, out_dir, formats, on_paths=show, on_error=report)
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
 def _export(requests: list[ClipRequest], out_dir: Path, hugo_site: Path) -> None:
@@ -398,6 +405,20 @@ def _export(requests: list[ClipRequest], out_dir: Path, hugo_site: Path) -> None
         raise click.ClickException(f"exporting to {hugo_site} failed: {error}") from None
     for path in exported:
         click.echo(path)
+
+
+def _export_lecture(requests: list[ClipRequest], out_dir: Path, lecture_format: str) -> None:
+    from gdanim.lecture.export import export_lecture
+
+    try:
+        written = export_lecture(requests, out_dir, lecture_format)
+    except KeyboardInterrupt:
+        raise _Interrupted(MESSAGES["interrupted"]) from None
+    except Exception as error:  # one line, never a traceback; the export left no partial deck
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise click.ClickException(f"building the {lecture_format} deck failed: {reason}"[:300]) from None
+    for path in written:
+        click.echo(_shown_path(out_dir, path))
 
 
 def main() -> None:

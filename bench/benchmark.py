@@ -15,7 +15,9 @@ with real processes as a user runs them:
 7. **math and posters**: ``gdmath.descend`` for 10⁵ steps against the book's plain loop, and a
    poster frame against a low-quality MP4 of the same scene;
 8. **sweep** (``bench/bench_sweep.py``): a Dask ``--scheduler local`` sweep against
-   the same sweep without Dask.
+   the same sweep without Dask;
+9. **slides**: all scenes with ``--format slides`` (render, then the deck of their beats) against
+   ``--format mp4`` of the same, and the deck alone (clips up to date) against that render.
 
 Commands are timed with hyperfine (median of ``--runs`` runs after a warm-up),
 Python statements with pyperf, peak memory from the kernel's rusage. Writes
@@ -317,6 +319,33 @@ def bench_sweep(work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
 # --- the table ---------------------------------------------------------------------------------------------------
 
 
+# --- 9. lecture slides -------------------------------------------------------------------------------------------
+
+
+def bench_slides(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
+    """All scenes: ``--format slides`` against ``--format mp4``, both rendering; then the deck alone."""
+    slides_out = str(work / "slides")
+    timings = time_commands(
+        {
+            "mp4": _render("-q", quality, "-f", "mp4", "--force", "--out", str(work / "mp4")),
+            "slides": _render("-q", quality, "-f", "slides", "--force", "--out", slides_out),
+            # Hyperfine runs each command's runs in turn: the clips are up to date by now.
+            "slides, clips up to date": _render("-q", quality, "-f", "slides", "--out", slides_out),
+        },
+        runs=runs, warmup=0, cwd=REPO_ROOT, env=_env(),
+    )
+    mp4, slides, deck = (timings[name].median_s for name in ("mp4", "slides", "slides, clips up to date"))
+    beats = sum(len(clip.get("beats", [])) for clip in read_manifest(work / "slides")["clips"])
+    rows = [
+        Row(9, f"all scenes ({quality}) `--format slides` vs `--format mp4`", _seconds(slides), _seconds(mp4),
+            slides / mp4, f"{slides / mp4:.2f}×", "—", None,
+            f"{beats} beats, each cut from its clip's MP4 without re-encoding, plus its poster frame"),
+        Row(9, "the deck alone (clips up to date) vs the `--format mp4` render", _seconds(deck), _seconds(mp4),
+            deck / mp4, f"{deck / mp4:.2f}×", "—", None, "what a lecturer waits for after an edit to the notes"),
+    ]
+    return rows, {**{name: timing.as_dict() for name, timing in timings.items()}, "beats": beats}
+
+
 def _merge_earlier_run(results: dict[str, Any], rows: list[Row], earlier_file: Path) -> list[Row]:
     """With ``--only``: keep the earlier run's rows and data for the sections not measured again.
 
@@ -389,6 +418,7 @@ def _sections(
         "memory": lambda: bench_memory(arguments.memory_scene or _longest_scene(results), work / "memory"),
         "math": lambda: bench_math_and_poster(scene, work / "math", runs),
         "sweep": lambda: bench_sweep(work / "sweep", runs),
+        "slides": lambda: bench_slides(arguments.slides_quality, work / "slides", runs),
     }
 
 
@@ -399,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the scene rendered at 4k for peak memory (default: the longest clip of the jobs "
                         "section, else rolling-descent)")
     parser.add_argument("--jobs-quality", default="low")
+    parser.add_argument("--slides-quality", default="high", help="quality of the slides section (default: high)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per command (median reported)")
     parser.add_argument("--only", nargs="*", default=None, help="run only these sections")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)

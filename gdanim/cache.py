@@ -55,11 +55,12 @@ HASHED_SOURCES: Final[tuple[str, ...]] = (
     "gdanim/pipeline.py",
     "gdanim/scene_render.py",
     "gdanim/gif.py",
+    "gdanim/lecture/subtitles.py",
 )
 """Source files whose content decides what a clip looks like."""
 
 _VERSIONED_TOOLS: Final[tuple[str, ...]] = ("ffmpeg", "gifsicle", "latex", "dvisvgm")
-_VERSIONED_PACKAGES: Final[tuple[str, ...]] = ("manim", "av", "manimpango", "pycairo")
+_VERSIONED_PACKAGES: Final[tuple[str, ...]] = ("manim", "av", "manimpango", "pycairo", "webvtt-py")
 
 
 def get_cache_dir() -> Path:

@@ -23,6 +23,9 @@ GALLERY_NAME: str = "index.html"
 _LANGUAGE_DIRECTION: dict[str, str] = {"he": "rtl", "en": "ltr"}
 """Text direction of each caption language, for the clip's ``dir`` attribute."""
 
+_CAPTIONS_LABEL: dict[str, str] = {"he": "עברית", "en": "English"}
+"""Name of each caption language in itself, for the player's subtitles menu."""
+
 _STYLE: str = """
 body { margin: 2rem; background: #fff; color: #1a1a1a;
        font: 15px/1.45 "DejaVu Sans", system-ui, sans-serif; }
@@ -79,8 +82,9 @@ def _parameter_rows(clip: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _media_html(clip: dict[str, Any], alt: str) -> str:
-    """GIF and MP4 side by side, each with its size; a PNG poster when there is no movie."""
+    """GIF and MP4 (with its captions track) side by side, each with its size; a PNG poster when there is no movie."""
     files = clip.get("files", {})
+    language = clip.get("language", "en")
     poster = files.get("png")
     figures = []
     if "gif" in files:
@@ -93,10 +97,15 @@ def _media_html(clip: dict[str, Any], alt: str) -> str:
     if "mp4" in files:
         mp4 = files["mp4"]
         poster_attribute = f' poster="{_href(poster["path"])}"' if poster else ""
+        track = (
+            f'<track kind="captions" src="{_href(files["vtt"]["path"])}" srclang="{html.escape(language)}" '
+            f'label="{_CAPTIONS_LABEL.get(language, language)}" default>'
+            if "vtt" in files else ""
+        )
         figures.append(
             f'<figure><video autoplay loop muted playsinline controls width="{mp4["width"]}" '
             f'height="{mp4["height"]}"{poster_attribute} aria-label="{html.escape(alt)}">'
-            f'<source src="{_href(mp4["path"])}" type="video/mp4"></video>'
+            f'<source src="{_href(mp4["path"])}" type="video/mp4">{track}</video>'
             f"<figcaption>MP4 · {mp4['width']}×{mp4['height']} · {_format_bytes(mp4['bytes'])}</figcaption></figure>"
         )
     if poster and not figures:

@@ -38,8 +38,8 @@ def _site_entry(clip: dict[str, Any]) -> dict[str, Any]:
     files = {
         kind: {
             "url": f"{STATIC_PREFIX}/{Path(file['path']).as_posix()}",
-            "width": file["width"],
-            "height": file["height"],
+            # Subtitles (vtt) have no picture size.
+            **{key: file[key] for key in ("width", "height") if key in file},
             "bytes": file["bytes"],
             "sha256": file["sha256"],
         }

@@ -9,14 +9,18 @@ Schema (version 1)::
                 "parameters": {"start": -1.0, "learning_rate": 0.1, "steps": 10},
                 "files": {"mp4": {"path": "rolling-descent/he-light-480p15.mp4",
                                   "bytes": 123456, "sha256": "…", "width": 854, "height": 480},
+                          "vtt": {"path": "rolling-descent/he-light-480p15.vtt", "bytes": 2048, "sha256": "…"},
                           "gif": {…}, "png": {…}},
                 "duration": 12.4,
                 "hash": "<sha256 of the render inputs>",
-                "plays": 23, "render_seconds": 6.1}]}
+                "plays": 23, "render_seconds": 6.1,
+                "beats": [{"name": "setup", "notes": "…", "start": 0.0, "end": 3.6}, …]}]}
 
 ``path`` is relative to the folder that holds the manifest; ``duration`` is the
 clip's length in seconds; ``hash`` is :func:`gdanim.cache.hash_inputs`;
-``plays`` (animations) and ``render_seconds`` size the next progress bar.
+``plays`` (animations) and ``render_seconds`` size the next progress bar;
+``vtt`` (every MP4 has one) holds the subtitles, and ``beats`` the teaching
+beats with their speaker notes, for the lecture exports (:mod:`gdanim.lecture`).
 Clips are sorted by ``id``. Writers take an ``flock`` on the output folder,
 read, merge their entry and atomically replace the file, so renders running at
 once into one folder all land in it.
@@ -63,6 +67,7 @@ _TEXT: Final[tuple[tuple[type, ...], str]] = ((str,), "text")
 _WHOLE: Final[tuple[tuple[type, ...], str]] = ((int,), "a whole number")
 _NUMBER: Final[tuple[tuple[type, ...], str]] = ((int, float), "a number")
 _OBJECT: Final[tuple[tuple[type, ...], str]] = ((dict,), "an object")
+_LIST: Final[tuple[tuple[type, ...], str]] = ((list,), "a list")
 
 _CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
     "id": _TEXT, "scene": _TEXT, "language": _TEXT, "theme": _TEXT, "quality": _TEXT,
@@ -71,15 +76,24 @@ _CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
 }
 """Every field of a clip entry and the JSON type it must have (see the schema above)."""
 
-_OPTIONAL_CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {"plays": _WHOLE, "render_seconds": _NUMBER}
-"""Fields that only size the next progress bar: an entry may lack them, but not hold another type."""
-
-_FILE_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
-    "path": _TEXT, "bytes": _WHOLE, "sha256": _TEXT, "width": _WHOLE, "height": _WHOLE,
+_OPTIONAL_CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
+    "plays": _WHOLE, "render_seconds": _NUMBER, "beats": _LIST,
 }
+"""Fields that size the next progress bar, and the beats of the lecture exports: an entry may lack them,
+but not hold another type."""
+
+_FILE_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {"path": _TEXT, "bytes": _WHOLE, "sha256": _TEXT}
 """Every field of a file record in ``files``."""
 
-_FILE_KINDS: Final[frozenset[str]] = frozenset({"mp4", "gif", "png"})
+_PICTURE_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {"width": _WHOLE, "height": _WHOLE}
+"""The fields of the record of a file with pictures (every kind but subtitles)."""
+
+_FILE_KINDS: Final[frozenset[str]] = frozenset({"mp4", "vtt", "gif", "png"})
+
+_BEAT_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
+    "name": _TEXT, "notes": _TEXT, "start": _NUMBER, "end": _NUMBER,
+}
+"""Every field of a beat in ``beats``."""
 
 
 def _field_problem(
@@ -120,7 +134,14 @@ def clip_problem(clip: Any) -> str | None:
             return f'"files" has an unknown kind {kind!r}'
         if not isinstance(record, dict):
             return f'"files"."{kind}" is {json.dumps(record)[:40]}, not an object'
-        problem = _field_problem(record, _FILE_FIELDS, f'"files"."{kind}" ')
+        fields = _FILE_FIELDS if kind == "vtt" else _FILE_FIELDS | _PICTURE_FIELDS
+        problem = _field_problem(record, fields, f'"files"."{kind}" ')
+        if problem is not None:
+            return problem
+    for number, beat in enumerate(clip.get("beats", []), start=1):
+        if not isinstance(beat, dict):
+            return f'beat {number} is {json.dumps(beat)[:40]}, not an object'
+        problem = _field_problem(beat, _BEAT_FIELDS, f"beat {number} ")
         if problem is not None:
             return problem
     return None

@@ -57,6 +57,9 @@ __all__ = [
 FILE_FORMATS: Final[tuple[str, ...]] = ("mp4", "gif", "png")
 """File formats a clip can have, in the order they are written and listed."""
 
+COMPANION_FILES: Final[dict[str, tuple[str, ...]]] = {"mp4": ("vtt",)}
+"""Files written beside a format: every MP4 has its WebVTT subtitles (:mod:`gdanim.lecture.subtitles`)."""
+
 _LATEX_TOOLS: Final[tuple[str, ...]] = ("latex", "dvisvgm")
 
 
@@ -155,7 +158,8 @@ def clip_targets(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) 
     ValueError
         If a path would leave ``out_dir`` (a symlinked scene folder).
     """
-    targets = {ext: request.output_path(out_dir, ext) for ext in formats}
+    extensions = [ext for name in formats for ext in (name, *COMPANION_FILES.get(name, ()))]
+    targets = {ext: request.output_path(out_dir, ext) for ext in extensions}
     for path in targets.values():
         if not is_inside(path, out_dir):
             raise ValueError(MESSAGES["unsafe_path"].format(path=path, out_dir=out_dir))
@@ -197,6 +201,8 @@ def _probe(path: Path) -> dict[str, Any]:
 
 def _file_record(out_dir: Path, path: Path, ext: str, size: tuple[int, int] | None) -> dict[str, Any]:
     size_bytes, sha256 = file_digest(path)
+    if ext == "vtt":
+        return {"path": path.relative_to(out_dir).as_posix(), "bytes": size_bytes, "sha256": sha256}
     if size is None:
         probed = _probe(path)
         size = (probed["width"], probed["height"])
@@ -211,8 +217,10 @@ def _file_record(out_dir: Path, path: Path, ext: str, size: tuple[int, int] | No
 
 def _check_tools(formats: tuple[str, ...]) -> None:
     needed = list(_LATEX_TOOLS)
+    if "mp4" in formats or "gif" in formats:
+        needed.append("ffmpeg")
     if "gif" in formats:
-        needed += ["ffmpeg", "gifsicle"]
+        needed.append("gifsicle")
     for tool in needed:
         if shutil.which(tool) is None:
             raise MissingToolError(tool)
@@ -249,8 +257,10 @@ def _render(
         )
         files: dict[str, dict[str, Any]] = {}
         if rendered.movie is not None and "mp4" in temps:
+            from gdanim.lecture.subtitles import write_mp4_with_subtitles
+
             report("mp4", rendered.plays)
-            scene_render.remux_faststart(rendered.movie, temps["mp4"])
+            write_mp4_with_subtitles(rendered.movie, rendered.subtitles, temps["mp4"], temps["vtt"], request.language)
         if "gif" in temps:
             from gdanim.gif import make_gif
 
@@ -283,6 +293,7 @@ def _render(
         "hash": input_hash,
         "plays": rendered.plays,
         "render_seconds": round(render_seconds, 3),
+        "beats": [beat.as_dict() for beat in rendered.beats],
     }
 
 

@@ -40,8 +40,12 @@ FORMATS: Final[dict[str, tuple[str, ...]]] = {
     "gif": ("gif",),
     "both": ("mp4", "gif"),
     "png": ("png",),
+    # Lecture decks, built from the clips' MP4s after they render (gdanim.lecture.export).
+    "slides": ("mp4",),
+    "pptx": ("mp4",),
+    "pdf": ("mp4",),
 }
-"""``--format`` choices and the files each one writes."""
+"""``--format`` choices and the clip files each one writes."""
 
 MAX_RENDER_STEPS: Final[int] = 500
 """Most descent steps one clip may show; beyond that a clip runs for many minutes."""

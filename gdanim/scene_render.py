@@ -86,12 +86,18 @@ class RenderedScene:
         Scene length in seconds.
     plays
         Number of ``play``/``wait`` calls, used to size the next progress bar.
+    subtitles
+        Manim's ``.srt`` of the scene's subtitle cues beside the movie, or ``None`` without cues or movie.
+    beats
+        The scene's teaching beats (``scenes.beats.Beat``), in order.
     """
 
     movie: Path | None
     last_frame: np.ndarray
     duration: float
     plays: int
+    subtitles: Path | None = None
+    beats: tuple[Any, ...] = ()
 
 
 class _LastFrameRenderer(CairoRenderer):
@@ -299,11 +305,15 @@ def render_scene(
         scene.render()
         renderer = scene.renderer
         movie_path = Path(renderer.file_writer.movie_file_path) if movie else None
+        wrote_subtitles = movie and renderer.file_writer.subcaptions
+        subtitles = Path(renderer.file_writer.output_plan.subcaption_file) if wrote_subtitles else None
         return RenderedScene(
             movie=movie_path,
             last_frame=renderer.get_frame(),
             duration=float(renderer.time),
             plays=int(renderer.num_plays),
+            subtitles=subtitles,
+            beats=tuple(getattr(scene, "beats", ())),
         )
 
 

@@ -80,8 +80,11 @@ class RollingDescent(DescentScene):
             self.animate_step(index)
 
         # The lesson: the steps shrank as the slope flattened, unless the rate was too large.
-        self.beat(f"lesson.{classify(self.path)}", name="lesson")
-        self.caption = self.replace_text(self.caption, self.get_caption(self.get_closing_key()))
+        closing = self.get_closing_key()
+        # A slow run's steps shrink too, and the caption says so: its notes are the shrinking steps' lesson.
+        notes = "lesson.converging" if closing == "rolling_descent.shrink" else f"lesson.{classify(self.path)}"
+        self.beat(notes, name="lesson")
+        self.caption = self.replace_text(self.caption, self.get_caption(closing))
         self.wait(2.0)
 
     def animate_step(self, index: int) -> None:

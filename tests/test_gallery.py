@@ -105,3 +105,14 @@ def test_missing_or_foreign_manifest_gives_an_empty_gallery(tmp_path: Path, mani
         (tmp_path / "manifest.json").write_text(manifest_text, encoding="utf-8")
     page = write_gallery(tmp_path).read_text(encoding="utf-8")
     assert "No clips rendered yet" in page
+
+
+def test_each_video_carries_its_subtitles_as_a_default_captions_track() -> None:
+    manifest = {"version": 1, "clips": [_clip("rolling-descent", "he", "light", ("mp4", "vtt")),
+                                        _clip("slope-tangent", "en", "dark", ("mp4", "vtt"))]}
+    tags = parse_tags(render_gallery(manifest))
+    tracks = [attrs for tag, attrs in tags if tag == "track"]
+    assert [(t["kind"], t["srclang"], t["src"], "default" in t) for t in tracks] == [
+        ("captions", "he", "rolling-descent/he-light-480p15.vtt", True),
+        ("captions", "en", "slope-tangent/en-dark-480p15.vtt", True),
+    ]

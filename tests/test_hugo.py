@@ -211,20 +211,28 @@ def test_shortcode_emits_a_looping_muted_video_with_poster_and_gif_fallback(buil
     public, out_dir, entries, _ = built_site
     tags = parse_tags((public / "ch10" / "index.html").read_text(encoding="utf-8"))
     (video,) = [attrs for tag, attrs in tags if tag == "video"]
-    assert {"autoplay", "loop", "muted", "playsinline"} <= set(video)
-    mp4, png = entries["he"]["files"]["mp4"], entries["he"]["files"]["png"]
+    # It starts moving from script, only for readers who have not asked for reduced motion.
+    assert {"loop", "muted", "playsinline", "controls"} <= set(video) and "autoplay" not in video
+    mp4, png, vtt = (entries["he"]["files"][kind] for kind in ("mp4", "png", "vtt"))
     assert (video["width"], video["height"]) == (str(mp4["width"]), str(mp4["height"]))
     assert _public_file(public, video["poster"]).read_bytes() == (out_dir / png["path"]).read_bytes()
     index = tags.index(("video", video))
-    source, fallback = tags[index + 1][1], tags[index + 2][1]
+    source, track, fallback = (tags[index + offset][1] for offset in (1, 2, 3))
     assert tags[index + 1][0] == "source" and source["type"] == "video/mp4"
     assert _public_file(public, source["src"]).read_bytes() == (out_dir / mp4["path"]).read_bytes()
-    assert tags[index + 2][0] == "img" and _public_file(public, fallback["src"]).suffix == ".gif"
+    assert tags[index + 2][0] == "track"
+    assert (track["kind"], track["srclang"], track["label"]) == ("captions", "he", "עברית") and "default" in track
+    assert _public_file(public, track["src"]).read_bytes() == (out_dir / vtt["path"]).read_bytes()
+    assert tags[index + 3][0] == "img" and _public_file(public, fallback["src"]).suffix == ".gif"
     assert _public_file(public, fallback["src"]).exists()
     alt = scene_alt_text("rolling-descent", "he")
     assert fallback["alt"] == video["aria-label"] == alt
     assert any("\u0590" <= char <= "\u05ff" for char in alt)
     assert (video["lang"], video["dir"]) == ("he", "rtl")
+    buttons = [attrs for tag, attrs in tags if tag == "button"]
+    assert [(button["data-pause"], button["data-play"]) for button in buttons] == [
+        ("השהיה", "הפעלה"), ("Pause", "Play")
+    ]
 
 
 def test_shortcode_gif_mode_is_a_sized_image_with_english_alt(built_site: tuple) -> None:
@@ -238,6 +246,11 @@ def test_shortcode_gif_mode_is_a_sized_image_with_english_alt(built_site: tuple)
     assert image["alt"] == scene_alt_text("rolling-descent", "en")
     assert (image["lang"], image["dir"]) == ("en", "ltr")
     assert _public_file(public, image["src"]).read_bytes()[:6] == b"GIF89a"
+    index = tags.index(("img", image))
+    assert tags[index - 2][0] == "picture" and tags[index - 1][0] == "source"
+    still = tags[index - 1][1]
+    assert still["media"] == "(prefers-reduced-motion: reduce)"
+    assert _public_file(public, still["srcset"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_page_asking_for_a_clip_not_exported_fails_the_build_with_a_clear_message(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,57 @@ def test_book_page_plays_the_clip_and_shows_the_gif(page: Path, browser, tmp_pat
     screenshot = tmp_path / "hugo_page.png"
     assert browser.save_screenshot(str(screenshot))
     shutil.copyfile(screenshot, SCREENSHOT_COPY)
+
+
+# --- WCAG 2.2.2: a way to pause, and no motion for readers who asked for less ------------------
+
+VIDEO = "document.querySelector('video.gd-clip')"
+GIF = "document.querySelector('img.gd-clip')"
+BUTTONS = "[...document.querySelectorAll('figure.gd-clip-figure button')]"
+
+
+def _prefer_reduced_motion(browser, reduce: bool) -> None:
+    """Emulate the reader's ``prefers-reduced-motion`` setting through the DevTools protocol."""
+    value = "reduce" if reduce else ""
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-reduced-motion", "value": value}]})
+
+
+def test_with_reduced_motion_the_clips_show_their_posters_until_play_is_pressed(page: Path, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _prefer_reduced_motion(browser, True)
+    try:
+        browser.get(page.as_uri())
+        assert wait_for(browser, f"return {VIDEO}.readyState >= 1 && {GIF}.complete")
+        time.sleep(1.0)
+        assert browser.execute_script(f"return [{VIDEO}.paused, {VIDEO}.currentTime]") == [True, 0]
+        assert browser.execute_script(f"return {GIF}.currentSrc").endswith(".png")
+        assert browser.execute_script(f"return {BUTTONS}.map(b => [b.hidden, b.textContent])") == [
+            [False, "הפעלה"], [False, "Play"]
+        ]
+        video_button, gif_button = browser.find_elements(By.CSS_SELECTOR, "figure.gd-clip-figure button")
+        video_button.send_keys(Keys.SPACE)  # the keyboard alone starts it
+        assert wait_for(browser, f"return !{VIDEO}.paused && {VIDEO}.currentTime > 0.3")
+        gif_button.send_keys(Keys.ENTER)
+        assert wait_for(browser, f"return {GIF}.currentSrc.endsWith('.gif')")
+    finally:
+        _prefer_reduced_motion(browser, False)
+
+
+def test_without_reduced_motion_the_clips_move_and_their_buttons_pause_them(page: Path, browser) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(page.as_uri())
+    assert wait_for(browser, f"return !{VIDEO}.paused && {VIDEO}.currentTime > 0.3")
+    assert wait_for(browser, f"return {GIF}.currentSrc.endsWith('.gif')")
+    video_button, gif_button = browser.find_elements(By.CSS_SELECTOR, "figure.gd-clip-figure button")
+    assert video_button.text == "השהיה" and video_button.is_displayed()
+    video_button.click()
+    paused_at = browser.execute_script(f"return {VIDEO}.currentTime")
+    time.sleep(0.6)
+    assert browser.execute_script(f"return [{VIDEO}.paused, {VIDEO}.currentTime]") == [True, paused_at]
+    assert video_button.text == "הפעלה"
+    gif_button.click()
+    assert wait_for(browser, f"return {GIF}.currentSrc.endsWith('.png')")
+    assert gif_button.text == "Play"

@@ -444,7 +444,7 @@ def test_a_manifest_entry_that_does_not_validate_is_treated_as_absent(
     clips = read_manifest(earlier_out)["clips"]
     assert json.loads(manifest_path.read_text())["clips"] == clips  # rewritten without the broken entry
     assert [clip["id"] for clip in clips] == [good["id"]]
-    assert len(result.stdout.splitlines()) == 2  # the MP4 and the GIF, re-rendered or up to date
+    assert len(result.stdout.splitlines()) == 3  # the MP4, its subtitles and the GIF, re-rendered or up to date
     for record in clips[0]["files"].values():
         assert verify_file(earlier_out, record)
     gallery = (earlier_out / "index.html").read_text()
@@ -545,7 +545,8 @@ def _manifest_ids(out_dir: Path) -> list[str]:
     for clip in manifest["clips"]:
         for record in clip["files"].values():
             assert verify_file(out_dir, record), record
-            assert probe_video(out_dir / record["path"])["frames"] > 0
+            if not record["path"].endswith(".vtt"):
+                assert probe_video(out_dir / record["path"])["frames"] > 0
     return [clip["id"] for clip in manifest["clips"]]
 
 
@@ -564,9 +565,10 @@ def test_the_same_clip_rendered_twice_at_once_is_one_good_file(tmp_path: Path) -
     out_dir = tmp_path / "out"
     stdouts = _render_at_once(out_dir, [[], []])
     mp4 = out_dir / "rolling-descent" / f"he-light-{TINY_TAG}-steps1.mp4"
-    assert stdouts == [f"{mp4}\n"] * 2
+    vtt = mp4.with_suffix(".vtt")
+    assert stdouts == [f"{mp4}\n{vtt}\n"] * 2
     assert _manifest_ids(out_dir) == [f"rolling-descent/he-light-{TINY_TAG}-steps1"]
-    assert files_under(out_dir / "rolling-descent") == [mp4]
+    assert files_under(out_dir / "rolling-descent") == [mp4, vtt]
 
 
 TEXTS_TYPESET_AT_ONCE: list[str] = [

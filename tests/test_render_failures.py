@@ -61,7 +61,7 @@ def test_failing_render_raises_one_line_naming_the_scene_and_keeps_earlier_files
     out_dir = tmp_path / "out"
     request = ClipRequest.create(flaky_scene, quality="low", language="en")
     good = render_clip(request, out_dir, ["mp4", "gif", "png"])
-    assert set(good.files) == {"mp4", "gif", "png"}
+    assert set(good.files) == {"mp4", "vtt", "gif", "png"}
     before = snapshot(out_dir)
 
     monkeypatch.setenv("FLAKY_SCENE_FAILS", "1")
@@ -101,6 +101,6 @@ def test_a_cache_poisoned_by_truncated_svgs_still_renders(
         svg.write_bytes(svg.read_bytes()[:40])
     completed = subprocess.run(command, cwd=repo_root, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
-    (written,) = completed.stdout.splitlines()
+    written, _subtitles = completed.stdout.splitlines()
     with av.open(written) as container:
         assert sum(1 for _ in container.decode(video=0)) > 0

@@ -57,6 +57,7 @@ def test_subprocess_render_prints_only_the_paths(tiny_clip: tuple[Path, subproce
     stem = f"he-light-{TINY_TAG}-steps2"
     assert completed.stdout.splitlines() == [
         str(out_dir / "rolling-descent" / f"{stem}.mp4"),
+        str(out_dir / "rolling-descent" / f"{stem}.vtt"),
         str(out_dir / "rolling-descent" / f"{stem}.gif"),
     ]
     assert completed.stderr == ""
@@ -95,7 +96,7 @@ def test_manifest_describes_the_clip(tiny_clip: tuple[Path, subprocess.Completed
     assert (entry["scene"], entry["language"], entry["theme"], entry["quality"]) == ("rolling-descent", "he", "light", "low")
     assert (entry["width"], entry["height"], entry["fps"]) == (160, 90, 5)
     assert entry["parameters"] == {"start": -1.0, "learning_rate": 0.1, "steps": 2}
-    assert set(entry["files"]) == {"mp4", "gif"}
+    assert set(entry["files"]) == {"mp4", "vtt", "gif"}
     for record in entry["files"].values():
         path = out_dir / record["path"]
         assert record["bytes"] == path.stat().st_size
@@ -148,7 +149,7 @@ def test_a_gif_asked_after_the_mp4_is_cut_from_that_mp4(tmp_path: Path, monkeypa
     assert not second.up_to_date
     assert mp4.stat().st_mtime_ns == stamp
     assert second.entry["render_seconds"] == first.entry["render_seconds"]
-    assert set(second.entry["files"]) == {"mp4", "gif"}
+    assert set(second.entry["files"]) == {"mp4", "vtt", "gif"}
     assert abs(gif_seconds(second.files["gif"]) - first.entry["duration"]) < 0.5
     assert render_clip(request, tmp_path, ["gif"]).up_to_date
 
@@ -171,10 +172,12 @@ def test_jobs_render_several_scenes_in_parallel(tmp_path: Path) -> None:
     completed = run_render("slope-tangent", "learning-rate-comparison", "-q", "l", "-f", "mp4", "--steps", "1",
                            "--jobs", "2", "--out", str(tmp_path))
     assert completed.returncode == 0, completed.stderr
-    assert len(completed.stdout.splitlines()) == 2
+    written = completed.stdout.splitlines()
+    assert sorted(Path(line).suffix for line in written) == [".mp4", ".mp4", ".vtt", ".vtt"]
     assert {clip["scene"] for clip in read_manifest(tmp_path)["clips"]} == {"slope-tangent", "learning-rate-comparison"}
-    for line in completed.stdout.splitlines():
-        assert probe_video(Path(line))["codec"] == "h264"
+    for line in written:
+        if line.endswith(".mp4"):
+            assert probe_video(Path(line))["codec"] == "h264"
 
 
 def test_console_script_lists_the_scenes() -> None:

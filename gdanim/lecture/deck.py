@@ -1,0 +1,187 @@
+"""A lecture deck: the beats of a run's clips, in order, each cut from its clip's MP4 as a video of its own.
+
+A scene records its beats (``scenes.common.DescentScene.beat``) and the
+pipeline keeps them in the manifest. Each beat starts where an animation
+starts, and manim encodes every animation as its own segment, so each beat
+starts on a key frame of the clip's MP4: its video is cut by copying packets,
+without re-encoding, and decodes to exactly the clip's frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+from PIL import Image
+
+from gdanim.manifest import find_clip, read_manifest
+from gdanim.request import ClipRequest
+
+__all__ = ["Deck", "Slide", "collect_decks", "cut_slide_media", "deck_name", "last_frame", "save_frame"]
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One beat of one clip: a slide of the deck.
+
+    Attributes
+    ----------
+    clip_id, scene
+        The clip (manifest id) and its scene's CLI name.
+    number
+        The beat's place in its clip, from 1.
+    beats
+        How many beats the clip has.
+    name, notes
+        The beat's name and speaker notes.
+    start, end
+        Where the beat lies in the clip, in seconds.
+    source
+        The clip's MP4.
+    """
+
+    clip_id: str
+    scene: str
+    number: int
+    beats: int
+    name: str
+    notes: str
+    start: float
+    end: float
+    source: Path
+
+    @property
+    def media_stem(self) -> str:
+        """Path of the slide's files inside a deck's media folder, without extension: ``<clip id>/<NN>-<name>``."""
+        return f"{self.clip_id}/{self.number:02d}-{self.name}"
+
+
+@dataclass(frozen=True)
+class Deck:
+    """The slides of one language, theme and quality, in the order the scenes were asked for."""
+
+    name: str
+    language: str
+    theme: str
+    width: int
+    height: int
+    slides: tuple[Slide, ...]
+
+
+def deck_name(request: ClipRequest) -> str:
+    """``<lang>-<theme>-<quality>``: the deck a clip belongs to (one per language, theme and quality of a run).
+
+    Examples
+    --------
+    >>> deck_name(ClipRequest.create("rolling-descent", quality="high", language="en", theme="dark"))
+    'en-dark-1080p60'
+    """
+    return f"{request.language}-{request.theme}-{request.preset.tag}"
+
+
+def _slides(entry: dict[str, Any], out_dir: Path) -> list[Slide]:
+    beats = entry.get("beats") or []
+    if not beats or "mp4" not in entry.get("files", {}):
+        raise ValueError(f"{entry['id']} has no beats or no MP4 in {out_dir}; render it again with --force")
+    source = out_dir / entry["files"]["mp4"]["path"]
+    return [
+        Slide(entry["id"], entry["scene"], number, len(beats), beat["name"], beat["notes"], beat["start"], beat["end"], source)
+        for number, beat in enumerate(beats, start=1)
+    ]
+
+
+def collect_decks(requests: Iterable[ClipRequest], out_dir: Path) -> list[Deck]:
+    """The decks of a run's clips (already rendered into ``out_dir``), each clip's beats in request order.
+
+    Raises
+    ------
+    ValueError
+        If a clip is missing from the manifest or has no beats.
+    """
+    manifest = read_manifest(out_dir)
+    grouped: dict[str, list[ClipRequest]] = {}
+    for request in dict.fromkeys(requests):
+        grouped.setdefault(deck_name(request), []).append(request)
+    decks = []
+    for name, members in grouped.items():
+        slides: list[Slide] = []
+        for request in members:
+            entry = find_clip(manifest, request.clip_id)
+            if entry is None:
+                raise ValueError(f"{request.clip_id} is not in {out_dir}; render it first")
+            slides += _slides(entry, out_dir)
+        first = members[0]
+        decks.append(Deck(name, first.language, first.theme, first.preset.pixel_width, first.preset.pixel_height,
+                          tuple(slides)))
+    return decks
+
+
+def _frame_index(seconds: float, rate: Fraction) -> int:
+    return round(seconds * rate)
+
+
+def cut_slide_media(slide: Slide, folder: Path) -> tuple[Path, Path]:
+    """Write the slide's video (packets copied from its clip) and its first frame, a poster, under ``folder``.
+
+    Returns
+    -------
+    tuple of Path
+        ``<folder>/<media stem>.mp4`` and ``.png``.
+
+    Raises
+    ------
+    ValueError
+        If the beat does not start on a key frame or holds no frame.
+    """
+    video = folder / f"{slide.media_stem}.mp4"
+    video.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(slide.source)) as clip, av.open(
+        str(video), mode="w", format="mp4", options={"movflags": "+faststart"}
+    ) as beat:
+        stream_in = clip.streams.video[0]
+        rate = stream_in.average_rate or stream_in.base_rate
+        first, last = _frame_index(slide.start, rate), _frame_index(slide.end, rate)
+        stream_out = beat.add_stream_from_template(template=stream_in)
+        offset = None
+        for packet in clip.demux(stream_in):
+            if packet.pts is None or not first <= _frame_index(packet.pts * stream_in.time_base, rate) < last:
+                continue
+            if offset is None:
+                if not packet.is_keyframe:
+                    raise ValueError(f"beat {slide.name} of {slide.clip_id} does not start on a key frame")
+                offset = packet.pts
+            packet.pts -= offset
+            packet.dts -= offset
+            packet.stream = stream_out
+            beat.mux(packet)
+        if offset is None:
+            raise ValueError(f"beat {slide.name} of {slide.clip_id} holds no frame")
+    poster = video.with_suffix(".png")
+    with av.open(str(video)) as container:
+        first = next(container.decode(video=0), None)
+        if first is None:
+            raise ValueError(f"{video} decodes to no frame")
+        save_frame(first.to_ndarray(format="rgb24"), poster)
+    return video, poster
+
+
+def last_frame(video: Path) -> np.ndarray:
+    """The last frame of a video, as RGB."""
+    with av.open(str(video)) as container:
+        frame = None
+        for frame in container.decode(video=0):
+            pass
+        if frame is None:
+            raise ValueError(f"{video} decodes to no frame")
+        return frame.to_ndarray(format="rgb24")
+
+
+def save_frame(frame: np.ndarray, target: Path) -> Path:
+    """Write an RGB frame as a PNG."""
+    Image.fromarray(frame).save(target, format="PNG", optimize=True)
+    return target
