@@ -393,6 +393,7 @@ def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...]) -> Non
         watch_clip(request, out_dir, formats, on_paths=show, on_error=report)
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
 def _export(requests: list[ClipRequest], out_dir: Path, hugo_site: Path) -> None:

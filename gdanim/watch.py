@@ -13,12 +13,15 @@ render.
 from __future__ import annotations
 
 import ast
+import ctypes
 import importlib
 import importlib.util
 import sys
 import threading
+import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
@@ -29,6 +32,9 @@ from gdanim.request import ClipRequest
 
 __all__ = [
     "DEBOUNCE_SECONDS",
+    "RENDER_TIME_LIMIT_SECONDS",
+    "RenderSuperseded",
+    "RenderTimedOut",
     "PROJECT_PACKAGES",
     "SourceChangeHandler",
     "describe_error",
@@ -52,6 +58,14 @@ Editors save in bursts (write a temporary file, rename it, touch a backup,
 update metadata) that span a few milliseconds; this is long enough to see one
 save as one change and short enough to keep save-to-preview well under 3 s.
 """
+
+RENDER_TIME_LIMIT_SECONDS: Final[float] = 120.0
+"""A preview render still running after this long is stopped (an endless loop in ``construct()``).
+
+A low-quality preview takes seconds; two minutes leaves room for a long scene on busy cores.
+"""
+
+_STOP_POLL_SECONDS: Final[float] = 0.05
 
 _SOURCE_SUFFIXES: Final[frozenset[str]] = frozenset({".py"})
 """Only Python sources trigger a render; editor swap and backup files do not."""
@@ -320,6 +334,56 @@ def forget_bytecode(sources: Iterable[Path]) -> None:
         Path(importlib.util.cache_from_source(str(source))).unlink(missing_ok=True)
 
 
+class RenderSuperseded(BaseException):
+    """Raised inside a render that a newer save made pointless; not an ``Exception``, so scene code cannot catch it."""
+
+
+class RenderTimedOut(BaseException):
+    """Raised inside a render that ran past its time limit (see :data:`RENDER_TIME_LIMIT_SECONDS`)."""
+
+
+def _raise_in_thread(ident: int, exception: type[BaseException] | None) -> None:
+    """Make thread ``ident`` raise ``exception`` at its next bytecode (``None`` cancels one not raised yet).
+
+    Unlike a signal this works in any thread, and it stops a loop of pure
+    Python such as ``while True: pass``.
+    """
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exception) if exception else None)
+
+
+@contextmanager
+def _stoppable(changed: threading.Event, time_limit: float) -> Iterator[None]:
+    """Run the block, stopping it with :class:`RenderSuperseded` on a save or :class:`RenderTimedOut` at the limit."""
+    ident = threading.get_ident()
+    lock = threading.Lock()
+    finished = False
+    fired: list[type[BaseException]] = []
+    deadline = time.monotonic() + time_limit
+
+    def monitor() -> None:
+        while True:
+            time.sleep(_STOP_POLL_SECONDS)
+            reason = RenderSuperseded if changed.is_set() else RenderTimedOut if time.monotonic() > deadline else None
+            with lock:
+                if finished:
+                    return
+                if reason is not None:
+                    fired.append(reason)
+                    _raise_in_thread(ident, reason)
+                    return
+
+    thread = threading.Thread(target=monitor, name="gdanim-render-monitor", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        with lock:
+            finished = True
+            if fired:
+                _raise_in_thread(ident, None)  # the block ended before the exception arrived
+        thread.join()
+
+
 def _wait_for_save(changed: threading.Event, debounce: float) -> None:
     """Block until a change, then until ``debounce`` seconds pass with no further change."""
     changed.wait()
@@ -336,8 +400,13 @@ def watch(
     directories: Sequence[Path] | None = None,
     packages: Sequence[str] = PROJECT_PACKAGES,
     debounce: float = DEBOUNCE_SECONDS,
+    time_limit: float = RENDER_TIME_LIMIT_SECONDS,
 ) -> None:
     """Render now, then again after every saved change, until interrupted.
+
+    A render still running after ``time_limit`` seconds is stopped and
+    reported; one that a new save makes stale is stopped, reported, and the
+    new sources rendered at once.
 
     Before each render after the first, the changed modules and their
     importers are purged (:func:`purge_changed_modules`) so the render
@@ -359,6 +428,8 @@ def watch(
         Top-level packages re-imported after a change.
     debounce
         Quiet seconds that end a burst of file events.
+    time_limit
+        Seconds a render may run before it is stopped.
 
     Raises
     ------
@@ -377,7 +448,7 @@ def watch(
         first = True
         while True:
             if not first:
-                _wait_for_save(changed, debounce)
+                _wait_for_save(changed, debounce)  # at once after a superseded render: its save is pending
                 sources = handler.take_paths()
                 forget_bytecode(sources)
                 names = [module_name(source, roots) for source in sources]
@@ -387,7 +458,13 @@ def watch(
                     purge_changed_modules(names, packages)
             first = False
             try:
-                paths = render()
+                with _stoppable(changed, time_limit):
+                    paths = render()
+            except RenderSuperseded:
+                on_error("render stopped: a newer save came in; rendering that")
+            except RenderTimedOut as error:
+                on_error(f"{describe_error(error, directories)}: still rendering after {time_limit:g} s, "
+                         "stopped (an endless loop?); save to try again")
             except (Exception, SystemExit) as error:  # the author's scene may raise anything; keep watching
                 on_error(describe_error(error, directories))
             else:

@@ -221,6 +221,70 @@ def test_a_scene_that_raises_system_exit_is_reported_and_the_watch_goes_on(demo_
     assert rendered == [[Path("fixed")]]
 
 
+def _watch_in_thread(
+    demo_package: Path, **options: object
+) -> tuple[threading.Thread, list[str], list[object], list[BaseException]]:
+    """Watch ``watchdemo`` in a thread, rendering ``watchdemo.scene.render()`` until a render succeeds.
+
+    Returns the thread and what it reported: errors, rendered values, and how the watch ended.
+    """
+    errors: list[str] = []
+    rendered: list[object] = []
+    outcome: list[BaseException] = []
+
+    def render() -> list[Path]:
+        rendered.append(importlib.import_module("watchdemo.scene").render())
+        return []
+
+    def on_paths(paths: list[Path]) -> None:
+        raise _Done
+
+    def run() -> None:
+        try:
+            watch(render, on_paths=on_paths, on_error=errors.append, directories=[demo_package],
+                  packages=["watchdemo"], debounce=0.1, **options)
+        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, errors, rendered, outcome
+
+
+def _wait_for(condition: object, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
+        time.sleep(0.05)
+
+
+ENDLESS_SCENE = "def render():\n    while True:\n        pass\n"
+
+
+def test_an_endless_render_is_stopped_at_the_time_limit_and_the_watch_goes_on(demo_package: Path) -> None:
+    # Before issue 16 `while True: pass` in construct() hung the watch for good, later saves ignored.
+    (demo_package / "scene.py").write_text(ENDLESS_SCENE)
+    thread, errors, rendered, outcome = _watch_in_thread(demo_package, time_limit=1.0)
+    _wait_for(lambda: errors)
+    assert errors == ["watchdemo/scene.py:2: RenderTimedOut: still rendering after 1 s, stopped (an endless loop?); "
+                      "save to try again"]
+    time.sleep(0.3)  # let the observer's inotify watches settle
+    (demo_package / "scene.py").write_text("def render():\n    return 7\n")
+    thread.join(10)
+    assert isinstance(outcome[0], _Done)
+    assert rendered == [7]
+
+
+def test_a_save_stops_the_render_it_makes_stale(demo_package: Path) -> None:
+    (demo_package / "scene.py").write_text(ENDLESS_SCENE)
+    thread, errors, rendered, outcome = _watch_in_thread(demo_package)  # the default limit: minutes
+    time.sleep(1.0)  # rendering, forever
+    (demo_package / "scene.py").write_text("def render():\n    return 8\n")
+    thread.join(10)
+    assert errors == ["render stopped: a newer save came in; rendering that"]
+    assert isinstance(outcome[0], _Done)
+    assert rendered == [8]
+
+
 USAGE_CASES = [
     (["--watch"], "--watch takes exactly one scene"),
     (["rolling-descent", "slope-tangent", "--watch"], "--watch takes exactly one scene"),
