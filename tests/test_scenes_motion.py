@@ -21,7 +21,7 @@ from gdmath import BOOK_CURVE, book_table, crosses_minimum, descend  # noqa: E40
 from scenes.captions import caption  # noqa: E402
 from tests.test_scenes_render import render  # noqa: E402
 
-SAMPLES_PER_PLAY: int = 16
+SAMPLES_PER_PLAY: int = 12
 """Times each play is evaluated at; a ball rolling through the bottom is caught well within this."""
 
 
