@@ -223,7 +223,10 @@ class DescentScene(Scene):
         for slot in list(self._subtitles_on_screen):
             self._end_subtitle(slot)
         ends = [start for _, _, start in self._beat_starts[1:]] + [round(float(self.time), 6)]
-        self.beats = [Beat(name, notes, start, end) for (name, notes, start), end in zip(self._beat_starts, ends)]
+        # A beat with no play in it has no frame (manim drops its empty section too).
+        self.beats = [
+            Beat(name, notes, start, end) for (name, notes, start), end in zip(self._beat_starts, ends) if end > start
+        ]
         super().tear_down()
 
     # --- Text in this scene's language and theme --------------------------------------------

@@ -8,6 +8,7 @@ from the manifest and only build their decks.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -69,6 +70,8 @@ def test_the_deck_has_one_video_per_beat_cut_from_the_clip_without_changing_a_fr
     out_dir, _ = lecture
     deck = out_dir / "slides" / DECK
     assert {"index.html", "player.js", "player.css", "media"} == {path.name for path in deck.iterdir()}
+    for name in ("index.html", "player.js", "player.css"):  # offline from file://: no address outside the folder
+        assert re.findall(r"https?:|[\"'(]//|@import", (deck / name).read_text(encoding="utf-8")) == [], name
     assert len(_beats(out_dir)) == 9
     for scene in SCENES:
         clip = out_dir / scene / f"he-light-{TINY_TAG}-steps2.mp4"
