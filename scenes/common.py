@@ -564,7 +564,7 @@ def time_lapse_durations(marks: list[float], run_time: float) -> list[float]:
 
     Examples
     --------
-    >>> time_lapse_durations([10, 100, 1000], 8.0)
+    >>> [round(seconds, 9) for seconds in time_lapse_durations([10, 100, 1000], 8.0)]
     [4.0, 4.0]
     """
     logs = np.diff(np.log(np.asarray(marks, dtype=np.float64)))
