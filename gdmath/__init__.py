@@ -33,6 +33,8 @@ from gdmath.regimes import (
     critical_learning_rates,
 )
 from gdmath.book import book_line, book_parameter, book_round, book_table
+# Ch. 9: slope as rise over run, and its size against the distance to the minimum.
+from gdmath.slope import Secant, SlopeSample, nearest_minimum, secant, secant_slope, slope_survey
 
 __all__ = [
     "BOOK_CURVE",
@@ -63,4 +65,11 @@ __all__ = [
     "tangent_line",
     "validate_descent_args",
     "view_range",
+    # gdmath.slope (ch. 9)
+    "Secant",
+    "SlopeSample",
+    "nearest_minimum",
+    "secant",
+    "secant_slope",
+    "slope_survey",
 ]

@@ -13,14 +13,20 @@ from scenes.registry import SCENES
 
 if TYPE_CHECKING:
     from scenes.learning_rate_comparison import LearningRateComparison
+    from scenes.local_view import LocalView
     from scenes.overshooting_learning_rate import OvershootingLearningRate
     from scenes.rolling_descent import RollingDescent
+    from scenes.slope_rise_over_run import SlopeRiseOverRun
+    from scenes.slope_steepness import SlopeSteepness
     from scenes.slope_tangent import SlopeTangent
 
 __all__ = [
     "LearningRateComparison",
+    "LocalView",
     "OvershootingLearningRate",
     "RollingDescent",
+    "SlopeRiseOverRun",
+    "SlopeSteepness",
     "SlopeTangent",
 ]
 

@@ -94,6 +94,79 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "he": "איזון: קטן מדי, מאוזן, גדול מדי",
     },
     "comparison.step": {"en": "step {step} of {steps}", "he": f"צעד {_ltr('{step}')} מתוך {_ltr('{steps}')}"},
+    # SlopeRiseOverRun (ch. 9).
+    "rise_over_run.title": {"en": "What is a slope? Rise ÷ run", "he": "מהו שיפוע? עלייה ÷ התקדמות"},
+    "rise_over_run.rise": {"en": "rise", "he": "עלייה"},
+    "rise_over_run.run": {"en": "run", "he": "התקדמות"},
+    "rise_over_run.readout": {
+        "en": "rise ÷ run = {rise} ÷ {run} = {slope}",
+        "he": f"עלייה ÷ התקדמות = {_ltr('{rise}')} ÷ {_ltr('{run}')} = {_ltr('{slope}')}",
+    },
+    "rise_over_run.slope": {"en": "the slope here = {slope}", "he": f"השיפוע כאן = {_ltr('{slope}')}"},
+    "rise_over_run.two_points": {
+        "en": "Two points on the curve: how much does the error change?",
+        "he": "שתי נקודות על העקומה: בכמה משתנה הטעות?",
+    },
+    "rise_over_run.ratio": {
+        "en": "Slope = rise ÷ run: error change per step to the right",
+        "he": "שיפוע = עלייה ÷ התקדמות: שינוי הטעות לכל צעד ימינה",
+    },
+    "rise_over_run.closer": {
+        "en": "Bring the second point closer: the line turns into the tangent",
+        "he": "מקרבים את הנקודה השנייה: הקו הופך למשיק",
+    },
+    "rise_over_run.tangent": {
+        "en": "A tiny run gives the slope right here: how steep the ground is",
+        "he": "התקדמות זעירה נותנת את השיפוע כאן: כמה תלולה הקרקע",
+    },
+    # SlopeSteepness (ch. 9).
+    "steepness.title": {"en": "How steep says how far", "he": "כמה תלול אומר כמה רחוק"},
+    "steepness.readout": {
+        "en": "slope = {slope}   distance = {distance}   step = {delta}",
+        "he": f"שיפוע = {_ltr('{slope}')}   מרחק = {_ltr('{distance}')}   צעד = {_ltr('{delta}')}",
+    },
+    "steepness.steep_negative": {
+        "en": "Steep, negative slope: far from the minimum, a big step right",
+        "he": "תלול, שיפוע שלילי: רחוק מהמינימום, צעד גדול ימינה",
+    },
+    "steepness.gentle_negative": {
+        "en": "Gentler: closer to the minimum, a smaller step right",
+        "he": "מתון יותר: קרוב יותר למינימום, צעד קטן יותר ימינה",
+    },
+    "steepness.flat": {
+        "en": "Flat, slope zero: at the minimum, no step at all",
+        "he": "שטוח, שיפוע אפס: במינימום, אין צעד בכלל",
+    },
+    "steepness.gentle_positive": {
+        "en": "Gentle, positive slope: near the minimum, a small step left",
+        "he": "מתון, שיפוע חיובי: קרוב למינימום, צעד קטן שמאלה",
+    },
+    "steepness.steep_positive": {
+        "en": "Steep, positive slope: far from the minimum, a big step left",
+        "he": "תלול, שיפוע חיובי: רחוק מהמינימום, צעד גדול שמאלה",
+    },
+    "steepness.lesson": {
+        "en": "Steep and far: a big step. Flat and near: a small one",
+        "he": "תלול ורחוק: צעד גדול. שטוח וקרוב: צעד קטן",
+    },
+    # LocalView (ch. 9).
+    "local_view.title": {"en": "The model sees only where it stands", "he": "המודל רואה רק איפה שהוא עומד"},
+    "local_view.readout": {
+        "en": "step {step}:  slope here = {slope}",
+        "he": f"צעד {_ltr('{step}')}:  השיפוע כאן = {_ltr('{slope}')}",
+    },
+    "local_view.hidden": {
+        "en": "The curve is hidden: only the ground under the ball is lit",
+        "he": "העקומה מוסתרת: רק הקרקע מתחת לכדור מוארת",
+    },
+    "local_view.step": {
+        "en": "It feels the slope here and steps against it",
+        "he": "הוא מרגיש את השיפוע כאן וצועד נגדו",
+    },
+    "local_view.reveal": {
+        "en": "The whole curve: local slopes alone led the way down",
+        "he": "כל העקומה: רק שיפועים מקומיים הובילו למטה",
+    },
     # Shared by several scenes.
     "learning_rate": {"en": "learning rate = {learning_rate}", "he": f"קצב למידה = {_ltr('{learning_rate}')}"},
     "regime.slow": {"en": "Too small: crawls, far from the minimum", "he": "קטן מדי: זוחל, רחוק מהמינימום"},
@@ -137,6 +210,25 @@ SCENE_ALT_TEXT: dict[str, dict[str, str]] = {
         "settles in the minimum, and one too large jumps across the valley.",
         "he": "שלוש ירידות זו לצד זו: קצב למידה קטן מדי זוחל, קצב מאוזן מתייצב במינימום, "
         "וקצב גדול מדי קופץ מעל העמק.",
+    },
+    "slope-rise-over-run": {
+        "en": "Two points on the U-shaped error curve with the rise and run triangle between them; "
+        "the second point slides towards the first and the line through them turns into the tangent, "
+        "while rise ÷ run closes in on the slope.",
+        "he": "שתי נקודות על עקומת הטעות בצורת U ומשולש העלייה וההתקדמות ביניהן; הנקודה השנייה מחליקה "
+        "אל הראשונה, הקו שעובר דרכן הופך למשיק, והיחס עלייה ÷ התקדמות מתקרב לשיפוע.",
+    },
+    "slope-steepness": {
+        "en": "At five places on the error curve the tangent, the distance to the minimum and the step it asks for: "
+        "steep and far gives a big step, flat and near a small one, to the right on the left side and to the left on the right.",
+        "he": "בחמישה מקומות על עקומת הטעות: המשיק, המרחק למינימום והצעד שהוא מבקש. תלול ורחוק נותן צעד גדול, "
+        "שטוח וקרוב צעד קטן, ימינה בצד השמאלי ושמאלה בצד הימני.",
+    },
+    "local-view": {
+        "en": "The error curve is hidden except a lit window around the ball, which steps down using only the "
+        "slope where it stands; at the end the whole curve and the path are revealed.",
+        "he": "עקומת הטעות מוסתרת חוץ מחלון מואר סביב הכדור, שיורד בעזרת השיפוע במקום שבו הוא עומד בלבד; "
+        "בסוף נחשפות כל העקומה והדרך.",
     },
 }
 """CLI scene name -> language -> one sentence for ``<img alt>`` in the book's pages."""
@@ -211,6 +303,69 @@ SPEAKER_NOTES: dict[str, dict[str, str]] = {
         "he": "קטן מדי זוחל ועדיין רחוק; גדול מדי קופץ מעל העמק; הקצב המאוזן מתייצב. לבחור קצב למידה זה לבחור את האיזון הזה.",
     },
     # Shared by the scenes that step.
+    # SlopeRiseOverRun (ch. 9).
+    "rise_over_run.curve": {
+        "en": "The book's error curve again. The ball stands at x = {x}. How steep is the ground here? "
+        "We answer without any new word: with two points and a triangle.",
+        "he": f"שוב עקומת הטעות של הספר. הכדור עומד ב-{_ltr('x = {x}')}. כמה תלולה הקרקע כאן? "
+        "נענה בלי אף מילה חדשה: בעזרת שתי נקודות ומשולש.",
+    },
+    "rise_over_run.triangle": {
+        "en": "A second point, a run of {run} away. Between them the error changes by {rise}: that is the rise. "
+        "Rise divided by run is {slope}: how much the error changes for each step to the right.",
+        "he": f"נקודה שנייה, בהתקדמות של {_ltr('{run}')}. ביניהן הטעות משתנה ב-{_ltr('{rise}')}: זו העלייה. "
+        f"עלייה חלקי התקדמות היא {_ltr('{slope}')}: בכמה משתנה הטעות לכל צעד ימינה.",
+    },
+    "rise_over_run.closer": {
+        "en": "Now slide the second point towards the first. Watch the ratio: it settles on one number, "
+        "and the line through the two points turns into the line that just touches the curve, the tangent.",
+        "he": "עכשיו מחליקים את הנקודה השנייה אל הראשונה. שימו לב ליחס: הוא מתייצב על מספר אחד, "
+        "והקו דרך שתי הנקודות הופך לקו שרק נוגע בעקומה, המשיק.",
+    },
+    "rise_over_run.tangent": {
+        "en": "That number, {slope}, is the slope at x = {x}: rise over run for a run too small to see. "
+        "It is all the model needs to know about the ground under its feet.",
+        "he": f"המספר הזה, {_ltr('{slope}')}, הוא השיפוע ב-{_ltr('x = {x}')}: עלייה חלקי התקדמות בהתקדמות "
+        "קטנה מכדי לראות. זה כל מה שהמודל צריך לדעת על הקרקע שמתחת לרגליו.",
+    },
+    # SlopeSteepness (ch. 9).
+    "steepness.curve": {
+        "en": "Why does the slope tell us how much error is here? We visit five places on the curve and, at each, "
+        "set the slope beside the distance to the minimum and the step it asks for.",
+        "he": "למה השיפוע אומר לנו כמה טעות יש כאן? נבקר בחמישה מקומות על העקומה, ובכל אחד נשים את השיפוע "
+        "ליד המרחק למינימום ולצעד שהוא מבקש.",
+    },
+    "steepness.position": {
+        "en": "Place {number}: at x = {x} the slope is {slope} and the minimum is {distance} away. "
+        "The step, −{learning_rate} × slope, is {delta}.",
+        "he": f"מקום {_ltr('{number}')}: ב-{_ltr('x = {x}')} השיפוע הוא {_ltr('{slope}')} והמינימום במרחק "
+        f"{_ltr('{distance}')}. הצעד, {_ltr('−{learning_rate}')} כפול השיפוע, הוא {_ltr('{delta}')}.",
+    },
+    "steepness.lesson": {
+        "en": "Side by side: the steeper the ground, the farther the minimum and the bigger the step. "
+        "The sign says which way: negative on the left, so move right; positive on the right, so move left.",
+        "he": "זה לצד זה: ככל שהקרקע תלולה יותר, המינימום רחוק יותר והצעד גדול יותר. הסימן אומר לאן: "
+        "שלילי משמאל, אז זזים ימינה; חיובי מימין, אז זזים שמאלה.",
+    },
+    # LocalView (ch. 9).
+    "local_view.hidden": {
+        "en": "This is what the model sees: not the curve, only the little patch of ground it stands on at x = {x}. "
+        "It does not know where the minimum is.",
+        "he": f"זה מה שהמודל רואה: לא את העקומה, רק את פיסת הקרקע הקטנה שהוא עומד עליה ב-{_ltr('x = {x}')}. "
+        "הוא לא יודע איפה המינימום.",
+    },
+    "local_view.step": {
+        "en": "Step {number}: the slope here is {slope}. That is all it knows, and enough: "
+        "it steps {delta} against the slope, to x = {x_to}.",
+        "he": f"צעד {_ltr('{number}')}: השיפוע כאן הוא {_ltr('{slope}')}. זה כל מה שהוא יודע, וזה מספיק: "
+        f"הוא צועד {_ltr('{delta}')} נגד השיפוע, אל {_ltr('x = {x_to}')}.",
+    },
+    "local_view.reveal": {
+        "en": "Now the lights come on: the whole curve, and the path the ball took. "
+        "Every step used only the slope where it stood, and still it walked down into the valley.",
+        "he": "עכשיו נדלק האור: כל העקומה, והדרך שהכדור עשה. כל צעד השתמש רק בשיפוע במקום שבו עמד, "
+        "ובכל זאת הוא ירד אל העמק.",
+    },
     "steps.rest": {
         "en": "Steps {first} to {last} play on without a stop: the pattern of the first steps goes on.",
         "he": f"הצעדים {_ltr('{first}')} עד {_ltr('{last}')} רצים בלי עצירה: הדפוס של הצעדים הראשונים נמשך.",

@@ -29,9 +29,10 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
+    config,
 )
 
-from gdmath import BOOK_CURVE, Curve, DescentResult, crosses_minimum, descend, tangent_line
+from gdmath import BOOK_CURVE, Curve, DescentResult, TangentLine, crosses_minimum, descend, tangent_line
 from scenes import text_cache
 from scenes.beats import Beat, beat_name
 from scenes.captions import LANGUAGES, caption, speaker_notes
@@ -63,6 +64,8 @@ __all__ = [
     "get_caption",
     "get_curve_graph",
     "get_label",
+    "get_level_step_arrow",
+    "get_line_through",
     "get_number",
     "get_path_ball",
     "get_readout",
@@ -71,6 +74,7 @@ __all__ = [
     "get_title",
     "get_trail",
     "get_trail_dot",
+    "keep_in_frame",
     "nice_bounds",
     "nice_tick_step",
     "path_point",
@@ -219,7 +223,10 @@ class DescentScene(Scene):
         for slot in list(self._subtitles_on_screen):
             self._end_subtitle(slot)
         ends = [start for _, _, start in self._beat_starts[1:]] + [round(float(self.time), 6)]
-        self.beats = [Beat(name, notes, start, end) for (name, notes, start), end in zip(self._beat_starts, ends)]
+        # A beat with no play in it has no frame (manim drops its empty section too).
+        self.beats = [
+            Beat(name, notes, start, end) for (name, notes, start), end in zip(self._beat_starts, ends) if end > start
+        ]
         super().tear_down()
 
     # --- Text in this scene's language and theme --------------------------------------------
@@ -426,14 +433,23 @@ def get_axes(
     return axes
 
 
-def get_curve_graph(axes: Axes, curve: Curve, palette: Theme, samples: int = 400) -> VGroup:
-    """The error curve across the axes' window, cut where it leaves the top or bottom."""
+def get_curve_graph(
+    axes: Axes, curve: Curve, palette: Theme, samples: int = 400, x_window: tuple[float, float] | None = None
+) -> VGroup:
+    """The error curve across the axes' window, cut where it leaves the top or bottom.
+
+    With ``x_window`` only the part between those two positions (inside the axes) is drawn.
+    """
     x_min, x_max = axes.x_range[0], axes.x_range[1]
+    if x_window is not None:
+        x_min, x_max = max(x_min, x_window[0]), min(x_max, x_window[1])
     y_min, y_max = axes.y_range[0], axes.y_range[1]
+    graph = VGroup()
+    if x_min >= x_max:
+        return graph
     xs = np.linspace(x_min, x_max, samples + 1)
     ys = np.asarray(curve.error(xs), dtype=np.float64)
     inside = (ys >= y_min) & (ys <= y_max)
-    graph = VGroup()
     for run in _runs(inside):
         if len(run) < 2:
             continue
@@ -470,6 +486,20 @@ def valley_label_point(axes: Axes, curve: Curve, below_top: float = 0.35) -> np.
     return np.array([above_minimum[0], axes.y_axis.get_top()[1] - below_top, 0.0])
 
 
+def keep_in_frame(mobject: Mobject, margin: float = EDGE_BUFF) -> Mobject:
+    """Shift ``mobject`` sideways just enough to keep it ``margin`` inside the frame's left and right edges.
+
+    A label placed over a curve's minimum can hang off the frame when a far start
+    pushes the minimum to one side of the plot.
+    """
+    half_width = config.frame_width / 2 - margin
+    if mobject.get_right()[0] > half_width:
+        mobject.shift((mobject.get_right()[0] - half_width) * LEFT)
+    elif mobject.get_left()[0] < -half_width:
+        mobject.shift((-half_width - mobject.get_left()[0]) * RIGHT)
+    return mobject
+
+
 def get_ball(palette: Theme) -> Dot:
     """The ball: a large saturated dot with a rim in the background colour."""
     ball = Dot(radius=BALL_RADIUS, color=palette.ball)
@@ -480,12 +510,20 @@ def get_ball(palette: Theme) -> Dot:
 
 def get_tangent(axes: Axes, curve: Curve, x: float, palette: Theme, length: float = 3.0) -> Line:
     """The tangent of ``curve`` at ``x``, ``length`` scene units long on screen."""
+    return get_line_through(axes, tangent_line(curve, x), palette.tangent, length)
+
+
+def get_line_through(axes: Axes, line: TangentLine, colour: str, length: float = 3.0) -> Line:
+    """The straight ``line`` (a point and a slope), centred on its point, ``length`` scene units long on screen.
+
+    Cut where it leaves the axes' window, like the curve.
+    """
     x_unit, y_unit = axes.x_axis.unit_size, axes.y_axis.unit_size
-    start, end = tangent_line(curve, x).endpoints(length / x_unit, aspect=y_unit / x_unit)
+    start, end = line.endpoints(length / x_unit, aspect=y_unit / x_unit)
     start, end = _clip_segment(start, end, axes.x_range[:2], axes.y_range[:2])
-    line = Line(axes.c2p(*start), axes.c2p(*end), color=palette.tangent, stroke_width=STROKE_WIDTH_TANGENT)
-    line.set_z_index(2)
-    return line
+    drawn = Line(axes.c2p(*start), axes.c2p(*end), color=colour, stroke_width=STROKE_WIDTH_TANGENT)
+    drawn.set_z_index(2)
+    return drawn
 
 
 # --- How the ball gets from one point of a descent to the next ----------------------------
@@ -577,17 +615,17 @@ TRAIL_OPACITY: float = 0.6
 """Opacity of the trail, faint next to the ball and the current step."""
 
 
-def get_trail_dot(point: np.ndarray, palette: Theme) -> Dot:
+def get_trail_dot(point: np.ndarray, palette: Theme, opacity: float = TRAIL_OPACITY) -> Dot:
     """A small dot marking a place the ball has been."""
-    return Dot(point, radius=TRAIL_DOT_RADIUS, color=palette.step_arrow, fill_opacity=TRAIL_OPACITY)
+    return Dot(point, radius=TRAIL_DOT_RADIUS, color=palette.step_arrow, fill_opacity=opacity)
 
 
-def get_trail(axes: Axes, curve: Curve, xs, palette: Theme) -> VGroup:
+def get_trail(axes: Axes, curve: Curve, xs, palette: Theme, opacity: float = TRAIL_OPACITY) -> VGroup:
     """The visited points ``xs`` on the curve, as dots joined by straight jumps."""
     points = [ball_point(axes, curve, x) for x in xs]
-    trail = VGroup(*(get_trail_dot(point, palette) for point in points))
+    trail = VGroup(*(get_trail_dot(point, palette, opacity) for point in points))
     if len(points) > 1:
-        jumps = VMobject(stroke_color=palette.step_arrow, stroke_width=3, stroke_opacity=TRAIL_OPACITY)
+        jumps = VMobject(stroke_color=palette.step_arrow, stroke_width=3, stroke_opacity=opacity)
         jumps.set_points_as_corners(points)
         trail.add_to_back(jumps)
     return trail
@@ -613,6 +651,12 @@ def _clip_segment(start, end, x_range, y_range):
         (x0 + t_lo * (x1 - x0), y0 + t_lo * (y1 - y0)),
         (x0 + t_hi * (x1 - x0), y0 + t_hi * (y1 - y0)),
     )
+
+
+def get_level_step_arrow(axes: Axes, curve: Curve, x_from: float, x_to: float, palette: Theme) -> Arrow:
+    """The step from ``x_from`` to ``x_to`` as a level arrow from the ball: the move along x alone."""
+    here = ball_point(axes, curve, x_from)
+    return get_step_arrow(here, axes.c2p(x_to, float(curve.error(x_from))) * RIGHT + here * UP, palette)
 
 
 def get_step_arrow(start: np.ndarray, end: np.ndarray, palette: Theme, colour: str | None = None) -> Arrow:

@@ -93,6 +93,34 @@ SCENES: dict[str, SceneSpec] = {
             learning_rate=0.1,
             steps=10,
         ),
+        # Ch. 9, issue #12 (scenes 1-3).
+        SceneSpec(
+            name="slope-rise-over-run",
+            class_name="SlopeRiseOverRun",
+            module="scenes.slope_rise_over_run",
+            description="Ch. 9: slope as rise over run; a second point slides in and the secant turns into the tangent.",
+            start=-1.0,
+            learning_rate=0.1,
+            steps=10,
+        ),
+        SceneSpec(
+            name="slope-steepness",
+            class_name="SlopeSteepness",
+            module="scenes.slope_steepness",
+            description="Ch. 9: at five places, the slope beside the distance to the minimum: steep and far, big step.",
+            start=-1.0,
+            learning_rate=0.25,
+            steps=10,
+        ),
+        SceneSpec(
+            name="local-view",
+            class_name="LocalView",
+            module="scenes.local_view",
+            description="Ch. 9: the curve hidden but for a lit window at the ball, which descends on the local slope alone.",
+            start=-1.0,
+            learning_rate=0.2,
+            steps=6,
+        ),
     )
 }
 """Every scene gdanim renders, keyed by CLI name, in presentation order."""

@@ -133,6 +133,11 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["rolling-descent", "--start", "1000"], FAR_START),
     (["--start", "-5000"], FAR_START),
     (["slope-tangent", "--start", "18.5"], FAR_START),
+    # the ch. 9 scenes of issue #12 take the same knobs and the same checks
+    (["slope-rise-over-run", "--start", "-12.5"], FAR_START),
+    (["slope-steepness", "--learning-rate", "0"], "--learning-rate"),
+    (["local-view", "--steps", "0"], "--steps"),
+    (["local-view", "--start", "nan"], "--start"),
     (["--start", "2e6"], "start"),
     (["--start", "1e400"], "--start"),
     (["--start", "nan"], "--start"),

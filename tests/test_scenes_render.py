@@ -22,7 +22,8 @@ from manim import config, tempconfig  # noqa: E402
 
 import scenes  # noqa: E402
 import scenes.common  # noqa: E402
-from gdmath import BOOK_CURVE, book_round, book_table, classify, descend  # noqa: E402
+import scenes.slope_rise_over_run  # noqa: E402
+from gdmath import BOOK_CURVE, book_round, book_table, classify, descend, secant, slope_survey  # noqa: E402
 from scenes.captions import CAPTIONS, LANGUAGES, caption, caption_fields, caption_keys, visible_characters  # noqa: E402
 from scenes.common import get_label  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
@@ -43,6 +44,9 @@ FIELD_VALUES = {
     "steps": 10,
     "learning_rate": "0.01",
     "value": "2.5705",
+    "rise": "-14.5675",
+    "run": "0.0100",
+    "distance": "15.0",
 }
 
 
@@ -137,11 +141,74 @@ class ComparisonProbe(scenes.LearningRateComparison):
         )
 
 
+# Ch. 9 scenes of issue #12: slope-rise-over-run, slope-steepness, local-view.
+
+
+class RiseOverRunProbe(scenes.SlopeRiseOverRun):
+    """Records the secant and the readout's text after every play."""
+
+    def setup(self):
+        super().setup()
+        self.ratios = []
+
+    def play(self, *args, **kwargs):
+        super().play(*args, **kwargs)
+        if hasattr(self, "ratio_text"):
+            self.ratios.append((self.current_secant(), self.ratio_text.original_text))
+
+
+class SteepnessProbe(scenes.SlopeSteepness):
+    """Records, at each place, the ball, the readout, the caption and the drawn step (in x units)."""
+
+    def setup(self):
+        super().setup()
+        self.places_shown = []
+
+    def show_place(self, number, sample):
+        super().show_place(number, sample)
+        marks = self.seen[-1]
+        step = None
+        if len(marks) > 2:
+            arrow = marks[2]
+            step = self.axes.p2c(arrow.get_end())[0] - self.axes.p2c(arrow.get_start())[0]
+        coordinates = self.axes.point_to_coords(self.ball.get_center())[:2]
+        self.places_shown.append((coordinates, self.readout.original_text, self.explanation.original_text, step))
+
+
+class LocalViewProbe(scenes.LocalView):
+    """Records the ball after each step and the x extent of every piece of curve on screen."""
+
+    def setup(self):
+        super().setup()
+        self.visited = []
+        self.curve_spans = []
+
+    def animate_step(self, index):
+        super().animate_step(index)
+        self.visited.append(self.axes.point_to_coords(self.ball.get_center())[:2])
+        self.curve_spans.append(self.get_curve_spans())
+
+    def get_curve_spans(self):
+        """``(x_min, x_max)`` of every stroke in the curve's colour on screen."""
+        spans = []
+        for mobject in self.mobjects:
+            for member in mobject.get_family():
+                if not isinstance(member, manim.VMobject) or not member.has_points():
+                    continue
+                if member.get_stroke_color().to_hex().upper() == self.palette.curve.upper():
+                    xs = [self.axes.p2c(point)[0] for point in member.points]
+                    spans.append((min(xs), max(xs)))
+        return spans
+
+
 PROBES = {
     "slope-tangent": scenes.SlopeTangent,
     "rolling-descent": RollingProbe,
     "overshooting-learning-rate": OvershootProbe,
     "learning-rate-comparison": ComparisonProbe,
+    "slope-rise-over-run": RiseOverRunProbe,
+    "slope-steepness": SteepnessProbe,
+    "local-view": LocalViewProbe,
 }
 """The class rendered for each scene; a probe draws exactly what its scene draws."""
 
@@ -227,6 +294,56 @@ def test_slope_tangent_ends_on_the_right_with_a_positive_slope(media_dir):
     assert scene.readout_text == caption("slope_tangent.readout", "en", slope="+8.0")
 
 
+def test_rise_over_run_readout_settles_on_the_slope_gdmath_reports(media_dir):
+    scene = render_once(RiseOverRunProbe, media_dir, language="en", theme="light")
+    shown = list(dict.fromkeys(text for _, text in scene.ratios))  # each text once, in the order shown
+    towards_valley = [secant(BOOK_CURVE, -1.0, run) for run in scenes.slope_rise_over_run.RUNS]
+    assert shown == [caption("rise_over_run.readout", "en", **scene.get_secant_values(line)) for line in towards_valley]
+    assert shown[0] == "rise ÷ run = -15.0 ÷ 3.0 = -5.0" and shown[-1] == "rise ÷ run = -0.0799 ÷ 0.01 = -7.99"
+    exact = float(BOOK_CURVE.slope(-1.0))
+    misses = [abs(line.slope - exact) for line, _ in dict.fromkeys(scene.ratios)]
+    assert all(later <= earlier for earlier, later in zip(misses, misses[1:])) and misses[-1] <= 0.01 + 1e-12
+    assert scene.answer.original_text == caption("rise_over_run.slope", "en", slope=book_round(exact))
+
+
+def test_rise_over_run_second_point_lies_towards_the_valley(media_dir):
+    scene = render_once(RiseOverRunProbe, media_dir, language="en", theme="light", start=7.0)
+    first = scene.ratios[0][0]
+    assert (first.x_left, first.x_right, first.slope) == pytest.approx((4.0, 7.0, 5.0))
+
+
+def test_steepness_shows_each_places_slope_distance_and_step(media_dir):
+    scene = render_once(SteepnessProbe, media_dir, language="en", theme="light")
+    survey = slope_survey(BOOK_CURVE, -1.0, SCENES["slope-steepness"].learning_rate)
+    kinds = ["steep_negative", "gentle_negative", "flat", "gentle_positive", "steep_positive"]
+    assert len(scene.places_shown) == len(survey) == len(kinds)
+    for (coordinates, readout, explanation, step), sample, kind in zip(scene.places_shown, survey, kinds):
+        np.testing.assert_allclose(coordinates, (sample.x, sample.error), atol=1e-9)
+        assert readout == caption("steepness.readout", "en", slope=book_round(sample.slope),
+                                  distance=book_round(sample.distance), delta=book_round(sample.step))
+        assert explanation == caption(f"steepness.{kind}", "en")
+        if kind == "flat":
+            assert step is None
+        else:
+            assert step == pytest.approx(sample.step, abs=1e-6)
+    assert scene.explanation.original_text == caption("steepness.lesson", "en")
+
+
+def test_local_view_shows_only_the_window_until_the_reveal(media_dir):
+    scene = render_once(LocalViewProbe, media_dir, language="en", theme="light")
+    path = scene.path
+    np.testing.assert_allclose(np.array(scene.visited), np.column_stack([path.x[1:], path.error[1:]]), atol=1e-9)
+    half = scene.lit_share * (scene.axes.x_range[1] - scene.axes.x_range[0])
+    for (x, _), spans in zip(scene.visited, scene.curve_spans):
+        assert spans, "the patch under the ball is lit"
+        assert all(x - half - 1e-6 <= low and high <= x + half + 1e-6 for low, high in spans), spans
+    spans = LocalViewProbe.get_curve_spans(scene)
+    assert min(low for low, _ in spans) == pytest.approx(scene.axes.x_range[0])
+    assert max(high for _, high in spans) == pytest.approx(scene.axes.x_range[1])
+    trail_dots = [dot.get_center() for dot in scene.trail if isinstance(dot, manim.Dot)]
+    np.testing.assert_allclose([scene.axes.p2c(dot)[0] for dot in trail_dots], path.x, atol=1e-9)
+
+
 # --- Pixels ------------------------------------------------------------------------------------
 
 LAST_FRAME_CASES = [
@@ -306,6 +423,8 @@ def test_last_frame_text_is_large_inside_and_apart(media_dir, name, language, th
 EDGE_START_CASES = [
     *[("slope-tangent", language, start) for language in LANGUAGES for start in (-2.0, 8.0)],
     *[(name, "he", start) for name in ("rolling-descent", "overshooting-learning-rate", "learning-rate-comparison")
+      for start in (-12.0, 18.0)],
+    *[(name, "he", start) for name in ("slope-rise-over-run", "slope-steepness", "local-view")
       for start in (-12.0, 18.0)],
 ]
 
