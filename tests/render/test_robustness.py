@@ -1,13 +1,39 @@
-"""Issue 7's reliability list, top to bottom: bad inputs, Ctrl-C, renders at once, determinism, path safety.
+"""The reliability matrix (issues 7 and 16), top to bottom: bad inputs, interruptions, renders at once,
+determinism, path safety.
 
 1. **Bad inputs** fail with their exit status (2 usage, 1 render or tool),
    exactly one ``Error: `` line on stderr, no traceback, nothing on stdout,
    and no file written into ``--out`` (earlier good files byte for byte as
-   they were).
-2. **Ctrl-C** in the middle of a re-render exits 130 in one line and leaves
-   the earlier files, manifest included, byte for byte, and no debris.
+   they were). Usage errors, each with the words its line must contain, are
+   :data:`BAD_INPUTS` (``--out ''`` and a 4,444-character ``--out``,
+   ``tcp://host:99999`` among them); render and tool failures follow it:
+
+   ========================================  ====  =============================================
+   case                                      exit  the one line says
+   ========================================  ====  =============================================
+   full disk under ``--out``                 1     ``no space left on device in OUT/<scene>``
+   full disk under the cache                 1     ``no space left on device in <cache>``; the
+                                                   failed render's movies leave its slot
+   manifest write fails (ENOSPC)             1     ``no space left on device in OUT/<scene>``
+   gifsicle cuts a GIF short                 1     ``RuntimeError: gifsicle left …``
+   ffmpeg killed by a signal                 1     ``ffmpeg failed: killed by SIGKILL``
+   ffmpeg, gifsicle or LaTeX missing         1     ``… is not installed; install the Debian …``
+   unreachable ``--scheduler``               2     ``cannot reach the Dask scheduler at …``; no
+                                                   empty ``--out`` left (test_sweep_cluster.py)
+   ========================================  ====  =============================================
+
+   A manifest entry that does not validate (:data:`BAD_MANIFEST_ENTRIES`)
+   exits 0 with one ``warning: OUT/manifest.json: dropped …`` line; its clip
+   is re-rendered, the others kept, manifest and gallery rewritten.
+2. **Interruptions**: Ctrl-C in the middle of a re-render exits 130 in one
+   line and leaves the earlier files, manifest included, byte for byte, and no
+   debris; ``kill -9`` of a ``--jobs`` run stops its workers at once, and they
+   publish nothing. (Watch mode: an error, ``SystemExit`` or an endless loop in
+   a scene is one ``error:`` line and the watch goes on; Ctrl-C exits 130 —
+   tests/test_watch.py and tests/test_watch_cli.py.)
 3. **Renders at once** into one ``--out`` all succeed and all land in a
-   manifest that stays valid JSON.
+   manifest that stays valid JSON; many processes typesetting the same texts
+   into one cache never read a half-written SVG.
 4. **Determinism**: the same inputs give the same decoded MP4 frames, and
    byte-identical MP4s, GIFs and posters.
 5. **Path safety**: no parameter value puts a file outside ``--out``.
