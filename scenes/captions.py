@@ -12,6 +12,8 @@ from __future__ import annotations
 import string
 import unicodedata
 
+from gdanim.options import LANGUAGES, check_choice
+
 __all__ = [
     "CAPTIONS",
     "LANGUAGES",
@@ -27,8 +29,7 @@ __all__ = [
     "visible_characters",
 ]
 
-LANGUAGES: tuple[str, ...] = ("he", "en")
-"""Languages of the catalogue; the first is the default."""
+# LANGUAGES (from gdanim.options, where --lang reads them too): every key of the catalogue has each.
 
 _LRI, _PDI = "\u2066", "\u2069"
 
@@ -550,8 +551,7 @@ SPEAKER_NOTES: dict[str, dict[str, str]] = {
 
 
 def _check_language(language: str) -> None:
-    if language not in LANGUAGES:
-        raise ValueError(f"unknown language {language!r}; choose from: {', '.join(LANGUAGES)}")
+    check_choice("language", language, LANGUAGES)
 
 
 def _fill(catalogue: dict[str, dict[str, str]], kind: str, key: str, language: str, values: dict) -> str:

@@ -32,6 +32,7 @@ from manim import (
     config,
 )
 
+from gdanim.options import DEFAULT_LANGUAGE, DEFAULT_THEME, LANGUAGES, THEME_NAMES, check_choice
 from gdmath import (
     BOOK_CURVE,
     Curve,
@@ -45,7 +46,7 @@ from gdmath import (
 )
 from scenes import text_cache
 from scenes.beats import Beat, beat_name
-from scenes.captions import LANGUAGES, caption, speaker_notes
+from scenes.captions import caption, speaker_notes
 from scenes.registry import SCENES
 from scenes.style import (
     BALL_RADIUS,
@@ -142,8 +143,8 @@ class DescentScene(Scene):
     start: ClassVar[float] = -1.0
     learning_rate: ClassVar[float] = 0.1
     steps: ClassVar[int] = 10
-    language: ClassVar[str] = LANGUAGES[0]
-    theme: ClassVar[str] = "light"
+    language: ClassVar[str] = DEFAULT_LANGUAGE
+    theme: ClassVar[str] = DEFAULT_THEME
 
     @property
     def pace(self) -> float:
@@ -157,10 +158,8 @@ class DescentScene(Scene):
         self.beats: list[Beat] = []
         self._beat_starts: list[tuple[str, str, float]] = []
         self._subtitles_on_screen: dict[str, tuple[Mobject, str, float]] = {}
-        if self.language not in LANGUAGES:
-            raise ValueError(f"unknown language {self.language!r}; choose from: {', '.join(LANGUAGES)}")
-        if self.theme not in THEMES:
-            raise ValueError(f"unknown theme {self.theme!r}; choose from: {', '.join(THEMES)}")
+        check_choice("language", self.language, LANGUAGES)
+        check_choice("theme", self.theme, THEME_NAMES)
         self.palette: Theme = THEMES[self.theme]
         self.camera.background_color = self.palette.background
         self.path: DescentResult = descend(self.curve, self.start, self.learning_rate, self.steps)

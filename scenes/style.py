@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from gdanim.options import TEXT_DIRECTIONS
+
 __all__ = [
     "BALL_RADIUS",
     "CAPTION_EDGE",
@@ -150,9 +152,6 @@ STROKE_WIDTH_CURVE: float = 5
 STROKE_WIDTH_TANGENT: float = 5
 """Stroke width of the tangent line."""
 
-_RTL_LANGUAGES: frozenset[str] = frozenset({"he"})
-
-
 def is_rtl(language: str) -> bool:
     """Whether ``language`` reads right to left.
 
@@ -161,7 +160,7 @@ def is_rtl(language: str) -> bool:
     >>> is_rtl("he"), is_rtl("en")
     (True, False)
     """
-    return language in _RTL_LANGUAGES
+    return TEXT_DIRECTIONS.get(language) == "rtl"
 
 
 def hex_to_rgb(colour: str) -> tuple[int, int, int]:
