@@ -14,6 +14,7 @@ from scenes.captions import LANGUAGES, caption
 from scenes.listings import LISTING_FILES, book_listing, listing_lines
 from scenes.registry import SCENES
 from tests.book_code import BOOK_DIR, SHARED_BOOK_DIR, ch10_listing, ch10_snippet
+from tests.render_runs import REPO_ROOT
 
 BOOK_FOLDERS = [BOOK_DIR, SHARED_BOOK_DIR]
 """The vendored chapters, and the authoritative ones beside the checkout (skipped when absent)."""
@@ -64,7 +65,7 @@ def test_render_needs_no_book_beside_the_checkout(tmp_path: Path):
     # The listing is package data: read from a copy of the package far from any ../shared.
     code = "from scenes.listings import book_listing; print(len(book_listing(10).splitlines()))"
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                               cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+                               cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     assert completed.stdout.strip() == str(len(listing_lines(10)))
 
 
