@@ -33,6 +33,18 @@ from gdmath.regimes import (
     critical_learning_rates,
 )
 from gdmath.book import book_line, book_parameter, book_round, book_table
+# Ch. 9: slope as rise over run, and its size against the distance to the minimum.
+from gdmath.slope import Secant, SlopeSample, nearest_minimum, secant, secant_slope, slope_survey
+# Where a descent ends up (issue #12, scenes 4-5).
+from gdmath.valleys import (
+    ARRIVAL_TOLERANCE,
+    Valley,
+    ridges,
+    spread_starts,
+    steps_to_tolerance,
+    valley_of,
+    valley_reached,
+)
 
 __all__ = [
     "BOOK_CURVE",
@@ -63,4 +75,19 @@ __all__ = [
     "tangent_line",
     "validate_descent_args",
     "view_range",
+    # gdmath.slope (ch. 9)
+    "Secant",
+    "SlopeSample",
+    "nearest_minimum",
+    "secant",
+    "secant_slope",
+    "slope_survey",
+    # gdmath.valleys
+    "ARRIVAL_TOLERANCE",
+    "Valley",
+    "ridges",
+    "spread_starts",
+    "steps_to_tolerance",
+    "valley_of",
+    "valley_reached",
 ]

@@ -95,6 +95,145 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "he": "איזון: קטן מדי, מאוזן, גדול מדי",
     },
     "comparison.step": {"en": "step {step} of {steps}", "he": f"צעד {_ltr('{step}')} מתוך {_ltr('{steps}')}"},
+    # SlopeRiseOverRun (ch. 9).
+    "rise_over_run.title": {"en": "What is a slope? Rise ÷ run", "he": "מהו שיפוע? עלייה ÷ התקדמות"},
+    "rise_over_run.rise": {"en": "rise", "he": "עלייה"},
+    "rise_over_run.run": {"en": "run", "he": "התקדמות"},
+    "rise_over_run.readout": {
+        "en": "rise ÷ run = {rise} ÷ {run} = {slope}",
+        "he": f"עלייה ÷ התקדמות = {_ltr('{rise}')} ÷ {_ltr('{run}')} = {_ltr('{slope}')}",
+    },
+    "rise_over_run.slope": {"en": "the slope here = {slope}", "he": f"השיפוע כאן = {_ltr('{slope}')}"},
+    "rise_over_run.two_points": {
+        "en": "Two points on the curve: how much does the error change?",
+        "he": "שתי נקודות על העקומה: בכמה משתנה הטעות?",
+    },
+    "rise_over_run.ratio": {
+        "en": "Slope = rise ÷ run: error change per step to the right",
+        "he": "שיפוע = עלייה ÷ התקדמות: שינוי הטעות לכל צעד ימינה",
+    },
+    "rise_over_run.closer": {
+        "en": "Bring the second point closer: the line turns into the tangent",
+        "he": "מקרבים את הנקודה השנייה: הקו הופך למשיק",
+    },
+    "rise_over_run.tangent": {
+        "en": "A tiny run gives the slope right here: how steep the ground is",
+        "he": "התקדמות זעירה נותנת את השיפוע כאן: כמה תלולה הקרקע",
+    },
+    # SlopeSteepness (ch. 9).
+    "steepness.title": {"en": "How steep says how far", "he": "כמה תלול אומר כמה רחוק"},
+    "steepness.readout": {
+        "en": "slope = {slope}   distance = {distance}   step = {delta}",
+        "he": f"שיפוע = {_ltr('{slope}')}   מרחק = {_ltr('{distance}')}   צעד = {_ltr('{delta}')}",
+    },
+    "steepness.steep_negative": {
+        "en": "Steep, negative slope: far from the minimum, a big step right",
+        "he": "תלול, שיפוע שלילי: רחוק מהמינימום, צעד גדול ימינה",
+    },
+    "steepness.gentle_negative": {
+        "en": "Gentler: closer to the minimum, a smaller step right",
+        "he": "מתון יותר: קרוב יותר למינימום, צעד קטן יותר ימינה",
+    },
+    "steepness.flat": {
+        "en": "Flat, slope zero: at the minimum, no step at all",
+        "he": "שטוח, שיפוע אפס: במינימום, אין צעד בכלל",
+    },
+    "steepness.gentle_positive": {
+        "en": "Gentle, positive slope: near the minimum, a small step left",
+        "he": "מתון, שיפוע חיובי: קרוב למינימום, צעד קטן שמאלה",
+    },
+    "steepness.steep_positive": {
+        "en": "Steep, positive slope: far from the minimum, a big step left",
+        "he": "תלול, שיפוע חיובי: רחוק מהמינימום, צעד גדול שמאלה",
+    },
+    "steepness.lesson": {
+        "en": "Steep and far: a big step. Flat and near: a small one",
+        "he": "תלול ורחוק: צעד גדול. שטוח וקרוב: צעד קטן",
+    },
+    # LocalView (ch. 9).
+    "local_view.title": {"en": "The model sees only where it stands", "he": "המודל רואה רק איפה שהוא עומד"},
+    "local_view.readout": {
+        "en": "step {step}:  slope here = {slope}",
+        "he": f"צעד {_ltr('{step}')}:  השיפוע כאן = {_ltr('{slope}')}",
+    },
+    "local_view.hidden": {
+        "en": "The curve is hidden: only the ground under the ball is lit",
+        "he": "העקומה מוסתרת: רק הקרקע מתחת לכדור מוארת",
+    },
+    "local_view.step": {
+        "en": "It feels the slope here and steps against it",
+        "he": "הוא מרגיש את השיפוע כאן וצועד נגדו",
+    },
+    "local_view.reveal": {
+        "en": "The whole curve: local slopes alone led the way down",
+        "he": "כל העקומה: רק שיפועים מקומיים הובילו למטה",
+    },
+    # TooSmallLearningRate (ch. 10; issue #12).
+    "too_small.title": {"en": "Learning rate too small", "he": "קצב למידה קטן מדי"},
+    "too_small.same_start": {
+        "en": "Same start, same curve: only the learning rate differs",
+        "he": "אותה התחלה, אותה עקומה: רק קצב הלמידה שונה",
+    },
+    "too_small.crawl": {
+        "en": "Step by step, the small rate barely moves",
+        "he": "צעד אחר צעד, הקצב הקטן כמעט לא זז",
+    },
+    "too_small.time_lapse": {"en": "Time-lapse: hundreds of steps", "he": "הילוך מהיר: מאות צעדים"},
+    "too_small.arrived": {
+        "en": "within {tolerance} after {steps} steps",
+        "he": f"בטווח {_ltr('{tolerance}')} אחרי {_ltr('{steps}')} צעדים",
+    },
+    "too_small.needs": {
+        "en": "needs {steps} steps to come within {tolerance}",
+        "he": f"צריך {_ltr('{steps}')} צעדים כדי להגיע לטווח {_ltr('{tolerance}')}",
+    },
+    "too_small.never": {
+        "en": "not within {tolerance}, even after {steps} steps",
+        "he": f"לא בטווח {_ltr('{tolerance}')}, גם אחרי {_ltr('{steps}')} צעדים",
+    },
+    "too_small.lesson": {
+        "en": "Too small a learning rate: slow progress, wasted steps",
+        "he": "קצב למידה קטן מדי: התקדמות איטית, צעדים מבוזבזים",
+    },
+    # LocalValley (ch. 10; issue #12).
+    "local_valley.title": {"en": "Stuck in a local valley", "he": "תקוע בעמק מקומי"},
+    "local_valley.shallow_name": {"en": "shallow valley", "he": "עמק רדוד"},
+    "local_valley.deep_name": {"en": "deep valley", "he": "עמק עמוק"},
+    "local_valley.roll": {
+        "en": "Downhill step by step, until the slope is zero",
+        "he": "יורד צעד אחר צעד, עד שהשיפוע אפס",
+    },
+    "local_valley.stuck": {
+        "en": "Stuck: the ground is flat here, though a deeper valley exists",
+        "he": "תקוע: כאן הקרקע שטוחה, אף שיש עמק עמוק יותר",
+    },
+    "local_valley.found": {
+        "en": "This start leads down into the deepest valley",
+        "he": "מההתחלה הזו יורדים לעמק העמוק ביותר",
+    },
+    "local_valley.others": {"en": "Other starts, the same rule", "he": "התחלות אחרות, אותו כלל"},
+    "local_valley.ended_shallow": {"en": "shallow", "he": "רדוד"},
+    "local_valley.ended_deep": {"en": "deep", "he": "עמוק"},
+    "local_valley.lesson": {
+        "en": "Small steps never climb the ridge: the start decides the valley",
+        "he": "צעדים קטנים לא מטפסים מעל הרכס: נקודת ההתחלה קובעת את העמק",
+    },
+    # BookCode (ch. 10; issue #12). The listing itself is the book's, in scenes/book_listings/.
+    "book_code.title": {"en": "The book's code: gradient descent", "he": "הקוד מהספר: ירידת מפל"},
+    "book_code.listing": {
+        "en": "The program of chapter {chapter}, exactly as printed",
+        "he": f"התוכנית מפרק {_ltr('{chapter}')}, בדיוק כפי שהודפסה",
+    },
+    "book_code.run": {
+        "en": "Run it: each pass of the loop is one step",
+        "he": "מריצים: כל סיבוב של הלולאה הוא צעד אחד",
+    },
+    "book_code.lesson": {
+        "en": "Compute the slope, step against it, again and again",
+        "he": "מחשבים שיפוע, זזים נגדו, וחוזרים שוב ושוב",
+    },
+    # What the book's program prints before its table (program output: the same in every language).
+    "book_code.output_header": {"en": "צעדים:", "he": "צעדים:"},
     # Shared by several scenes.
     "learning_rate": {"en": "learning rate = {learning_rate}", "he": f"קצב למידה = {_ltr('{learning_rate}')}"},
     "regime.slow": {"en": "Too small: crawls, far from the minimum", "he": "קטן מדי: זוחל, רחוק מהמינימום"},
@@ -138,6 +277,44 @@ SCENE_ALT_TEXT: dict[str, dict[str, str]] = {
         "settles in the minimum, and one too large jumps across the valley.",
         "he": "שלוש ירידות זו לצד זו: קצב למידה קטן מדי זוחל, קצב מאוזן מתייצב במינימום, "
         "וקצב גדול מדי קופץ מעל העמק.",
+    },
+    "slope-rise-over-run": {
+        "en": "Two points on the U-shaped error curve with the rise and run triangle between them; "
+        "the second point slides towards the first and the line through them turns into the tangent, "
+        "while rise ÷ run closes in on the slope.",
+        "he": "שתי נקודות על עקומת הטעות בצורת U ומשולש העלייה וההתקדמות ביניהן; הנקודה השנייה מחליקה "
+        "אל הראשונה, הקו שעובר דרכן הופך למשיק, והיחס עלייה ÷ התקדמות מתקרב לשיפוע.",
+    },
+    "slope-steepness": {
+        "en": "At five places on the error curve the tangent, the distance to the minimum and the step it asks for: "
+        "steep and far gives a big step, flat and near a small one, to the right on the left side and to the left on the right.",
+        "he": "בחמישה מקומות על עקומת הטעות: המשיק, המרחק למינימום והצעד שהוא מבקש. תלול ורחוק נותן צעד גדול, "
+        "שטוח וקרוב צעד קטן, ימינה בצד השמאלי ושמאלה בצד הימני.",
+    },
+    "local-view": {
+        "en": "The error curve is hidden except a lit window around the ball, which steps down using only the "
+        "slope where it stands; at the end the whole curve and the path are revealed.",
+        "he": "עקומת הטעות מוסתרת חוץ מחלון מואר סביב הכדור, שיורד בעזרת השיפוע במקום שבו הוא עומד בלבד; "
+        "בסוף נחשפות כל העקומה והדרך.",
+    },
+    # Issue #12, scenes 4-6.
+    "too-small-learning-rate": {
+        "en": "Two balls start at x = -1 on the same curve: with learning rate 0.1 one reaches the minimum "
+        "in 27 steps, while with 0.01 the other crawls for hundreds of steps in a speeding time-lapse.",
+        "he": f"שני כדורים יוצאים מ-{_ltr('x = -1')} על אותה עקומה: בקצב למידה {_ltr('0.1')} אחד מגיע "
+        f"למינימום ב-{_ltr('27')} צעדים, ובקצב {_ltr('0.01')} השני זוחל מאות צעדים בהילוך מהיר.",
+    },
+    "local-valley": {
+        "en": "Balls start at several places on a curve with two valleys: those left of the ridge get stuck "
+        "in the shallow valley, the others find the deep one, and each start is labelled by where it ended.",
+        "he": "כדורים יוצאים מכמה מקומות על עקומה עם שני עמקים: אלה שמשמאל לרכס נתקעים בעמק הרדוד, "
+        "האחרים מוצאים את העמוק, וכל נקודת התחלה מסומנת לפי המקום שבו הכדור נעצר.",
+    },
+    "book-code": {
+        "en": "The book's gradient-descent program runs line by line: a highlight moves over the loop, "
+        "each printed line appears in an output panel, and a ball steps down the curve beside it.",
+        "he": "תוכנית ירידת המפל מהספר רצה שורה אחר שורה: סימון עובר על הלולאה, כל שורה מודפסת "
+        "מופיעה בחלון הפלט, וכדור יורד בעקומה לצידה.",
     },
 }
 """CLI scene name -> language -> one sentence for ``<img alt>`` in the book's pages."""
@@ -211,7 +388,142 @@ SPEAKER_NOTES: dict[str, dict[str, str]] = {
         "Choosing the learning rate is choosing this balance.",
         "he": "קטן מדי זוחל ועדיין רחוק; גדול מדי קופץ מעל העמק; הקצב המאוזן מתייצב. לבחור קצב למידה זה לבחור את האיזון הזה.",
     },
+    # TooSmallLearningRate (ch. 10; issue #12).
+    "too_small.setup": {
+        "en": "Two runs from the same start, x = {start}, on the same curve: learning rate {small} in one panel, "
+        "{balanced} in the other. Only the learning rate differs.",
+        "he": f"שתי ריצות מאותה נקודת התחלה, {_ltr('x = {start}')}, על אותה עקומה: קצב למידה {_ltr('{small}')} "
+        f"בחלון אחד ו-{_ltr('{balanced}')} בשני. רק קצב הלמידה שונה.",
+    },
+    "too_small.crawl": {
+        "en": "The first steps, one by one. The balanced rate covers most of the way in a few steps; "
+        "the small one barely leaves the start, though its slope is just as steep.",
+        "he": "הצעדים הראשונים, אחד אחד. הקצב המאוזן עובר את רוב הדרך בכמה צעדים; "
+        "הקטן כמעט לא זז מההתחלה, אף שהשיפוע שלו תלול באותה מידה.",
+    },
+    "too_small.time_lapse": {
+        "en": "Now a time-lapse through the remaining steps, faster and faster. "
+        "Each panel says when its ball came within {tolerance} of the minimum.",
+        "he": "עכשיו הילוך מהיר דרך שאר הצעדים, מהר יותר ויותר. "
+        f"כל חלון אומר מתי הכדור שלו הגיע לטווח {_ltr('{tolerance}')} מהמינימום.",
+    },
+    "too_small.lesson": {
+        "en": "Too small a learning rate is not wrong, only slow: it gets there, but spends many times the steps "
+        "for the same result. Training time is exactly what it wastes.",
+        "he": "קצב למידה קטן מדי אינו שגוי, רק איטי: הוא מגיע, אבל משלם פי כמה צעדים על אותה תוצאה. "
+        "זמן אימון הוא בדיוק מה שהוא מבזבז.",
+    },
+    # LocalValley (ch. 10; issue #12).
+    "local_valley.curve": {
+        "en": "A curve with two valleys: a shallow one on the left, a deeper one on the right, and a ridge between them.",
+        "he": "עקומה עם שני עמקים: רדוד משמאל, עמוק יותר מימין, ורכס ביניהם.",
+    },
+    "local_valley.roll": {
+        "en": "A ball starts at x = {start} and follows the slope down, step by step. Where the slope is zero it stops: "
+        "it only feels the ground under it and cannot know whether a deeper valley exists.",
+        "he": f"כדור יוצא מ-{_ltr('x = {start}')} ויורד לפי השיפוע, צעד אחר צעד. היכן שהשיפוע אפס הוא נעצר: "
+        "הוא מרגיש רק את הקרקע שמתחתיו ולא יכול לדעת אם יש עמק עמוק יותר.",
+    },
+    "local_valley.others": {
+        "en": "The same rule from other starts. Every ball goes downhill from where it stands, "
+        "so which side of the ridge it starts on decides its valley.",
+        "he": "אותו כלל מנקודות התחלה אחרות. כל כדור יורד מהמקום שבו הוא עומד, "
+        "ולכן הצד של הרכס שבו הוא מתחיל קובע את העמק שלו.",
+    },
+    "local_valley.lesson": {
+        "en": "Each start is labelled by the valley its ball ended in. Small steps never climb the ridge: "
+        "gradient descent finds a valley, not necessarily the deepest one.",
+        "he": "כל נקודת התחלה מסומנת לפי העמק שבו הכדור שלה נעצר. צעדים קטנים לא מטפסים מעל הרכס: "
+        "ירידת מפל מוצאת עמק, לא בהכרח את העמוק ביותר.",
+    },
+    # BookCode (ch. 10; issue #12).
+    "book_code.listing": {
+        "en": "This is the program of chapter {chapter}, line for line as the book prints it: the error, its slope, "
+        "a start at x = {start}, a learning rate of {learning_rate} and a loop of {steps} steps.",
+        "he": f"זו התוכנית של פרק {_ltr('{chapter}')}, שורה אחר שורה כפי שהספר מדפיס אותה: הטעות, השיפוע שלה, "
+        f"התחלה ב-{_ltr('x = {start}')}, קצב למידה {_ltr('{learning_rate}')} ולולאה של {_ltr('{steps}')} צעדים.",
+    },
+    "book_code.run": {
+        "en": "We keep the lines that run. The band shows the line Python is executing; "
+        "the panel prints what the program prints, and the ball moves whenever x changes.",
+        "he": "משאירים את השורות שרצות. הסימון מראה את השורה שפייתון מבצע; "
+        f"החלון מדפיס את מה שהתוכנית מדפיסה, והכדור זז בכל פעם שהערך של {_ltr('x')} משתנה.",
+    },
+    "book_code.loop": {
+        "en": "Each pass of the loop: compute the slope, step against it, print. "
+        "The printed numbers are the book's, and the ball lands where they say.",
+        "he": "כל סיבוב של הלולאה: מחשבים שיפוע, זזים נגדו, מדפיסים. "
+        "המספרים המודפסים הם של הספר, והכדור נוחת היכן שהם אומרים.",
+    },
+    "book_code.lesson": {
+        "en": "That is all of gradient descent: compute the slope, move against it, and repeat "
+        "until the slope is nearly zero.",
+        "he": "זו כל ירידת המפל: מחשבים שיפוע, זזים נגדו, וחוזרים על זה עד שהשיפוע כמעט אפס.",
+    },
     # Shared by the scenes that step.
+    # SlopeRiseOverRun (ch. 9).
+    "rise_over_run.curve": {
+        "en": "The book's error curve again. The ball stands at x = {x}. How steep is the ground here? "
+        "We answer without any new word: with two points and a triangle.",
+        "he": f"שוב עקומת הטעות של הספר. הכדור עומד ב-{_ltr('x = {x}')}. כמה תלולה הקרקע כאן? "
+        "נענה בלי אף מילה חדשה: בעזרת שתי נקודות ומשולש.",
+    },
+    "rise_over_run.triangle": {
+        "en": "A second point, a run of {run} away. Between them the error changes by {rise}: that is the rise. "
+        "Rise divided by run is {slope}: how much the error changes for each step to the right.",
+        "he": f"נקודה שנייה, בהתקדמות של {_ltr('{run}')}. ביניהן הטעות משתנה ב-{_ltr('{rise}')}: זו העלייה. "
+        f"עלייה חלקי התקדמות היא {_ltr('{slope}')}: בכמה משתנה הטעות לכל צעד ימינה.",
+    },
+    "rise_over_run.closer": {
+        "en": "Now slide the second point towards the first. Watch the ratio: it settles on one number, "
+        "and the line through the two points turns into the line that just touches the curve, the tangent.",
+        "he": "עכשיו מחליקים את הנקודה השנייה אל הראשונה. שימו לב ליחס: הוא מתייצב על מספר אחד, "
+        "והקו דרך שתי הנקודות הופך לקו שרק נוגע בעקומה, המשיק.",
+    },
+    "rise_over_run.tangent": {
+        "en": "That number, {slope}, is the slope at x = {x}: rise over run for a run too small to see. "
+        "It is all the model needs to know about the ground under its feet.",
+        "he": f"המספר הזה, {_ltr('{slope}')}, הוא השיפוע ב-{_ltr('x = {x}')}: עלייה חלקי התקדמות בהתקדמות "
+        "קטנה מכדי לראות. זה כל מה שהמודל צריך לדעת על הקרקע שמתחת לרגליו.",
+    },
+    # SlopeSteepness (ch. 9).
+    "steepness.curve": {
+        "en": "Why does the slope tell us how much error is here? We visit five places on the curve and, at each, "
+        "set the slope beside the distance to the minimum and the step it asks for.",
+        "he": "למה השיפוע אומר לנו כמה טעות יש כאן? נבקר בחמישה מקומות על העקומה, ובכל אחד נשים את השיפוע "
+        "ליד המרחק למינימום ולצעד שהוא מבקש.",
+    },
+    "steepness.position": {
+        "en": "Place {number}: at x = {x} the slope is {slope} and the minimum is {distance} away. "
+        "The step, −{learning_rate} × slope, is {delta}.",
+        "he": f"מקום {_ltr('{number}')}: ב-{_ltr('x = {x}')} השיפוע הוא {_ltr('{slope}')} והמינימום במרחק "
+        f"{_ltr('{distance}')}. הצעד, {_ltr('−{learning_rate}')} כפול השיפוע, הוא {_ltr('{delta}')}.",
+    },
+    "steepness.lesson": {
+        "en": "Side by side: the steeper the ground, the farther the minimum and the bigger the step. "
+        "The sign says which way: negative on the left, so move right; positive on the right, so move left.",
+        "he": "זה לצד זה: ככל שהקרקע תלולה יותר, המינימום רחוק יותר והצעד גדול יותר. הסימן אומר לאן: "
+        "שלילי משמאל, אז זזים ימינה; חיובי מימין, אז זזים שמאלה.",
+    },
+    # LocalView (ch. 9).
+    "local_view.hidden": {
+        "en": "This is what the model sees: not the curve, only the little patch of ground it stands on at x = {x}. "
+        "It does not know where the minimum is.",
+        "he": f"זה מה שהמודל רואה: לא את העקומה, רק את פיסת הקרקע הקטנה שהוא עומד עליה ב-{_ltr('x = {x}')}. "
+        "הוא לא יודע איפה המינימום.",
+    },
+    "local_view.step": {
+        "en": "Step {number}: the slope here is {slope}. That is all it knows, and enough: "
+        "it steps {delta} against the slope, to x = {x_to}.",
+        "he": f"צעד {_ltr('{number}')}: השיפוע כאן הוא {_ltr('{slope}')}. זה כל מה שהוא יודע, וזה מספיק: "
+        f"הוא צועד {_ltr('{delta}')} נגד השיפוע, אל {_ltr('x = {x_to}')}.",
+    },
+    "local_view.reveal": {
+        "en": "Now the lights come on: the whole curve, and the path the ball took. "
+        "Every step used only the slope where it stood, and still it walked down into the valley.",
+        "he": "עכשיו נדלק האור: כל העקומה, והדרך שהכדור עשה. כל צעד השתמש רק בשיפוע במקום שבו עמד, "
+        "ובכל זאת הוא ירד אל העמק.",
+    },
     "steps.rest": {
         "en": "Steps {first} to {last} play on without a stop: the pattern of the first steps goes on.",
         "he": f"הצעדים {_ltr('{first}')} עד {_ltr('{last}')} רצים בלי עצירה: הדפוס של הצעדים הראשונים נמשך.",

@@ -29,10 +29,21 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
+    config,
 )
 
 from gdanim.options import DEFAULT_LANGUAGE, DEFAULT_THEME, LANGUAGES, THEME_NAMES, check_choice
-from gdmath import BOOK_CURVE, Curve, DescentResult, crosses_minimum, descend, tangent_line
+from gdmath import (
+    BOOK_CURVE,
+    Curve,
+    DescentResult,
+    TangentLine,
+    book_parameter,
+    crosses_minimum,
+    descend,
+    tangent_line,
+    view_range,
+)
 from scenes import text_cache
 from scenes.beats import Beat, beat_name
 from scenes.captions import caption, speaker_notes
@@ -42,7 +53,9 @@ from scenes.style import (
     CAPTION_EDGE,
     EDGE_BUFF,
     FONT,
+    FONT_CODE,
     FONT_SIZE_CAPTION,
+    FONT_SIZE_CODE,
     FONT_SIZE_LABEL,
     FONT_SIZE_READOUT,
     FONT_SIZE_TITLE,
@@ -62,8 +75,11 @@ __all__ = [
     "get_axes",
     "get_ball",
     "get_caption",
+    "get_code_line",
     "get_curve_graph",
     "get_label",
+    "get_level_step_arrow",
+    "get_line_through",
     "get_number",
     "get_path_ball",
     "get_readout",
@@ -72,12 +88,15 @@ __all__ = [
     "get_title",
     "get_trail",
     "get_trail_dot",
+    "keep_in_frame",
     "nice_bounds",
     "nice_tick_step",
     "path_point",
     "reading_order",
     "registry_defaults",
     "step_point",
+    "time_lapse_durations",
+    "time_lapse_rate",
     "valley_label_point",
 ]
 
@@ -218,7 +237,10 @@ class DescentScene(Scene):
         for slot in list(self._subtitles_on_screen):
             self._end_subtitle(slot)
         ends = [start for _, _, start in self._beat_starts[1:]] + [round(float(self.time), 6)]
-        self.beats = [Beat(name, notes, start, end) for (name, notes, start), end in zip(self._beat_starts, ends)]
+        # A beat with no play in it has no frame (manim drops its empty section too).
+        self.beats = [
+            Beat(name, notes, start, end) for (name, notes, start), end in zip(self._beat_starts, ends) if end > start
+        ]
         super().tear_down()
 
     # --- Text in this scene's language and theme --------------------------------------------
@@ -237,6 +259,27 @@ class DescentScene(Scene):
         explanation = get_caption(key, self.language, self.palette, **values)
         return self.as_subtitle(explanation, caption(key, self.language, **values), "caption")
 
+    def get_panel(self, path: DescentResult, size: tuple[float, float], target_ticks: int = 3) -> VGroup:
+        """A small plot framing ``path``: axes, the curve, and its learning rate above.
+
+        The panel's axes are ``panel.axes``.
+        """
+        x_lo, x_hi, y_lo, y_hi = view_range(path, margin=0)
+        axes = get_axes(
+            (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi, target_ticks), self.palette, self.language,
+            *size, axis_labels=False, target_ticks=target_ticks,
+        )
+        label = self.get_label("learning_rate", learning_rate=book_parameter(path.learning_rate))
+        label.next_to(axes, UP, buff=0.25)
+        panel = VGroup(label, axes, get_curve_graph(axes, path.curve, self.palette))
+        panel.axes = axes
+        return panel
+
+    def get_step_counter(self, step: int) -> MarkupText:
+        """``step k of n`` under the title."""
+        counter = self.get_label("comparison.step", FONT_SIZE_READOUT, step=step, steps=self.steps)
+        return counter.to_edge(UP, buff=EDGE_BUFF + 0.62)
+
     def replace_text(self, old: Mobject, new: Mobject, run_time: float = 0.5) -> Mobject:
         """Fade ``old`` out, then ``new`` in, never both at once (overlaid text is unreadable).
 
@@ -253,9 +296,9 @@ class DescentScene(Scene):
 # --- Text ---------------------------------------------------------------------------------
 
 
-def _build_markup_text(text: str, font_size: float, colour: str) -> MarkupText:
+def _build_markup_text(text: str, font_size: float, colour: str, font: str = FONT) -> MarkupText:
     text_mobject = MarkupText(
-        escape(text), font=FONT, font_size=font_size, color=colour, disable_ligatures=True
+        escape(text), font=font, font_size=font_size, color=colour, disable_ligatures=True
     )
     # The parsed SVG paths are only needed to build the glyphs; dropping them
     # makes every later copy (each FadeIn, Transform and redraw) ~15x cheaper.
@@ -277,6 +320,34 @@ def get_number(text: str, palette: Theme, font_size: float = FONT_SIZE_LABEL) ->
     return text_cache.cached_mobject(
         "MarkupText", arguments, lambda: _build_markup_text(text, float(font_size), palette.text)
     )
+
+
+CODE_STRUT: str = "|"
+"""A glyph put (invisible) at column 0 of every code line: see :func:`get_code_line`."""
+
+_LRM: str = "\u200e"
+
+
+def get_code_line(text: str, palette: Theme, font_size: float = FONT_SIZE_CODE) -> MarkupText:
+    """One line of code or program output, in the code font, left to right even when it holds Hebrew.
+
+    A glyph's box leaves out the spaces before it, and lines with and without
+    descenders differ in height. So every line starts with an invisible
+    :data:`CODE_STRUT` at column 0: aligning lines by their left edge keeps
+    their indentation, stacking them keeps their baselines. A left-to-right
+    mark first makes the line left to right even when its first letter is
+    Hebrew (a comment, a Hebrew string). Its glyphs are ``line[1:]``.
+    """
+    text = _LRM + CODE_STRUT + text
+    arguments = {"text": text, "font": FONT_CODE, "font_size": float(font_size), "colour": palette.text,
+                 "disable_ligatures": True}
+    line = text_cache.cached_mobject(
+        "MarkupText", arguments, lambda: _build_markup_text(text, float(font_size), palette.text, FONT_CODE)
+    )
+    strut = min(line.submobjects, key=lambda glyph: glyph.get_left()[0])
+    line.remove(strut)
+    line.add_to_back(strut.set_opacity(0))
+    return line
 
 
 def get_label(
@@ -425,14 +496,23 @@ def get_axes(
     return axes
 
 
-def get_curve_graph(axes: Axes, curve: Curve, palette: Theme, samples: int = 400) -> VGroup:
-    """The error curve across the axes' window, cut where it leaves the top or bottom."""
+def get_curve_graph(
+    axes: Axes, curve: Curve, palette: Theme, samples: int = 400, x_window: tuple[float, float] | None = None
+) -> VGroup:
+    """The error curve across the axes' window, cut where it leaves the top or bottom.
+
+    With ``x_window`` only the part between those two positions (inside the axes) is drawn.
+    """
     x_min, x_max = axes.x_range[0], axes.x_range[1]
+    if x_window is not None:
+        x_min, x_max = max(x_min, x_window[0]), min(x_max, x_window[1])
     y_min, y_max = axes.y_range[0], axes.y_range[1]
+    graph = VGroup()
+    if x_min >= x_max:
+        return graph
     xs = np.linspace(x_min, x_max, samples + 1)
     ys = np.asarray(curve.error(xs), dtype=np.float64)
     inside = (ys >= y_min) & (ys <= y_max)
-    graph = VGroup()
     for run in _runs(inside):
         if len(run) < 2:
             continue
@@ -452,6 +532,44 @@ def _runs(mask: np.ndarray) -> list[np.ndarray]:
     return np.split(indices, breaks)
 
 
+# --- Time-lapse of many steps ---------------------------------------------------------------
+
+
+def time_lapse_rate(first: float, last: float):
+    """A rate function taking a step counter from ``first`` to ``last`` ever faster, at a steady growth.
+
+    The counter shows ``first * (last / first) ** t`` at time ``t`` of the
+    animation: each second multiplies the steps per second by the same
+    factor, a time-lapse that speeds up without a jolt.
+
+    Examples
+    --------
+    >>> rate = time_lapse_rate(10, 1000)
+    >>> [round(10 + 990 * rate(t), 6) for t in (0, 0.5, 1)]
+    [10.0, 100.0, 1000.0]
+    """
+    if not 0 < first < last:
+        raise ValueError(f"a time-lapse needs 0 < first < last, got {first} and {last}")
+    ratio = last / first
+    # Clamped: first * ratio can round past last, and the counter must stop on last exactly.
+    return lambda t: min(1.0, max(0.0, (first * ratio**t - first) / (last - first)))
+
+
+def time_lapse_durations(marks: list[float], run_time: float) -> list[float]:
+    """Run time of each stretch between consecutive step ``marks``, ``run_time`` in all.
+
+    Each stretch gets time in proportion to ``log(end / start)``, so one
+    :func:`time_lapse_rate` speed carries on from stretch to stretch.
+
+    Examples
+    --------
+    >>> [round(seconds, 9) for seconds in time_lapse_durations([10, 100, 1000], 8.0)]
+    [4.0, 4.0]
+    """
+    logs = np.diff(np.log(np.asarray(marks, dtype=np.float64)))
+    return [float(run_time * value / logs.sum()) for value in logs]
+
+
 # --- Ball, tangent, arrows ---------------------------------------------------------------
 
 
@@ -469,6 +587,20 @@ def valley_label_point(axes: Axes, curve: Curve, below_top: float = 0.35) -> np.
     return np.array([above_minimum[0], axes.y_axis.get_top()[1] - below_top, 0.0])
 
 
+def keep_in_frame(mobject: Mobject, margin: float = EDGE_BUFF) -> Mobject:
+    """Shift ``mobject`` sideways just enough to keep it ``margin`` inside the frame's left and right edges.
+
+    A label placed over a curve's minimum can hang off the frame when a far start
+    pushes the minimum to one side of the plot.
+    """
+    half_width = config.frame_width / 2 - margin
+    if mobject.get_right()[0] > half_width:
+        mobject.shift((mobject.get_right()[0] - half_width) * LEFT)
+    elif mobject.get_left()[0] < -half_width:
+        mobject.shift((-half_width - mobject.get_left()[0]) * RIGHT)
+    return mobject
+
+
 def get_ball(palette: Theme) -> Dot:
     """The ball: a large saturated dot with a rim in the background colour."""
     ball = Dot(radius=BALL_RADIUS, color=palette.ball)
@@ -479,12 +611,20 @@ def get_ball(palette: Theme) -> Dot:
 
 def get_tangent(axes: Axes, curve: Curve, x: float, palette: Theme, length: float = 3.0) -> Line:
     """The tangent of ``curve`` at ``x``, ``length`` scene units long on screen."""
+    return get_line_through(axes, tangent_line(curve, x), palette.tangent, length)
+
+
+def get_line_through(axes: Axes, line: TangentLine, colour: str, length: float = 3.0) -> Line:
+    """The straight ``line`` (a point and a slope), centred on its point, ``length`` scene units long on screen.
+
+    Cut where it leaves the axes' window, like the curve.
+    """
     x_unit, y_unit = axes.x_axis.unit_size, axes.y_axis.unit_size
-    start, end = tangent_line(curve, x).endpoints(length / x_unit, aspect=y_unit / x_unit)
+    start, end = line.endpoints(length / x_unit, aspect=y_unit / x_unit)
     start, end = _clip_segment(start, end, axes.x_range[:2], axes.y_range[:2])
-    line = Line(axes.c2p(*start), axes.c2p(*end), color=palette.tangent, stroke_width=STROKE_WIDTH_TANGENT)
-    line.set_z_index(2)
-    return line
+    drawn = Line(axes.c2p(*start), axes.c2p(*end), color=colour, stroke_width=STROKE_WIDTH_TANGENT)
+    drawn.set_z_index(2)
+    return drawn
 
 
 # --- How the ball gets from one point of a descent to the next ----------------------------
@@ -576,17 +716,17 @@ TRAIL_OPACITY: float = 0.6
 """Opacity of the trail, faint next to the ball and the current step."""
 
 
-def get_trail_dot(point: np.ndarray, palette: Theme) -> Dot:
+def get_trail_dot(point: np.ndarray, palette: Theme, opacity: float = TRAIL_OPACITY) -> Dot:
     """A small dot marking a place the ball has been."""
-    return Dot(point, radius=TRAIL_DOT_RADIUS, color=palette.step_arrow, fill_opacity=TRAIL_OPACITY)
+    return Dot(point, radius=TRAIL_DOT_RADIUS, color=palette.step_arrow, fill_opacity=opacity)
 
 
-def get_trail(axes: Axes, curve: Curve, xs, palette: Theme) -> VGroup:
+def get_trail(axes: Axes, curve: Curve, xs, palette: Theme, opacity: float = TRAIL_OPACITY) -> VGroup:
     """The visited points ``xs`` on the curve, as dots joined by straight jumps."""
     points = [ball_point(axes, curve, x) for x in xs]
-    trail = VGroup(*(get_trail_dot(point, palette) for point in points))
+    trail = VGroup(*(get_trail_dot(point, palette, opacity) for point in points))
     if len(points) > 1:
-        jumps = VMobject(stroke_color=palette.step_arrow, stroke_width=3, stroke_opacity=TRAIL_OPACITY)
+        jumps = VMobject(stroke_color=palette.step_arrow, stroke_width=3, stroke_opacity=opacity)
         jumps.set_points_as_corners(points)
         trail.add_to_back(jumps)
     return trail
@@ -612,6 +752,12 @@ def _clip_segment(start, end, x_range, y_range):
         (x0 + t_lo * (x1 - x0), y0 + t_lo * (y1 - y0)),
         (x0 + t_hi * (x1 - x0), y0 + t_hi * (y1 - y0)),
     )
+
+
+def get_level_step_arrow(axes: Axes, curve: Curve, x_from: float, x_to: float, palette: Theme) -> Arrow:
+    """The step from ``x_from`` to ``x_to`` as a level arrow from the ball: the move along x alone."""
+    here = ball_point(axes, curve, x_from)
+    return get_step_arrow(here, axes.c2p(x_to, float(curve.error(x_from))) * RIGHT + here * UP, palette)
 
 
 def get_step_arrow(start: np.ndarray, end: np.ndarray, palette: Theme, colour: str | None = None) -> Arrow:

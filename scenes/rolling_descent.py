@@ -8,12 +8,11 @@ from gdmath import Regime, book_parameter, book_round, book_table, classify, ste
 from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
-    ball_point,
     get_axes,
     get_curve_graph,
     get_number,
+    get_level_step_arrow,
     get_path_ball,
-    get_step_arrow,
     get_tangent,
     nice_bounds,
     reading_order,
@@ -95,8 +94,7 @@ class RollingDescent(DescentScene):
         tangent = get_tangent(self.axes, self.curve, step.x_from, self.palette)
         detail = self.get_caption("rolling_descent.detail", slope=book_round(step.slope), delta=book_round(step.delta))
         self.caption = self.replace_text(self.caption, detail, run_time=0.4 if index == 0 else 0)
-        here = ball_point(self.axes, self.curve, step.x_from)
-        arrow = get_step_arrow(here, ball_point(self.axes, self.curve, step.x_to) * RIGHT + here * UP, self.palette)
+        arrow = get_level_step_arrow(self.axes, self.curve, step.x_from, step.x_to, self.palette)
         self.play(Create(tangent), GrowArrow(arrow), run_time=0.5 * self.pace)
         row = self.get_table_row(book_table(self.path)[index])
         self.play(

@@ -357,7 +357,8 @@ def _raise_in_thread(ident: int, exception: type[BaseException] | None) -> None:
     Unlike a signal this works in any thread, and it stops a loop of pure
     Python such as ``while True: pass``.
     """
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exception) if exception else None)
+    pending = ctypes.py_object(exception) if exception else None  # None is NULL: cancel
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), pending)
 
 
 @contextmanager

@@ -53,11 +53,11 @@ def slide_title(slide: Slide) -> str:
 
 def _slide_html(slide: Slide, index: int, deck: Deck) -> str:
     stem = html.escape(slide.media_stem, quote=True)
+    title = html.escape(slide_title(slide), quote=True)
     return (
-        f'<section class="slide" id="slide-{index + 1}" data-title="{html.escape(slide_title(slide), quote=True)}"'
-        f'{" hidden" if index else ""}>'
+        f'<section class="slide" id="slide-{index + 1}" data-title="{title}"{" hidden" if index else ""}>'
         f'<video src="media/{stem}.mp4" poster="media/{stem}.png" width="{deck.width}" height="{deck.height}" '
-        f'muted playsinline preload="{"auto" if index < 2 else "metadata"}"></video>'
+        f'aria-label="{title}" muted playsinline preload="{"auto" if index < 2 else "metadata"}"></video>'
         f'<div class="slide-notes">{html.escape(slide.notes)}</div></section>'
     )
 

@@ -255,3 +255,20 @@ def test_a_caller_that_stops_reading_stops_the_running_workers(tmp_path: Path, m
     assert first.request.clip_id in rendered
     assert len(rendered) < len(scenes), "the workers rendered every clip although nobody read the results"
     assert debris(out_dir) == []
+
+
+CH9_SCENES = ["slope-rise-over-run", "slope-steepness", "local-view"]
+"""The ch. 9 scenes of issue #12."""
+
+
+def test_ch9_scenes_render_into_gifs_the_manifest_and_the_gallery(tmp_path: Path) -> None:
+    completed = run_render(*CH9_SCENES, "-q", "l", "-f", "gif", "--steps", "2", "--jobs", "2", "--out", str(tmp_path))
+    assert completed.returncode == 0, completed.stderr
+    gifs = sorted(Path(line) for line in completed.stdout.splitlines())  # in the order they finished
+    assert gifs == sorted(tmp_path / name / f"he-light-{TINY_TAG}-steps2.gif" for name in CH9_SCENES)
+    for gif in gifs:
+        with Image.open(gif) as image:
+            assert image.size == (160, 90) and image.n_frames > 20
+    assert {clip["scene"] for clip in manifest_json(tmp_path)["clips"]} == set(CH9_SCENES)
+    gallery = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert all(f"{name}/he-light-{TINY_TAG}-steps2.gif" in gallery for name in CH9_SCENES)

@@ -1,13 +1,39 @@
-"""Issue 7's reliability list, top to bottom: bad inputs, Ctrl-C, renders at once, determinism, path safety.
+"""The reliability matrix (issues 7 and 16), top to bottom: bad inputs, interruptions, renders at once,
+determinism, path safety.
 
 1. **Bad inputs** fail with their exit status (2 usage, 1 render or tool),
    exactly one ``Error: `` line on stderr, no traceback, nothing on stdout,
    and no file written into ``--out`` (earlier good files byte for byte as
-   they were).
-2. **Ctrl-C** in the middle of a re-render exits 130 in one line and leaves
-   the earlier files, manifest included, byte for byte, and no debris.
+   they were). Usage errors, each with the words its line must contain, are
+   :data:`BAD_INPUTS` (``--out ''`` and a 4,444-character ``--out``,
+   ``tcp://host:99999`` among them); render and tool failures follow it:
+
+   ========================================  ====  =============================================
+   case                                      exit  the one line says
+   ========================================  ====  =============================================
+   full disk under ``--out``                 1     ``no space left on device in OUT/<scene>``
+   full disk under the cache                 1     ``no space left on device in <cache>``; the
+                                                   failed render's movies leave its slot
+   manifest write fails (ENOSPC)             1     ``no space left on device in OUT/<scene>``
+   gifsicle cuts a GIF short                 1     ``RuntimeError: gifsicle left …``
+   ffmpeg killed by a signal                 1     ``ffmpeg failed: killed by SIGKILL``
+   ffmpeg, gifsicle or LaTeX missing         1     ``… is not installed; install the Debian …``
+   unreachable ``--scheduler``               2     ``cannot reach the Dask scheduler at …``; no
+                                                   empty ``--out`` left (test_sweep_cluster.py)
+   ========================================  ====  =============================================
+
+   A manifest entry that does not validate (:data:`BAD_MANIFEST_ENTRIES`)
+   exits 0 with one ``warning: OUT/manifest.json: dropped …`` line; its clip
+   is re-rendered, the others kept, manifest and gallery rewritten.
+2. **Interruptions**: Ctrl-C in the middle of a re-render exits 130 in one
+   line and leaves the earlier files, manifest included, byte for byte, and no
+   debris; ``kill -9`` of a ``--jobs`` run stops its workers at once, and they
+   publish nothing. (Watch mode: an error, ``SystemExit`` or an endless loop in
+   a scene is one ``error:`` line and the watch goes on; Ctrl-C exits 130 —
+   tests/test_watch.py and tests/test_watch_cli.py.)
 3. **Renders at once** into one ``--out`` all succeed and all land in a
-   manifest that stays valid JSON.
+   manifest that stays valid JSON; many processes typesetting the same texts
+   into one cache never read a half-written SVG.
 4. **Determinism**: the same inputs give the same decoded MP4 frames, and
    byte-identical MP4s, GIFs and posters.
 5. **Path safety**: no parameter value puts a file outside ``--out``.
@@ -108,11 +134,25 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["rolling-descent", "--start", "1000"], FAR_START),
     (["--start", "-5000"], FAR_START),
     (["slope-tangent", "--start", "18.5"], FAR_START),
+    # the ch. 9 scenes of issue #12 take the same knobs and the same checks
+    (["slope-rise-over-run", "--start", "-12.5"], FAR_START),
+    (["slope-steepness", "--learning-rate", "0"], "--learning-rate"),
+    (["local-view", "--steps", "0"], "--steps"),
+    (["local-view", "--start", "nan"], "--start"),
     (["--start", "2e6"], "start"),
     (["--start", "1e400"], "--start"),
     (["--start", "nan"], "--start"),
     (["--start", "-inf"], "--start"),
     (["--start", "abc"], "--start"),
+    # issue #12's scenes: local-valley's starts stay on its curve's plot, book-code's numbers are the book's
+    (["local-valley", "--start", "7.5"], "start must be within [-1, 7] for local-valley"),
+    (["local-valley", "--start", "-12"], "start must be within [-1, 7] for local-valley"),
+    (["--start", "10"], "start must be within [-1, 7] for local-valley"),
+    (["local-valley", "--sweep", "start=0,8"], "start must be within [-1, 7] for local-valley"),
+    (["too-small-learning-rate", "--start", "19"], FAR_START),
+    (["too-small-learning-rate", "--steps", str(MAX_RENDER_STEPS + 1)], "--steps"),
+    (["book-code", "--steps", "3"], "book-code shows the book's program as printed"),
+    (["book-code", "--learning-rate", "0.5"], "it takes no --start, --learning-rate or --steps"),
     # unknown scene, quality, format, language or theme
     (["no-such-scene"], "no-such-scene"),
     (["rolling-descent", "../../etc/passwd"], "../../etc/passwd"),
@@ -167,6 +207,7 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
 SUBPROCESS_CASES: list[tuple[list[str], str]] = [
     case for case in BAD_INPUTS
     if case[0] in (["--learning-rate", "nan"], ["no-such-scene"], ["rolling-descent", "--start", "1000"],
+                   ["local-valley", "--start", "7.5"], ["book-code", "--steps", "3"],
                    ["overshooting-learning-rate", "--learning-rate", "1.1", "--steps", "1000000"])
 ]
 """A few cases run as a real ``python render.py``, as a user's shell sees them."""
@@ -217,6 +258,7 @@ def test_bad_input_in_a_real_process(tmp_path: Path, arguments: list[str], menti
 def test_the_start_bound_is_in_the_help(runner: CliRunner) -> None:
     help_text = " ".join(runner.invoke(cli, ["--help"]).output.split())
     assert "Starting position x, within [-12, 18]: the error curve's plot range widened by its width" in help_text
+    assert "local-valley: within its plot range [-1, 7]" in help_text
 
 
 def test_a_million_diverging_steps_are_refused_by_gdmath_too() -> None:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import doctest
 import os
 import string
+import subprocess
+import sys
 from itertools import combinations
 from pathlib import Path
+from xml.sax.saxutils import unescape
 
 import numpy as np
 import pytest
@@ -22,9 +25,23 @@ from manim import config, tempconfig  # noqa: E402
 
 import scenes  # noqa: E402
 import scenes.common  # noqa: E402
-from gdmath import BOOK_CURVE, book_round, book_table, classify, descend  # noqa: E402
+import scenes.slope_rise_over_run  # noqa: E402
+from gdmath import (  # noqa: E402
+    BOOK_CURVE,
+    TWO_VALLEYS,
+    book_round,
+    book_table,
+    classify,
+    descend,
+    secant,
+    slope_survey,
+    spread_starts,
+    steps_to_tolerance,
+    valley_reached,
+)
 from scenes.captions import CAPTIONS, LANGUAGES, caption, caption_fields, caption_keys, visible_characters  # noqa: E402
-from scenes.common import get_label  # noqa: E402
+from scenes.common import get_code_line, get_label  # noqa: E402
+from scenes.listings import book_listing  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
 from scenes.style import EDGE_BUFF, FONT, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, MIN_FONT_SIZE, THEMES  # noqa: E402
 
@@ -43,6 +60,11 @@ FIELD_VALUES = {
     "steps": 10,
     "learning_rate": "0.01",
     "value": "2.5705",
+    "rise": "-14.5675",
+    "run": "0.0100",
+    "distance": "15.0",
+    "tolerance": "0.01",
+    "chapter": 10,
 }
 
 
@@ -144,11 +166,78 @@ class ComparisonProbe(scenes.LearningRateComparison):
         )
 
 
+# Ch. 9 scenes of issue #12: slope-rise-over-run, slope-steepness, local-view.
+
+
+class RiseOverRunProbe(scenes.SlopeRiseOverRun):
+    """Records the secant and the readout's text after every play."""
+
+    def setup(self):
+        super().setup()
+        self.ratios = []
+
+    def play(self, *args, **kwargs):
+        super().play(*args, **kwargs)
+        if hasattr(self, "ratio_text"):
+            self.ratios.append((self.current_secant(), self.ratio_text.original_text))
+
+
+class SteepnessProbe(scenes.SlopeSteepness):
+    """Records, at each place, the ball, the readout, the caption and the drawn step (in x units)."""
+
+    def setup(self):
+        super().setup()
+        self.places_shown = []
+
+    def show_place(self, number, sample):
+        super().show_place(number, sample)
+        marks = self.seen[-1]
+        step = None
+        if len(marks) > 2:
+            arrow = marks[2]
+            step = self.axes.p2c(arrow.get_end())[0] - self.axes.p2c(arrow.get_start())[0]
+        coordinates = self.axes.point_to_coords(self.ball.get_center())[:2]
+        self.places_shown.append((coordinates, self.readout.original_text, self.explanation.original_text, step))
+
+
+class LocalViewProbe(scenes.LocalView):
+    """Records the ball after each step and the x extent of every piece of curve on screen."""
+
+    def setup(self):
+        super().setup()
+        self.visited = []
+        self.curve_spans = []
+
+    def animate_step(self, index):
+        super().animate_step(index)
+        self.visited.append(self.axes.point_to_coords(self.ball.get_center())[:2])
+        self.curve_spans.append(self.get_curve_spans())
+
+    def get_curve_spans(self):
+        """``(x_min, x_max)`` of every stroke in the curve's colour on screen."""
+        spans = []
+        for mobject in self.mobjects:
+            for member in mobject.get_family():
+                if not isinstance(member, manim.VMobject) or not member.has_points():
+                    continue
+                if member.get_stroke_color().to_hex().upper() == self.palette.curve.upper():
+                    xs = [self.axes.p2c(point)[0] for point in member.points]
+                    spans.append((min(xs), max(xs)))
+        return spans
+
+
 PROBES = {
     "slope-tangent": scenes.SlopeTangent,
     "rolling-descent": RollingProbe,
     "overshooting-learning-rate": OvershootProbe,
     "learning-rate-comparison": ComparisonProbe,
+    "slope-rise-over-run": RiseOverRunProbe,
+    "slope-steepness": SteepnessProbe,
+    "local-view": LocalViewProbe,
+    # Issue #12, scenes 4-6: they keep what they drew as attributes, so the scene is its own probe.
+    "too-small-learning-rate": scenes.TooSmallLearningRate,
+    "local-valley": scenes.LocalValley,
+    "book-code": scenes.BookCode,
 }
 """The class rendered for each scene; a probe draws exactly what its scene draws."""
 
@@ -234,6 +323,150 @@ def test_slope_tangent_ends_on_the_right_with_a_positive_slope(media_dir):
     assert scene.readout_text == caption("slope_tangent.readout", "en", slope="+8.0")
 
 
+def test_rise_over_run_readout_settles_on_the_slope_gdmath_reports(media_dir):
+    scene = render_once(RiseOverRunProbe, media_dir, language="en", theme="light")
+    shown = list(dict.fromkeys(text for _, text in scene.ratios))  # each text once, in the order shown
+    towards_valley = [secant(BOOK_CURVE, -1.0, run) for run in scenes.slope_rise_over_run.RUNS]
+    assert shown == [caption("rise_over_run.readout", "en", **scene.get_secant_values(line)) for line in towards_valley]
+    assert shown[0] == "rise ÷ run = -15.0 ÷ 3.0 = -5.0" and shown[-1] == "rise ÷ run = -0.0799 ÷ 0.01 = -7.99"
+    exact = float(BOOK_CURVE.slope(-1.0))
+    misses = [abs(line.slope - exact) for line, _ in dict.fromkeys(scene.ratios)]
+    assert all(later <= earlier for earlier, later in zip(misses, misses[1:])) and misses[-1] <= 0.01 + 1e-12
+    assert scene.answer.original_text == caption("rise_over_run.slope", "en", slope=book_round(exact))
+
+
+def test_rise_over_run_second_point_lies_towards_the_valley(media_dir):
+    scene = render_once(RiseOverRunProbe, media_dir, language="en", theme="light", start=7.0)
+    first = scene.ratios[0][0]
+    assert (first.x_left, first.x_right, first.slope) == pytest.approx((4.0, 7.0, 5.0))
+
+
+def test_steepness_shows_each_places_slope_distance_and_step(media_dir):
+    scene = render_once(SteepnessProbe, media_dir, language="en", theme="light")
+    survey = slope_survey(BOOK_CURVE, -1.0, SCENES["slope-steepness"].learning_rate)
+    kinds = ["steep_negative", "gentle_negative", "flat", "gentle_positive", "steep_positive"]
+    assert len(scene.places_shown) == len(survey) == len(kinds)
+    for (coordinates, readout, explanation, step), sample, kind in zip(scene.places_shown, survey, kinds):
+        np.testing.assert_allclose(coordinates, (sample.x, sample.error), atol=1e-9)
+        assert readout == caption("steepness.readout", "en", slope=book_round(sample.slope),
+                                  distance=book_round(sample.distance), delta=book_round(sample.step))
+        assert explanation == caption(f"steepness.{kind}", "en")
+        if kind == "flat":
+            assert step is None
+        else:
+            assert step == pytest.approx(sample.step, abs=1e-6)
+    assert scene.explanation.original_text == caption("steepness.lesson", "en")
+
+
+def test_local_view_shows_only_the_window_until_the_reveal(media_dir):
+    scene = render_once(LocalViewProbe, media_dir, language="en", theme="light")
+    path = scene.path
+    np.testing.assert_allclose(np.array(scene.visited), np.column_stack([path.x[1:], path.error[1:]]), atol=1e-9)
+    half = scene.lit_share * (scene.axes.x_range[1] - scene.axes.x_range[0])
+    for (x, _), spans in zip(scene.visited, scene.curve_spans):
+        assert spans, "the patch under the ball is lit"
+        assert all(x - half - 1e-6 <= low and high <= x + half + 1e-6 for low, high in spans), spans
+    spans = LocalViewProbe.get_curve_spans(scene)
+    assert min(low for low, _ in spans) == pytest.approx(scene.axes.x_range[0])
+    assert max(high for _, high in spans) == pytest.approx(scene.axes.x_range[1])
+    trail_dots = [dot.get_center() for dot in scene.trail if isinstance(dot, manim.Dot)]
+    np.testing.assert_allclose([scene.axes.p2c(dot)[0] for dot in trail_dots], path.x, atol=1e-9)
+
+
+# --- Logic of issue #12's scenes 4-6 ----------------------------------------------------------
+
+
+def _ball_coordinates(axes, ball) -> tuple[float, float]:
+    return tuple(axes.point_to_coords(ball.get_center())[:2])
+
+
+def test_too_small_balls_end_on_their_paths_and_say_when_they_arrived(media_dir):
+    scene = render_once(scenes.TooSmallLearningRate, media_dir, language="en", theme="light")
+    for panel, ball, rate in zip(scene.panels, scene.balls, (0.01, 0.1)):
+        path = descend(BOOK_CURVE, -1, rate, 300)
+        assert _ball_coordinates(panel.axes, ball) == pytest.approx((path.x[-1], path.error[-1]), abs=1e-9)
+    assert [verdict.original_text for verdict in scene.verdicts] == [
+        caption("too_small.arrived", "en", tolerance="0.01", steps=297),
+        caption("too_small.arrived", "en", tolerance="0.01", steps=27),
+    ]
+    assert scene.arrivals == [steps_to_tolerance(BOOK_CURVE, -1, rate) for rate in (0.01, 0.1)]
+
+
+def test_too_small_short_run_says_how_many_steps_it_needs(media_dir):
+    scene = render_once(scenes.TooSmallLearningRate, media_dir, language="he", theme="dark", steps=40)
+    assert [verdict.original_text for verdict in scene.verdicts] == [
+        caption("too_small.needs", "he", tolerance="0.01", steps=297),
+        caption("too_small.arrived", "he", tolerance="0.01", steps=27),
+    ]
+    tiny = render_once(scenes.TooSmallLearningRate, media_dir, language="en", theme="light", learning_rate=1e-5, steps=12)
+    assert tiny.verdicts[0].original_text == caption("too_small.never", "en", tolerance="0.01", steps=12)
+
+
+@pytest.mark.parametrize("steps", [1, 300, 500])
+def test_too_small_stays_watchable_up_to_the_step_cap(media_dir, steps):
+    # However many steps, the clip stays about as long: a time-lapse, not one frame per step.
+    scene = render_once(scenes.TooSmallLearningRate, media_dir, language="en", theme="light", steps=steps)
+    assert 5.0 < scene.renderer.time < 26.0
+    assert scene.renderer.num_plays < 40
+    assert scene.progress.get_value() == steps
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_local_valley_labels_each_start_by_the_valley_gdmath_says_it_reached(media_dir, language):
+    scene = render_once(scenes.LocalValley, media_dir, language=language, theme="light")
+    assert scene.starts == spread_starts(TWO_VALLEYS, 0.0)
+    reached = [valley_reached(descend(TWO_VALLEYS, start, 0.05, 60)) for start in scene.starts]
+    expected = [caption("local_valley.ended_deep" if valley.deepest else "local_valley.ended_shallow", language)
+                for valley in reached]
+    assert [label.original_text for label in scene.labels] == expected
+    # Both outcomes happen from the default starts: the lesson needs them.
+    assert {valley.deepest for valley in reached} == {True, False}
+    for ball, path in zip(scene.balls, scene.paths):
+        assert _ball_coordinates(scene.axes, ball) == pytest.approx((path.x[-1], path.error[-1]), abs=1e-9)
+    # Each label is next to its own start, above the curve.
+    for label, start in zip(scene.labels, scene.starts):
+        assert abs(label.get_x() - scene.axes.c2p(start, 0)[0]) < label.width
+        assert label.get_bottom()[1] > scene.axes.c2p(start, float(TWO_VALLEYS.error(start)))[1]
+
+
+def test_local_valley_featured_start_in_the_deep_valley_says_so(media_dir):
+    scene = render_once(scenes.LocalValley, media_dir, language="en", theme="dark", start=5.0)
+    assert scene.starts[scene.featured] == 5.0
+    assert scene.caption.original_text == caption("local_valley.lesson", "en")
+    assert scene.labels[scene.featured].original_text == caption("local_valley.ended_deep", "en")
+
+
+def _python_prints(source: str) -> list[str]:
+    completed = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, check=True,
+                               env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return completed.stdout.splitlines()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_book_code_prints_what_python_prints_running_the_listing(media_dir, language):
+    scene = render_once(scenes.BookCode, media_dir, language=language, theme="light")
+    assert scene.printed == _python_prints(book_listing(10))
+    assert [unescape(line.original_text) for line in scene.output] == [f"\u200e|{text}" for text in scene.printed]
+    assert _ball_coordinates(scene.axes, scene.ball) == pytest.approx((scene.path.x[-1], scene.path.error[-1]))
+
+
+def test_book_code_shows_every_line_of_the_listing_with_its_indentation(media_dir):
+    scene = render_once(scenes.BookCode, media_dir, language="he", theme="light")
+    lines = book_listing(10).splitlines()
+    assert [unescape(line.original_text) for line in scene.code] == [f"\u200e|{text}" for text in lines]
+    advance = get_code_line("00", THEMES["light"]).width - get_code_line("0", THEMES["light"]).width
+    for text, line in zip(lines, scene.code):
+        # One glyph per visible character, plus the invisible strut.
+        assert len(line.submobjects) == visible_characters(text) + 1, text
+        # Left to right even where Hebrew comes first: the strut is leftmost, the code its indentation to its right.
+        strut, glyphs = line.submobjects[0], line.submobjects[1:]
+        assert strut.get_fill_opacity() == 0
+        indent = len(text) - len(text.lstrip(" "))
+        first_ink = min(glyph.get_left()[0] for glyph in glyphs)
+        assert first_ink - strut.get_left()[0] == pytest.approx((indent + 1) * advance, abs=0.6 * advance), text
+    assert scene.code[0].get_left()[0] == pytest.approx(scene.code[1].get_left()[0])
+
+
 # --- Pixels ------------------------------------------------------------------------------------
 
 LAST_FRAME_CASES = [
@@ -312,8 +545,12 @@ def test_last_frame_text_is_large_inside_and_apart(media_dir, name, language, th
 # y axis (where its label is); the others at the bounds ClipRequest allows (gdmath.start_range).
 EDGE_START_CASES = [
     *[("slope-tangent", language, start) for language in LANGUAGES for start in (-2.0, 8.0)],
-    *[(name, "he", start) for name in ("rolling-descent", "overshooting-learning-rate", "learning-rate-comparison")
+    *[(name, "he", start) for name in ("rolling-descent", "overshooting-learning-rate", "learning-rate-comparison",
+                                       "too-small-learning-rate")
       for start in (-12.0, 18.0)],
+    *[(name, "he", start) for name in ("slope-rise-over-run", "slope-steepness", "local-view")
+      for start in (-12.0, 18.0)],
+    *[("local-valley", "he", start) for start in SCENES["local-valley"].start_range],
 ]
 
 
