@@ -35,7 +35,7 @@ from watchdog.observers import Observer
 from gdanim.clip.request import ClipRequest
 from gdanim.errors import MESSAGES, RenderError
 from gdanim.run.executor import Executor
-from gdanim.run.processes import _init_worker, _raise_outcome, _run_in_worker
+from gdanim.run import processes
 from gdanim.task import ProgressCallback, Task, TaskOutput
 
 __all__ = [
@@ -490,17 +490,18 @@ _sources_hash: str | None = None
 
 def _warm_up(progress_queue: Any, parent_pid: int) -> None:
     """A warm helper's start: the usual worker set-up, then manim imported while the first render runs."""
-    _init_worker(progress_queue, parent_pid)
+    processes._init_worker(progress_queue, parent_pid)
     import gdanim.clip.scene_render  # noqa: F401 - the import is the point
 
 
 def _run_fresh(task: Task, out_dir: Path) -> tuple[str, Any]:
     """Run a task in a warm helper, first forgetting the project's modules if the sources changed since its last task."""
     global _sources_hash
+    processes._interrupted = False  # a stopped render (a newer save) does not end the helper's watch
     if task.input_hash != _sources_hash:
         purge_project_modules()
         _sources_hash = task.input_hash
-    return _run_in_worker(task, out_dir)
+    return processes._run_in_worker(task, out_dir)
 
 
 class WarmExecutor(Executor):
@@ -532,12 +533,16 @@ class WarmExecutor(Executor):
                 except BrokenProcessPool:
                     raise RenderError(futures[future].label, MESSAGES["worker_died"]) from None
                 if kind != "ok":
-                    _raise_outcome(kind, payload)
+                    processes._raise_outcome(kind, payload)
                 yield futures[future], payload
-        finally:
+        except BaseException:
+            # Stopped (a newer save, the time limit, Ctrl-C) or failed: the helpers' shards are no longer wanted.
             for future in futures:
                 future.cancel()
-            wait(futures)  # a failed render's helpers finish (or give up) before the watch goes on
+            processes._interrupt_workers(self._pool)
+            raise
+        finally:
+            wait(futures)  # the helpers are idle again before the next render
 
     def close(self) -> None:
         """Stop the helpers."""
