@@ -17,11 +17,11 @@ import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from io import BytesIO
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, Final
 
+from gdanim.clip.movie import join_movies
 from gdanim.clip.render import RenderClip, _ClipTask, check_tools, clip_entry, file_records, theme_colours
 from gdanim.clip.request import ClipRequest
 from gdanim.store.cache import get_cache_dir, media_slot, prune_slot
@@ -37,7 +37,6 @@ __all__ = [
     "balanced_ranges",
     "cached_frame_counts",
     "clip_of",
-    "join_movies",
     "shard_range",
     "split_tasks",
 ]
@@ -131,34 +130,6 @@ def shard_range(frames: Sequence[int], piece: int, pieces: int) -> tuple[int, in
     ranges += [(len(frames), len(frames) - 1)] * (pieces - len(ranges))
     first, last = ranges[piece]
     return (first, None) if piece == pieces - 1 else (first, last)
-
-
-def join_movies(movies: Sequence[Path], target: Path) -> None:
-    """Join MP4s of one H.264 stream each into ``target``, copying packets (no re-encoding).
-
-    This is manim's own joining of partial movies (ffmpeg's concat demuxer,
-    packets copied, decode timestamps left to libav), so shards joined here
-    give the same stream as one render whose partial movies were joined. The
-    index (moov) goes first, so browsers start playing at once.
-    """
-    import av
-
-    listing = "".join(f"file 'file:{Path(movie).resolve().as_posix()}'\n" for movie in movies).encode()
-    with BytesIO(listing) as manifest, av.open(
-        manifest, format="concat", options={"safe": "0", "an": "1"}
-    ) as joined, av.open(
-        str(target), mode="w", format="mp4", options={"movflags": "+faststart"}
-    ) as output:
-        with av.open(str(movies[0])) as first:  # manim's comment, as in the movie of an unsplit render
-            output.metadata.update(first.metadata)
-        stream_in = joined.streams.video[0]
-        stream_out = output.add_stream_from_template(template=stream_in)
-        for packet in joined.demux(stream_in):
-            if packet.dts is None:
-                continue
-            packet.dts = None
-            packet.stream = stream_out
-            output.mux(packet)
 
 
 # --- Shards as tasks (see gdanim.task) -------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import pytest
 
 from gdanim.store.cache import media_slot
 from gdanim.clip.request import ClipRequest
-from gdanim.clip.shards import balanced_ranges, join_movies
+from gdanim.clip.movie import join_movies
+from gdanim.clip.shards import balanced_ranges
 from scenes.registry import SCENES
 from tests.render_runs import TINY, decoded_frames
 
