@@ -41,7 +41,7 @@ from gdanim.options import (
     expand_formats,
 )
 from gdanim.run.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
-from gdmath import start_range
+from gdmath import START_RANGE_WIDTHS
 from scenes.registry import SCENES
 
 __all__ = ["cli", "main"]
@@ -50,9 +50,16 @@ DEFAULT_JOBS: int = os.cpu_count() or 1
 """One render process per core."""
 
 START_RANGES: str = ", ".join(
-    f"[{low:g}, {high:g}]" for low, high in dict.fromkeys(start_range(spec.curve) for spec in SCENES.values())
+    f"[{low:g}, {high:g}]" for low, high in dict.fromkeys(spec.start_range for spec in SCENES.values()
+                                                          if spec.start_widths == START_RANGE_WIDTHS)
 )
-"""The ``--start`` values the scenes accept (one range while every scene descends the book's curve)."""
+"""The ``--start`` values the scenes on a widened plot range accept (one range while they all descend the book's curve)."""
+
+PLOT_START_RANGES: str = "; ".join(
+    f"{spec.name}: within its plot range [{spec.start_range[0]:g}, {spec.start_range[1]:g}]"
+    for spec in SCENES.values() if spec.start_widths != START_RANGE_WIDTHS
+)
+"""The scenes whose starts must stay inside their curve's plot range."""
 
 WATCH_QUALITY: str = "low"
 """``--watch`` previews at 480p15 unless ``--quality`` says otherwise: seconds, not minutes."""
@@ -184,7 +191,7 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     show_default="the scene's own",
     callback=_finite,
     help=f"Starting position x, within {START_RANGES}: the error curve's plot range widened by its "
-    "width on each side.",
+    f"width on each side ({PLOT_START_RANGES}).",
 )
 @click.option(
     "--steps",

@@ -42,6 +42,10 @@ MESSAGES: Final[dict[str, str]] = {
     "steps_range": "steps must be between 1 and {cap}, got {steps}",
     "start_range": "start must be within [{low:g}, {high:g}], the curve's plot range widened by its width "
     "on each side (farther starts squash the valley flat), got {start!r}",
+    "start_plot_range": "start must be within [{low:g}, {high:g}] for {scene}, its curve's plot range "
+    "(a start outside it is off screen), got {start!r}",
+    "fixed_knobs": "{scene} shows the book's program as printed (start {start:g}, learning rate {learning_rate:g}, "
+    "{steps} steps); it takes no --start, --learning-rate or --steps",
     "unsafe_path": "refusing to write {path}: it is outside {out_dir}",
     "worker_died": "its render process died (killed, or out of memory)",
     "bad_sweep": "{text!r} is not NAME=V1,V2,...; NAME is one of: {names}",

@@ -21,7 +21,7 @@ from gdanim.options import (
     get_preset,
     resolve_quality,
 )
-from gdmath import start_range, validate_descent_args
+from gdmath import validate_descent_args
 from scenes.registry import SCENES, get_spec
 
 __all__ = ["ClipRequest"]
@@ -95,9 +95,14 @@ class ClipRequest:
         validate_descent_args(self.start, self.learning_rate, self.steps)
         if not 1 <= self.steps <= MAX_RENDER_STEPS:
             raise ValueError(MESSAGES["steps_range"].format(cap=MAX_RENDER_STEPS, steps=self.steps))
-        low, high = start_range(get_spec(self.scene).curve)
+        spec = get_spec(self.scene)
+        if spec.fixed_knobs and (self.start, self.learning_rate, self.steps) != (spec.start, spec.learning_rate, spec.steps):
+            raise ValueError(MESSAGES["fixed_knobs"].format(
+                scene=spec.name, start=spec.start, learning_rate=spec.learning_rate, steps=spec.steps))
+        low, high = spec.start_range
         if not low <= self.start <= high:
-            raise ValueError(MESSAGES["start_range"].format(low=low, high=high, start=self.start))
+            message = "start_range" if spec.start_widths else "start_plot_range"
+            raise ValueError(MESSAGES[message].format(low=low, high=high, start=self.start, scene=spec.name))
 
     @classmethod
     def create(

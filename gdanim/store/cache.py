@@ -51,6 +51,7 @@ MAX_CACHE_FILES_PER_SLOT: Final[int] = 2000
 
 HASHED_SOURCES: Final[tuple[str, ...]] = (
     "scenes/*.py",
+    "scenes/book_listings/*.txt",
     "gdmath/*.py",
     "gdanim/options.py",
     "gdanim/clip/*.py",

@@ -34,6 +34,9 @@ BEAT_NAMES = {
     "slope-rise-over-run": ["curve", "triangle", "closer", "tangent"],
     "slope-steepness": ["curve", *(f"position-{number}" for number in range(1, 6)), "lesson"],
     "local-view": ["hidden", *(f"step-{number}" for number in range(1, 7)), "reveal"],
+    "too-small-learning-rate": ["setup", "crawl", "time_lapse", "lesson"],
+    "local-valley": ["curve", "roll", "others", "lesson"],
+    "book-code": ["listing", "run", "loop", "lesson"],
 }
 """The beats of each scene with its default knobs: the set-up, one per step, the lesson."""
 

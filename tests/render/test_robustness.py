@@ -144,6 +144,15 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["--start", "nan"], "--start"),
     (["--start", "-inf"], "--start"),
     (["--start", "abc"], "--start"),
+    # issue #12's scenes: local-valley's starts stay on its curve's plot, book-code's numbers are the book's
+    (["local-valley", "--start", "7.5"], "start must be within [-1, 7] for local-valley"),
+    (["local-valley", "--start", "-12"], "start must be within [-1, 7] for local-valley"),
+    (["--start", "10"], "start must be within [-1, 7] for local-valley"),
+    (["local-valley", "--sweep", "start=0,8"], "start must be within [-1, 7] for local-valley"),
+    (["too-small-learning-rate", "--start", "19"], FAR_START),
+    (["too-small-learning-rate", "--steps", str(MAX_RENDER_STEPS + 1)], "--steps"),
+    (["book-code", "--steps", "3"], "book-code shows the book's program as printed"),
+    (["book-code", "--learning-rate", "0.5"], "it takes no --start, --learning-rate or --steps"),
     # unknown scene, quality, format, language or theme
     (["no-such-scene"], "no-such-scene"),
     (["rolling-descent", "../../etc/passwd"], "../../etc/passwd"),
@@ -198,6 +207,7 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
 SUBPROCESS_CASES: list[tuple[list[str], str]] = [
     case for case in BAD_INPUTS
     if case[0] in (["--learning-rate", "nan"], ["no-such-scene"], ["rolling-descent", "--start", "1000"],
+                   ["local-valley", "--start", "7.5"], ["book-code", "--steps", "3"],
                    ["overshooting-learning-rate", "--learning-rate", "1.1", "--steps", "1000000"])
 ]
 """A few cases run as a real ``python render.py``, as a user's shell sees them."""
@@ -248,6 +258,7 @@ def test_bad_input_in_a_real_process(tmp_path: Path, arguments: list[str], menti
 def test_the_start_bound_is_in_the_help(runner: CliRunner) -> None:
     help_text = " ".join(runner.invoke(cli, ["--help"]).output.split())
     assert "Starting position x, within [-12, 18]: the error curve's plot range widened by its width" in help_text
+    assert "local-valley: within its plot range [-1, 7]" in help_text
 
 
 def test_a_million_diverging_steps_are_refused_by_gdmath_too() -> None:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import doctest
 import os
 import string
+import subprocess
+import sys
 from itertools import combinations
 from pathlib import Path
+from xml.sax.saxutils import unescape
 
 import numpy as np
 import pytest
@@ -23,9 +26,22 @@ from manim import config, tempconfig  # noqa: E402
 import scenes  # noqa: E402
 import scenes.common  # noqa: E402
 import scenes.slope_rise_over_run  # noqa: E402
-from gdmath import BOOK_CURVE, book_round, book_table, classify, descend, secant, slope_survey  # noqa: E402
+from gdmath import (  # noqa: E402
+    BOOK_CURVE,
+    TWO_VALLEYS,
+    book_round,
+    book_table,
+    classify,
+    descend,
+    secant,
+    slope_survey,
+    spread_starts,
+    steps_to_tolerance,
+    valley_reached,
+)
 from scenes.captions import CAPTIONS, LANGUAGES, caption, caption_fields, caption_keys, visible_characters  # noqa: E402
-from scenes.common import get_label  # noqa: E402
+from scenes.common import get_code_line, get_label  # noqa: E402
+from scenes.listings import book_listing  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
 from scenes.style import EDGE_BUFF, FONT, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, MIN_FONT_SIZE, THEMES  # noqa: E402
 
@@ -47,6 +63,8 @@ FIELD_VALUES = {
     "rise": "-14.5675",
     "run": "0.0100",
     "distance": "15.0",
+    "tolerance": "0.01",
+    "chapter": 10,
 }
 
 
@@ -216,6 +234,10 @@ PROBES = {
     "slope-rise-over-run": RiseOverRunProbe,
     "slope-steepness": SteepnessProbe,
     "local-view": LocalViewProbe,
+    # Issue #12, scenes 4-6: they keep what they drew as attributes, so the scene is its own probe.
+    "too-small-learning-rate": scenes.TooSmallLearningRate,
+    "local-valley": scenes.LocalValley,
+    "book-code": scenes.BookCode,
 }
 """The class rendered for each scene; a probe draws exactly what its scene draws."""
 
@@ -351,6 +373,100 @@ def test_local_view_shows_only_the_window_until_the_reveal(media_dir):
     np.testing.assert_allclose([scene.axes.p2c(dot)[0] for dot in trail_dots], path.x, atol=1e-9)
 
 
+# --- Logic of issue #12's scenes 4-6 ----------------------------------------------------------
+
+
+def _ball_coordinates(axes, ball) -> tuple[float, float]:
+    return tuple(axes.point_to_coords(ball.get_center())[:2])
+
+
+def test_too_small_balls_end_on_their_paths_and_say_when_they_arrived(media_dir):
+    scene = render_once(scenes.TooSmallLearningRate, media_dir, language="en", theme="light")
+    for panel, ball, rate in zip(scene.panels, scene.balls, (0.01, 0.1)):
+        path = descend(BOOK_CURVE, -1, rate, 300)
+        assert _ball_coordinates(panel.axes, ball) == pytest.approx((path.x[-1], path.error[-1]), abs=1e-9)
+    assert [verdict.original_text for verdict in scene.verdicts] == [
+        caption("too_small.arrived", "en", tolerance="0.01", steps=297),
+        caption("too_small.arrived", "en", tolerance="0.01", steps=27),
+    ]
+    assert scene.arrivals == [steps_to_tolerance(BOOK_CURVE, -1, rate) for rate in (0.01, 0.1)]
+
+
+def test_too_small_short_run_says_how_many_steps_it_needs(media_dir):
+    scene = render_once(scenes.TooSmallLearningRate, media_dir, language="he", theme="dark", steps=40)
+    assert [verdict.original_text for verdict in scene.verdicts] == [
+        caption("too_small.needs", "he", tolerance="0.01", steps=297),
+        caption("too_small.arrived", "he", tolerance="0.01", steps=27),
+    ]
+    tiny = render_once(scenes.TooSmallLearningRate, media_dir, language="en", theme="light", learning_rate=1e-5, steps=12)
+    assert tiny.verdicts[0].original_text == caption("too_small.never", "en", tolerance="0.01", steps=12)
+
+
+@pytest.mark.parametrize("steps", [1, 300, 500])
+def test_too_small_stays_watchable_up_to_the_step_cap(media_dir, steps):
+    # However many steps, the clip stays about as long: a time-lapse, not one frame per step.
+    scene = render_once(scenes.TooSmallLearningRate, media_dir, language="en", theme="light", steps=steps)
+    assert 5.0 < scene.renderer.time < 26.0
+    assert scene.renderer.num_plays < 40
+    assert scene.progress.get_value() == steps
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_local_valley_labels_each_start_by_the_valley_gdmath_says_it_reached(media_dir, language):
+    scene = render_once(scenes.LocalValley, media_dir, language=language, theme="light")
+    assert scene.starts == spread_starts(TWO_VALLEYS, 0.0)
+    reached = [valley_reached(descend(TWO_VALLEYS, start, 0.05, 60)) for start in scene.starts]
+    expected = [caption("local_valley.ended_deep" if valley.deepest else "local_valley.ended_shallow", language)
+                for valley in reached]
+    assert [label.original_text for label in scene.labels] == expected
+    # Both outcomes happen from the default starts: the lesson needs them.
+    assert {valley.deepest for valley in reached} == {True, False}
+    for ball, path in zip(scene.balls, scene.paths):
+        assert _ball_coordinates(scene.axes, ball) == pytest.approx((path.x[-1], path.error[-1]), abs=1e-9)
+    # Each label is next to its own start, above the curve.
+    for label, start in zip(scene.labels, scene.starts):
+        assert abs(label.get_x() - scene.axes.c2p(start, 0)[0]) < label.width
+        assert label.get_bottom()[1] > scene.axes.c2p(start, float(TWO_VALLEYS.error(start)))[1]
+
+
+def test_local_valley_featured_start_in_the_deep_valley_says_so(media_dir):
+    scene = render_once(scenes.LocalValley, media_dir, language="en", theme="dark", start=5.0)
+    assert scene.starts[scene.featured] == 5.0
+    assert scene.caption.original_text == caption("local_valley.lesson", "en")
+    assert scene.labels[scene.featured].original_text == caption("local_valley.ended_deep", "en")
+
+
+def _python_prints(source: str) -> list[str]:
+    completed = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, check=True,
+                               env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return completed.stdout.splitlines()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_book_code_prints_what_python_prints_running_the_listing(media_dir, language):
+    scene = render_once(scenes.BookCode, media_dir, language=language, theme="light")
+    assert scene.printed == _python_prints(book_listing(10))
+    assert [unescape(line.original_text) for line in scene.output] == [f"\u200e|{text}" for text in scene.printed]
+    assert _ball_coordinates(scene.axes, scene.ball) == pytest.approx((scene.path.x[-1], scene.path.error[-1]))
+
+
+def test_book_code_shows_every_line_of_the_listing_with_its_indentation(media_dir):
+    scene = render_once(scenes.BookCode, media_dir, language="he", theme="light")
+    lines = book_listing(10).splitlines()
+    assert [unescape(line.original_text) for line in scene.code] == [f"\u200e|{text}" for text in lines]
+    advance = get_code_line("00", THEMES["light"]).width - get_code_line("0", THEMES["light"]).width
+    for text, line in zip(lines, scene.code):
+        # One glyph per visible character, plus the invisible strut.
+        assert len(line.submobjects) == visible_characters(text) + 1, text
+        # Left to right even where Hebrew comes first: the strut is leftmost, the code its indentation to its right.
+        strut, glyphs = line.submobjects[0], line.submobjects[1:]
+        assert strut.get_fill_opacity() == 0
+        indent = len(text) - len(text.lstrip(" "))
+        first_ink = min(glyph.get_left()[0] for glyph in glyphs)
+        assert first_ink - strut.get_left()[0] == pytest.approx((indent + 1) * advance, abs=0.6 * advance), text
+    assert scene.code[0].get_left()[0] == pytest.approx(scene.code[1].get_left()[0])
+
+
 # --- Pixels ------------------------------------------------------------------------------------
 
 LAST_FRAME_CASES = [
@@ -429,10 +545,12 @@ def test_last_frame_text_is_large_inside_and_apart(media_dir, name, language, th
 # y axis (where its label is); the others at the bounds ClipRequest allows (gdmath.start_range).
 EDGE_START_CASES = [
     *[("slope-tangent", language, start) for language in LANGUAGES for start in (-2.0, 8.0)],
-    *[(name, "he", start) for name in ("rolling-descent", "overshooting-learning-rate", "learning-rate-comparison")
+    *[(name, "he", start) for name in ("rolling-descent", "overshooting-learning-rate", "learning-rate-comparison",
+                                       "too-small-learning-rate")
       for start in (-12.0, 18.0)],
     *[(name, "he", start) for name in ("slope-rise-over-run", "slope-steepness", "local-view")
       for start in (-12.0, 18.0)],
+    *[("local-valley", "he", start) for start in SCENES["local-valley"].start_range],
 ]
 
 

@@ -15,12 +15,14 @@ from hypothesis import strategies as st
 
 import gdmath
 from gdmath import (
+    ARRIVAL_TOLERANCE,
     BOOK_CURVE,
     DIVERGENCE_BOUND,
     EXAMPLE_LEARNING_RATES,
     MAX_STEPS,
     TWO_VALLEYS,
     Quadratic,
+    Valley,
     Regime,
     StopReason,
     book_line,
@@ -29,8 +31,13 @@ from gdmath import (
     classify,
     critical_learning_rates,
     descend,
+    ridges,
+    spread_starts,
     step_vector,
+    steps_to_tolerance,
     tangent_line,
+    valley_of,
+    valley_reached,
     view_range,
 )
 from tests.book_code import BOOK_DIR, SHARED_BOOK_DIR, ch09_snippet, ch10_snippet, run_snippet
@@ -301,3 +308,81 @@ def test_gdmath_never_imports_manim_or_click():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
     assert set(gdmath.__all__) <= set(dir(gdmath))
+
+
+# --------------------------------------------------------------------------- where a descent ends up (issue #12)
+
+ARRIVAL_CASES = [(0.01, 297), (0.1, 27), (0.25, 9), (0.5, 1), (0.9, 27)]
+
+
+@pytest.mark.parametrize(("learning_rate", "expected"), ARRIVAL_CASES)
+def test_steps_to_tolerance_matches_the_closed_form(learning_rate, expected):
+    # On (x - 3)^2 + 2 the distance to 3 is 4 |1 - 2 lr|^n after n steps from -1.
+    closed_form = next(n for n in range(10_000) if 4 * abs(1 - 2 * learning_rate) ** n <= ARRIVAL_TOLERANCE)
+    assert steps_to_tolerance(BOOK_CURVE, -1, learning_rate) == closed_form == expected
+
+
+def test_steps_to_tolerance_counts_only_arrivals_that_stay():
+    path = descend(BOOK_CURVE, -1, 0.9, 200)
+    arrival = steps_to_tolerance(BOOK_CURVE, -1, 0.9)
+    assert np.all(np.abs(path.x[arrival:] - 3) <= ARRIVAL_TOLERANCE)
+    assert abs(path.x[arrival - 1] - 3) > ARRIVAL_TOLERANCE
+
+
+@pytest.mark.parametrize(
+    ("learning_rate", "max_steps", "tolerance"), [(1.1, 1000, 0.01), (1.0, 1000, 0.01), (0.01, 296, 0.01), (1e-6, 50, 0.01)]
+)
+def test_steps_to_tolerance_is_none_when_the_run_never_arrives(learning_rate, max_steps, tolerance):
+    assert steps_to_tolerance(BOOK_CURVE, -1, learning_rate, tolerance, max_steps) is None
+
+
+@pytest.mark.parametrize("tolerance", [0, -0.1, float("nan")])
+def test_steps_to_tolerance_refuses_a_tolerance_that_is_not_positive(tolerance):
+    with pytest.raises(ValueError, match="tolerance"):
+        steps_to_tolerance(BOOK_CURVE, -1, 0.1, tolerance)
+
+
+def test_steps_to_tolerance_measures_from_the_valley_the_run_settles_in():
+    assert steps_to_tolerance(TWO_VALLEYS, 0.0, 0.05) == next(
+        n for n, x in enumerate(descend(TWO_VALLEYS, 0.0, 0.05, 500).x)
+        if np.all(np.abs(descend(TWO_VALLEYS, 0.0, 0.05, 500).x[n:] - TWO_VALLEYS.minima[0]) <= ARRIVAL_TOLERANCE)
+    )
+
+
+def test_ridge_of_two_valleys_is_the_highest_point_between_them():
+    (ridge,) = ridges(TWO_VALLEYS)
+    shallow, deep = TWO_VALLEYS.minima
+    assert shallow < ridge < deep
+    assert TWO_VALLEYS.slope(ridge) == pytest.approx(0, abs=1e-2)
+    assert ridges(BOOK_CURVE) == ()
+
+
+@pytest.mark.parametrize("start", np.linspace(*TWO_VALLEYS.x_range, 33))
+def test_small_steps_end_in_the_valley_of_their_start(start):
+    # With small steps a ball never climbs the ridge: it ends in the valley it started in.
+    path = descend(TWO_VALLEYS, float(start), 0.05, 400)
+    reached = valley_reached(path)
+    assert reached == valley_of(TWO_VALLEYS, float(start))
+    assert path.x[-1] == pytest.approx(reached.x, abs=1e-3)
+    assert reached.deepest == bool(start > ridges(TWO_VALLEYS)[0])
+
+
+def test_valleys_know_which_is_deepest():
+    shallow, deep = (valley_of(TWO_VALLEYS, x) for x in TWO_VALLEYS.minima)
+    assert (shallow.index, deep.index) == (0, 1)
+    assert deep.error < shallow.error and deep.deepest and not shallow.deepest
+    assert valley_of(BOOK_CURVE, -100.0) == Valley(index=0, x=3.0, error=2.0, deepest=True)
+
+
+@pytest.mark.parametrize("through", [-1.0, 0.0, 0.4, 2.85, 5.0, 7.0])
+def test_spread_starts_include_the_given_start_and_stay_apart(through):
+    starts = spread_starts(TWO_VALLEYS, through)
+    spacing = (TWO_VALLEYS.x_range[1] - TWO_VALLEYS.x_range[0]) * 0.75 / 4
+    assert through in starts and len(starts) == 5
+    assert list(starts) == sorted(starts)
+    assert np.all(np.diff(starts) >= spacing / 2 - 1e-12)
+
+
+def test_spread_starts_needs_two():
+    with pytest.raises(ValueError, match="at least 2"):
+        spread_starts(TWO_VALLEYS, 0.0, count=1)
