@@ -71,6 +71,6 @@ def write_mp4_with_subtitles(movie: Path, srt_file: Path | None, mp4_target: Pat
     if write_vtt(srt_file, vtt_target, language):
         mux_mp4(movie, vtt_target, mp4_target, language)
     else:
-        from gdanim.scene_render import remux_faststart
+        from gdanim.clip.scene_render import remux_faststart
 
         remux_faststart(movie, mp4_target)
