@@ -62,7 +62,7 @@ def bench_posters(scene_names: list[str], repeats: int) -> dict[str, Any]:
 
     import_seconds = time.perf_counter() - started
     from gdanim.errors import RenderError
-    from gdanim.pipeline import ClipRequest, render_clip
+    from gdanim.api import ClipRequest, render_clip
 
     results: dict[str, Any] = {"import_manim_seconds": round(import_seconds, 3), "scenes": {}}
     with tempfile.TemporaryDirectory(prefix="bench-posters-") as out:

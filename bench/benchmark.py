@@ -46,9 +46,9 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from bench.bench_watch import POSTER_TARGET_SECONDS, bench_posters  # noqa: E402
 from bench.timing import BenchError, peak_rss_mib, time_commands, time_statement  # noqa: E402
-from gdanim.gif_quality import measure_gif  # noqa: E402
-from gdanim.manifest import read_manifest  # noqa: E402
-from gdanim.pipeline import theme_colours  # noqa: E402
+from bench.gif_quality import measure_gif  # noqa: E402
+from gdanim.store.manifest import load_manifest  # noqa: E402
+from gdanim.clip.render import theme_colours  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
 
 RESULTS_DIR: Path = REPO_ROOT / "bench" / "results"
@@ -194,7 +194,7 @@ def bench_jobs(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[str
         Row(4, f"all scenes ({quality}) `--jobs 2` vs `--jobs 1`", _seconds(jobs2.median_s), _seconds(jobs1.median_s),
             vs_jobs1, f"{vs_jobs1:.2f}×", "< 1×", vs_jobs1 < GOALS["jobs_vs_jobs1_max"]),
     ]
-    durations = {clip["scene"]: clip["duration"] for clip in read_manifest(work / "jobs2")["clips"]}
+    durations = {clip.scene: clip.duration for clip in load_manifest(work / "jobs2").clips}
     return rows, {**{name: timing.as_dict() for name, timing in timings.items()}, "durations_s": durations}
 
 
@@ -335,7 +335,7 @@ def bench_slides(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[s
         runs=runs, warmup=0, cwd=REPO_ROOT, env=_env(),
     )
     mp4, slides, deck = (timings[name].median_s for name in ("mp4", "slides", "slides, clips up to date"))
-    beats = sum(len(clip.get("beats", [])) for clip in read_manifest(work / "slides")["clips"])
+    beats = sum(len(clip.beats or ()) for clip in load_manifest(work / "slides").clips)
     rows = [
         Row(9, f"all scenes ({quality}) `--format slides` vs `--format mp4`", _seconds(slides), _seconds(mp4),
             slides / mp4, f"{slides / mp4:.2f}×", "—", None,

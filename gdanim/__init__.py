@@ -1,22 +1,20 @@
 """gdanim's render pipeline: clips of the scenes as MP4, GIF and PNG, skipping unchanged ones.
 
-The public API is in :mod:`gdanim.pipeline`; ``render.py`` is its command line.
-Where each thing lives:
+The public API is :mod:`gdanim.api`; :mod:`gdanim.cli` is its command line
+(``gdanim``, ``python -m gdanim``, ``python render.py``). A render goes one
+way: requests → :mod:`gdanim.run.plan` → an executor (:mod:`gdanim.run.executor`)
+running tasks (:mod:`gdanim.task`, :mod:`gdanim.clip.render`) → the manifest
+(:mod:`gdanim.store.manifest`) → the gallery (:mod:`gdanim.publish.gallery`).
+The sub-packages, lowest first (each imports only those before it):
 
-- :mod:`gdanim.quality`: the quality presets (``QUALITIES``) and their aliases;
-- :mod:`gdanim.request`: ``ClipRequest`` (one clip), languages, themes, formats, file names;
-- :mod:`gdanim.pipeline`: ``render_clip``, ``render_clips``, ``check_clip``;
-- :mod:`gdanim.scene_render`: the only module that imports manim;
-- :mod:`gdanim.gif`: GIF settings and the ffmpeg + gifsicle recipe;
-- :mod:`gdanim.gif_quality`: SSIM and colour survival of a GIF;
-- :mod:`gdanim.manifest`: ``OUT/manifest.json``, its schema and its lock;
-- :mod:`gdanim.cache`: the cache folder, input hashes, tool versions, media slots;
-- :mod:`gdanim.workers`: ``--jobs`` in separate processes;
-- :mod:`gdanim.sweep`: ``--sweep``, the product of a few knobs' values (no Dask);
-- :mod:`gdanim.cluster`: ``--scheduler``, one clip per task on a Dask cluster (its settings in ``dask.yaml``);
-- :mod:`gdanim.files`: atomic writes and temporary-file hygiene;
-- :mod:`gdanim.errors`: error types, exit statuses and every error message;
-- :mod:`gdanim.progress`: progress bars on stderr.
+- :mod:`gdanim.errors`, :mod:`gdanim.options`, :mod:`gdanim.task`: messages, every user choice, the task interface;
+- :mod:`gdanim.store`: the manifest, atomic files, the cache (input hashes, media slots);
+- :mod:`gdanim.clip`: one clip: the request, manim, the GIF, the tasks that write its files;
+- :mod:`gdanim.publish`: the gallery and the Hugo export (with its shortcode);
+- :mod:`gdanim.run`: the plan, the executors (in-process, ``--jobs``, Dask), sweeps, progress bars;
+- :mod:`gdanim.api`, :mod:`gdanim.author` (watch mode), :mod:`gdanim.cli`.
+
+This file imports nothing, so ``scenes`` may read :mod:`gdanim.options` without importing the pipeline.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_RENDER_FAILED",
     "MESSAGES",
+    "one_line",
     "ClusterError",
     "MissingToolError",
     "RenderError",
@@ -30,7 +31,11 @@ MESSAGES: Final[dict[str, str]] = {
     "steps_range": "steps must be between 1 and {cap}, got {steps}",
     "start_range": "start must be within [{low:g}, {high:g}], the curve's plot range widened by its width "
     "on each side (farther starts squash the valley flat), got {start!r}",
-    "unsafe_path": "refusing to write {path}: it is outside --out {out_dir}",
+    "start_plot_range": "start must be within [{low:g}, {high:g}] for {scene}, its curve's plot range "
+    "(a start outside it is off screen), got {start!r}",
+    "fixed_knobs": "{scene} shows the book's program as printed (start {start:g}, learning rate {learning_rate:g}, "
+    "{steps} steps); it takes no --start, --learning-rate or --steps",
+    "unsafe_path": "refusing to write {path}: it is outside {out_dir}",
     "worker_died": "its render process died (killed, or out of memory)",
     "bad_sweep": "{text!r} is not NAME=V1,V2,...; NAME is one of: {names}",
     "sweep_repeats_name": "--sweep {name} is given twice; list all its values in one",
@@ -40,6 +45,30 @@ MESSAGES: Final[dict[str, str]] = {
     "scheduler_unreachable": "cannot reach the Dask scheduler at {address}: {reason}",
     "scheduler_no_workers": "the Dask scheduler at {address} has no workers (waited {seconds} s)",
     "worker_mismatch": "Dask worker {worker} differs from this checkout: {difference}",
+    "arrived_damaged": "its {ext} arrived damaged",
+    "task_lost": "its task was {status} on the cluster",
+    "sent_none": "sent 0 of {count} clips to {address}: all are up to date",
+    "sent_some": "sent {sent} of {count} clips to {address}",
+    "dashboard": "Dask dashboard: {link}",
+    "jobs_range": "jobs must be at least 1, got {jobs}",
+    "manifest_unreadable": "{path} is not a gdanim manifest: {reason}; move it away to render into this folder afresh",
+    "manifest_lost_clip": "{clip} is missing from the manifest just written",
+    "unknown_choice": "unknown {kind} {value!r}; choose from: {choices}",
+    "not_in_manifest": "not in {manifest}: {clips}",
+    "no_format": "no format given; choose from: {choices}",
+    "bad_test_size": "the test size must look like 160x90 or 160x90@5, got {size!r}",
+    "no_beats": "{clip} has no beats or no MP4 in {out_dir}; render it again with --force",
+    "not_rendered": "{clip} is not in {out_dir}; render it first",
+    "deck_failed": "building the {format} deck failed: {reason}",
+    "tool_failed": "{tool} failed: {detail}",
+    "tool_unfinished": "{tool} left {name} unfinished",
+    "manifest_version": "its version is {version!r}, this gdanim reads version {expected}",
+    "manifest_no_clips": "it has no list of clips",
+    "manifest_not_json": "not JSON ({error})",
+    "other_code": "its scenes/, gdmath/ and render code hash to {theirs}, here to {ours}; run the same commit there",
+    "other_tool": "it has {tool} {theirs!r}, here {ours!r}; install the same version there",
+    "worker_broken": "it cannot run gdanim.run.cluster ({error}); run the same commit there",
+    "odd_test_size": "the test size needs even sizes for H.264, got {size!r}",
 }
 """Every user-facing error message, with ``str.format`` fields."""
 
@@ -51,6 +80,19 @@ TOOL_PACKAGES: Final[dict[str, str]] = {
     "dvisvgm": "dvisvgm",
 }
 """The Debian package(s) that install each external program gdanim runs."""
+
+
+def one_line(error: BaseException) -> str:
+    """An exception's words on one line, or its type's name when it has none.
+
+    Examples
+    --------
+    >>> one_line(ValueError("bad\\n  value"))
+    'bad value'
+    >>> one_line(KeyError())
+    'KeyError'
+    """
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 class RenderError(RuntimeError):

@@ -35,6 +35,16 @@ from gdmath.regimes import (
 from gdmath.book import book_line, book_parameter, book_round, book_table
 # Ch. 9: slope as rise over run, and its size against the distance to the minimum.
 from gdmath.slope import Secant, SlopeSample, nearest_minimum, secant, secant_slope, slope_survey
+# Where a descent ends up (issue #12, scenes 4-5).
+from gdmath.valleys import (
+    ARRIVAL_TOLERANCE,
+    Valley,
+    ridges,
+    spread_starts,
+    steps_to_tolerance,
+    valley_of,
+    valley_reached,
+)
 
 __all__ = [
     "BOOK_CURVE",
@@ -72,4 +82,12 @@ __all__ = [
     "secant",
     "secant_slope",
     "slope_survey",
+    # gdmath.valleys
+    "ARRIVAL_TOLERANCE",
+    "Valley",
+    "ridges",
+    "spread_starts",
+    "steps_to_tolerance",
+    "valley_of",
+    "valley_reached",
 ]

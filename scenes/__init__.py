@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 from scenes.registry import SCENES
 
 if TYPE_CHECKING:
+    from scenes.book_code import BookCode
+    from scenes.local_valley import LocalValley
+    from scenes.too_small_learning_rate import TooSmallLearningRate
     from scenes.learning_rate_comparison import LearningRateComparison
     from scenes.local_view import LocalView
     from scenes.overshooting_learning_rate import OvershootingLearningRate
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
     from scenes.slope_tangent import SlopeTangent
 
 __all__ = [
+    "BookCode",
+    "LocalValley",
+    "TooSmallLearningRate",
     "LearningRateComparison",
     "LocalView",
     "OvershootingLearningRate",

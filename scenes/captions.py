@@ -24,6 +24,8 @@ from __future__ import annotations
 import string
 import unicodedata
 
+from gdanim.options import LANGUAGES, check_choice
+
 __all__ = [
     "CAPTIONS",
     "LANGUAGES",
@@ -39,8 +41,7 @@ __all__ = [
     "visible_characters",
 ]
 
-LANGUAGES: tuple[str, ...] = ("he", "en")
-"""Languages of the catalogue; the first is the default."""
+# LANGUAGES (from gdanim.options, where --lang reads them too): every key of the catalogue has each.
 
 _LRI, _PDI = "\u2066", "\u2069"
 
@@ -179,6 +180,72 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "en": "The whole curve: local slopes alone led the way down",
         "he": "כל העקומה: רק שיפועים מקומיים הובילו למטה",
     },
+    # TooSmallLearningRate (ch. 10; issue #12).
+    "too_small.title": {"en": "Learning rate too small", "he": "קצב למידה קטן מדי"},
+    "too_small.same_start": {
+        "en": "Same start, same curve: only the learning rate differs",
+        "he": "אותה התחלה, אותה עקומה: רק קצב הלמידה שונה",
+    },
+    "too_small.crawl": {
+        "en": "Step by step, the small rate barely moves",
+        "he": "צעד אחר צעד, הקצב הקטן כמעט לא זז",
+    },
+    "too_small.time_lapse": {"en": "Time-lapse: hundreds of steps", "he": "הילוך מהיר: מאות צעדים"},
+    "too_small.arrived": {
+        "en": "within {tolerance} after {steps} steps",
+        "he": f"בטווח {_ltr('{tolerance}')} אחרי {_ltr('{steps}')} צעדים",
+    },
+    "too_small.needs": {
+        "en": "needs {steps} steps to come within {tolerance}",
+        "he": f"צריך {_ltr('{steps}')} צעדים כדי להגיע לטווח {_ltr('{tolerance}')}",
+    },
+    "too_small.never": {
+        "en": "not within {tolerance}, even after {steps} steps",
+        "he": f"לא בטווח {_ltr('{tolerance}')}, גם אחרי {_ltr('{steps}')} צעדים",
+    },
+    "too_small.lesson": {
+        "en": "Too small a learning rate: slow progress, wasted steps",
+        "he": "קצב למידה קטן מדי: התקדמות איטית, צעדים מבוזבזים",
+    },
+    # LocalValley (ch. 10; issue #12).
+    "local_valley.title": {"en": "Stuck in a local valley", "he": "תקוע בעמק מקומי"},
+    "local_valley.shallow_name": {"en": "shallow valley", "he": "עמק רדוד"},
+    "local_valley.deep_name": {"en": "deep valley", "he": "עמק עמוק"},
+    "local_valley.roll": {
+        "en": "Downhill step by step, until the slope is zero",
+        "he": "יורד צעד אחר צעד, עד שהשיפוע אפס",
+    },
+    "local_valley.stuck": {
+        "en": "Stuck: the ground is flat here, though a deeper valley exists",
+        "he": "תקוע: כאן הקרקע שטוחה, אף שיש עמק עמוק יותר",
+    },
+    "local_valley.found": {
+        "en": "This start leads down into the deepest valley",
+        "he": "מההתחלה הזו יורדים לעמק העמוק ביותר",
+    },
+    "local_valley.others": {"en": "Other starts, the same rule", "he": "התחלות אחרות, אותו כלל"},
+    "local_valley.ended_shallow": {"en": "shallow", "he": "רדוד"},
+    "local_valley.ended_deep": {"en": "deep", "he": "עמוק"},
+    "local_valley.lesson": {
+        "en": "Small steps never climb the ridge: the start decides the valley",
+        "he": "צעדים קטנים לא מטפסים מעל הרכס: נקודת ההתחלה קובעת את העמק",
+    },
+    # BookCode (ch. 10; issue #12). The listing itself is the book's, in scenes/book_listings/.
+    "book_code.title": {"en": "The book's code: gradient descent", "he": "הקוד מהספר: ירידת מפל"},
+    "book_code.listing": {
+        "en": "The program of chapter {chapter}, exactly as printed",
+        "he": f"התוכנית מפרק {_ltr('{chapter}')}, בדיוק כפי שהודפסה",
+    },
+    "book_code.run": {
+        "en": "Run it: each pass of the loop is one step",
+        "he": "מריצים: כל סיבוב של הלולאה הוא צעד אחד",
+    },
+    "book_code.lesson": {
+        "en": "Compute the slope, step against it, again and again",
+        "he": "מחשבים שיפוע, זזים נגדו, וחוזרים שוב ושוב",
+    },
+    # What the book's program prints before its table (program output: the same in every language).
+    "book_code.output_header": {"en": "צעדים:", "he": "צעדים:"},
     # Shared by several scenes.
     "learning_rate": {"en": "learning rate = {learning_rate}", "he": f"קצב למידה = {_ltr('{learning_rate}')}"},
     "regime.slow": {"en": "Too small: crawls, far from the minimum", "he": "קטן מדי: זוחל, רחוק מהמינימום"},
@@ -241,6 +308,25 @@ SCENE_ALT_TEXT: dict[str, dict[str, str]] = {
         "slope where it stands; at the end the whole curve and the path are revealed.",
         "he": "עקומת הטעות מוסתרת חוץ מחלון מואר סביב הכדור, שיורד בעזרת השיפוע במקום שבו הוא עומד בלבד; "
         "בסוף נחשפות כל העקומה והדרך.",
+    },
+    # Issue #12, scenes 4-6.
+    "too-small-learning-rate": {
+        "en": "Two balls start at x = -1 on the same curve: with learning rate 0.1 one reaches the minimum "
+        "in 27 steps, while with 0.01 the other crawls for hundreds of steps in a speeding time-lapse.",
+        "he": f"שני כדורים יוצאים מ-{_ltr('x = -1')} על אותה עקומה: בקצב למידה {_ltr('0.1')} אחד מגיע "
+        f"למינימום ב-{_ltr('27')} צעדים, ובקצב {_ltr('0.01')} השני זוחל מאות צעדים בהילוך מהיר.",
+    },
+    "local-valley": {
+        "en": "Balls start at several places on a curve with two valleys: those left of the ridge get stuck "
+        "in the shallow valley, the others find the deep one, and each start is labelled by where it ended.",
+        "he": "כדורים יוצאים מכמה מקומות על עקומה עם שני עמקים: אלה שמשמאל לרכס נתקעים בעמק הרדוד, "
+        "האחרים מוצאים את העמוק, וכל נקודת התחלה מסומנת לפי המקום שבו הכדור נעצר.",
+    },
+    "book-code": {
+        "en": "The book's gradient-descent program runs line by line: a highlight moves over the loop, "
+        "each printed line appears in an output panel, and a ball steps down the curve beside it.",
+        "he": "תוכנית ירידת המפל מהספר רצה שורה אחר שורה: סימון עובר על הלולאה, כל שורה מודפסת "
+        "מופיעה בחלון הפלט, וכדור יורד בעקומה לצידה.",
     },
 }
 """CLI scene name -> language -> one sentence for ``<img alt>`` in the book's pages."""
@@ -313,6 +399,78 @@ SPEAKER_NOTES: dict[str, dict[str, str]] = {
         "en": "Too small crawls and is still far away; too large jumps across the valley; the balanced rate settles. "
         "Choosing the learning rate is choosing this balance.",
         "he": "קטן מדי זוחל ועדיין רחוק; גדול מדי קופץ מעל העמק; הקצב המאוזן מתייצב. לבחור קצב למידה זה לבחור את האיזון הזה.",
+    },
+    # TooSmallLearningRate (ch. 10; issue #12).
+    "too_small.setup": {
+        "en": "Two runs from the same start, x = {start}, on the same curve: learning rate {small} in one panel, "
+        "{balanced} in the other. Only the learning rate differs.",
+        "he": f"שתי ריצות מאותה נקודת התחלה, {_ltr('x = {start}')}, על אותה עקומה: קצב למידה {_ltr('{small}')} "
+        f"בחלון אחד ו-{_ltr('{balanced}')} בשני. רק קצב הלמידה שונה.",
+    },
+    "too_small.crawl": {
+        "en": "The first steps, one by one. The balanced rate covers most of the way in a few steps; "
+        "the small one barely leaves the start, though its slope is just as steep.",
+        "he": "הצעדים הראשונים, אחד אחד. הקצב המאוזן עובר את רוב הדרך בכמה צעדים; "
+        "הקטן כמעט לא זז מההתחלה, אף שהשיפוע שלו תלול באותה מידה.",
+    },
+    "too_small.time_lapse": {
+        "en": "Now a time-lapse through the remaining steps, faster and faster. "
+        "Each panel says when its ball came within {tolerance} of the minimum.",
+        "he": "עכשיו הילוך מהיר דרך שאר הצעדים, מהר יותר ויותר. "
+        f"כל חלון אומר מתי הכדור שלו הגיע לטווח {_ltr('{tolerance}')} מהמינימום.",
+    },
+    "too_small.lesson": {
+        "en": "Too small a learning rate is not wrong, only slow: it gets there, but spends many times the steps "
+        "for the same result. Training time is exactly what it wastes.",
+        "he": "קצב למידה קטן מדי אינו שגוי, רק איטי: הוא מגיע, אבל משלם פי כמה צעדים על אותה תוצאה. "
+        "זמן אימון הוא בדיוק מה שהוא מבזבז.",
+    },
+    # LocalValley (ch. 10; issue #12).
+    "local_valley.curve": {
+        "en": "A curve with two valleys: a shallow one on the left, a deeper one on the right, and a ridge between them.",
+        "he": "עקומה עם שני עמקים: רדוד משמאל, עמוק יותר מימין, ורכס ביניהם.",
+    },
+    "local_valley.roll": {
+        "en": "A ball starts at x = {start} and follows the slope down, step by step. Where the slope is zero it stops: "
+        "it only feels the ground under it and cannot know whether a deeper valley exists.",
+        "he": f"כדור יוצא מ-{_ltr('x = {start}')} ויורד לפי השיפוע, צעד אחר צעד. היכן שהשיפוע אפס הוא נעצר: "
+        "הוא מרגיש רק את הקרקע שמתחתיו ולא יכול לדעת אם יש עמק עמוק יותר.",
+    },
+    "local_valley.others": {
+        "en": "The same rule from other starts. Every ball goes downhill from where it stands, "
+        "so which side of the ridge it starts on decides its valley.",
+        "he": "אותו כלל מנקודות התחלה אחרות. כל כדור יורד מהמקום שבו הוא עומד, "
+        "ולכן הצד של הרכס שבו הוא מתחיל קובע את העמק שלו.",
+    },
+    "local_valley.lesson": {
+        "en": "Each start is labelled by the valley its ball ended in. Small steps never climb the ridge: "
+        "gradient descent finds a valley, not necessarily the deepest one.",
+        "he": "כל נקודת התחלה מסומנת לפי העמק שבו הכדור שלה נעצר. צעדים קטנים לא מטפסים מעל הרכס: "
+        "ירידת מפל מוצאת עמק, לא בהכרח את העמוק ביותר.",
+    },
+    # BookCode (ch. 10; issue #12).
+    "book_code.listing": {
+        "en": "This is the program of chapter {chapter}, line for line as the book prints it: the error, its slope, "
+        "a start at x = {start}, a learning rate of {learning_rate} and a loop of {steps} steps.",
+        "he": f"זו התוכנית של פרק {_ltr('{chapter}')}, שורה אחר שורה כפי שהספר מדפיס אותה: הטעות, השיפוע שלה, "
+        f"התחלה ב-{_ltr('x = {start}')}, קצב למידה {_ltr('{learning_rate}')} ולולאה של {_ltr('{steps}')} צעדים.",
+    },
+    "book_code.run": {
+        "en": "We keep the lines that run. The band shows the line Python is executing; "
+        "the panel prints what the program prints, and the ball moves whenever x changes.",
+        "he": "משאירים את השורות שרצות. הסימון מראה את השורה שפייתון מבצע; "
+        f"החלון מדפיס את מה שהתוכנית מדפיסה, והכדור זז בכל פעם שהערך של {_ltr('x')} משתנה.",
+    },
+    "book_code.loop": {
+        "en": "Each pass of the loop: compute the slope, step against it, print. "
+        "The printed numbers are the book's, and the ball lands where they say.",
+        "he": "כל סיבוב של הלולאה: מחשבים שיפוע, זזים נגדו, מדפיסים. "
+        "המספרים המודפסים הם של הספר, והכדור נוחת היכן שהם אומרים.",
+    },
+    "book_code.lesson": {
+        "en": "That is all of gradient descent: compute the slope, move against it, and repeat "
+        "until the slope is nearly zero.",
+        "he": "זו כל ירידת המפל: מחשבים שיפוע, זזים נגדו, וחוזרים על זה עד שהשיפוע כמעט אפס.",
     },
     # Shared by the scenes that step.
     # SlopeRiseOverRun (ch. 9).
@@ -405,8 +563,7 @@ SPEAKER_NOTES: dict[str, dict[str, str]] = {
 
 
 def _check_language(language: str) -> None:
-    if language not in LANGUAGES:
-        raise ValueError(f"unknown language {language!r}; choose from: {', '.join(LANGUAGES)}")
+    check_choice("language", language, LANGUAGES)
 
 
 def _fill(catalogue: dict[str, dict[str, str]], kind: str, key: str, language: str, values: dict) -> str:

@@ -32,17 +32,30 @@ from manim import (
     config,
 )
 
-from gdmath import BOOK_CURVE, Curve, DescentResult, TangentLine, crosses_minimum, descend, tangent_line
+from gdanim.options import DEFAULT_LANGUAGE, DEFAULT_THEME, LANGUAGES, THEME_NAMES, check_choice
+from gdmath import (
+    BOOK_CURVE,
+    Curve,
+    DescentResult,
+    TangentLine,
+    book_parameter,
+    crosses_minimum,
+    descend,
+    tangent_line,
+    view_range,
+)
 from scenes import text_cache
 from scenes.beats import Beat, beat_name
-from scenes.captions import LANGUAGES, caption, speaker_notes
+from scenes.captions import caption, speaker_notes
 from scenes.registry import SCENES
 from scenes.style import (
     BALL_RADIUS,
     CAPTION_EDGE,
     EDGE_BUFF,
     FONT,
+    FONT_CODE,
     FONT_SIZE_CAPTION,
+    FONT_SIZE_CODE,
     FONT_SIZE_LABEL,
     FONT_SIZE_READOUT,
     FONT_SIZE_TITLE,
@@ -62,6 +75,7 @@ __all__ = [
     "get_axes",
     "get_ball",
     "get_caption",
+    "get_code_line",
     "get_curve_graph",
     "get_label",
     "get_level_step_arrow",
@@ -81,6 +95,8 @@ __all__ = [
     "reading_order",
     "registry_defaults",
     "step_point",
+    "time_lapse_durations",
+    "time_lapse_rate",
     "valley_label_point",
 ]
 
@@ -127,8 +143,8 @@ class DescentScene(Scene):
     start: ClassVar[float] = -1.0
     learning_rate: ClassVar[float] = 0.1
     steps: ClassVar[int] = 10
-    language: ClassVar[str] = LANGUAGES[0]
-    theme: ClassVar[str] = "light"
+    language: ClassVar[str] = DEFAULT_LANGUAGE
+    theme: ClassVar[str] = DEFAULT_THEME
 
     @property
     def pace(self) -> float:
@@ -142,10 +158,8 @@ class DescentScene(Scene):
         self.beats: list[Beat] = []
         self._beat_starts: list[tuple[str, str, float]] = []
         self._subtitles_on_screen: dict[str, tuple[Mobject, str, float]] = {}
-        if self.language not in LANGUAGES:
-            raise ValueError(f"unknown language {self.language!r}; choose from: {', '.join(LANGUAGES)}")
-        if self.theme not in THEMES:
-            raise ValueError(f"unknown theme {self.theme!r}; choose from: {', '.join(THEMES)}")
+        check_choice("language", self.language, LANGUAGES)
+        check_choice("theme", self.theme, THEME_NAMES)
         self.palette: Theme = THEMES[self.theme]
         self.camera.background_color = self.palette.background
         self.path: DescentResult = descend(self.curve, self.start, self.learning_rate, self.steps)
@@ -245,6 +259,27 @@ class DescentScene(Scene):
         explanation = get_caption(key, self.language, self.palette, **values)
         return self.as_subtitle(explanation, caption(key, self.language, **values), "caption")
 
+    def get_panel(self, path: DescentResult, size: tuple[float, float], target_ticks: int = 3) -> VGroup:
+        """A small plot framing ``path``: axes, the curve, and its learning rate above.
+
+        The panel's axes are ``panel.axes``.
+        """
+        x_lo, x_hi, y_lo, y_hi = view_range(path, margin=0)
+        axes = get_axes(
+            (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi, target_ticks), self.palette, self.language,
+            *size, axis_labels=False, target_ticks=target_ticks,
+        )
+        label = self.get_label("learning_rate", learning_rate=book_parameter(path.learning_rate))
+        label.next_to(axes, UP, buff=0.25)
+        panel = VGroup(label, axes, get_curve_graph(axes, path.curve, self.palette))
+        panel.axes = axes
+        return panel
+
+    def get_step_counter(self, step: int) -> MarkupText:
+        """``step k of n`` under the title."""
+        counter = self.get_label("comparison.step", FONT_SIZE_READOUT, step=step, steps=self.steps)
+        return counter.to_edge(UP, buff=EDGE_BUFF + 0.62)
+
     def replace_text(self, old: Mobject, new: Mobject, run_time: float = 0.5) -> Mobject:
         """Fade ``old`` out, then ``new`` in, never both at once (overlaid text is unreadable).
 
@@ -261,9 +296,9 @@ class DescentScene(Scene):
 # --- Text ---------------------------------------------------------------------------------
 
 
-def _build_markup_text(text: str, font_size: float, colour: str) -> MarkupText:
+def _build_markup_text(text: str, font_size: float, colour: str, font: str = FONT) -> MarkupText:
     text_mobject = MarkupText(
-        escape(text), font=FONT, font_size=font_size, color=colour, disable_ligatures=True
+        escape(text), font=font, font_size=font_size, color=colour, disable_ligatures=True
     )
     # The parsed SVG paths are only needed to build the glyphs; dropping them
     # makes every later copy (each FadeIn, Transform and redraw) ~15x cheaper.
@@ -285,6 +320,34 @@ def get_number(text: str, palette: Theme, font_size: float = FONT_SIZE_LABEL) ->
     return text_cache.cached_mobject(
         "MarkupText", arguments, lambda: _build_markup_text(text, float(font_size), palette.text)
     )
+
+
+CODE_STRUT: str = "|"
+"""A glyph put (invisible) at column 0 of every code line: see :func:`get_code_line`."""
+
+_LRM: str = "\u200e"
+
+
+def get_code_line(text: str, palette: Theme, font_size: float = FONT_SIZE_CODE) -> MarkupText:
+    """One line of code or program output, in the code font, left to right even when it holds Hebrew.
+
+    A glyph's box leaves out the spaces before it, and lines with and without
+    descenders differ in height. So every line starts with an invisible
+    :data:`CODE_STRUT` at column 0: aligning lines by their left edge keeps
+    their indentation, stacking them keeps their baselines. A left-to-right
+    mark first makes the line left to right even when its first letter is
+    Hebrew (a comment, a Hebrew string). Its glyphs are ``line[1:]``.
+    """
+    text = _LRM + CODE_STRUT + text
+    arguments = {"text": text, "font": FONT_CODE, "font_size": float(font_size), "colour": palette.text,
+                 "disable_ligatures": True}
+    line = text_cache.cached_mobject(
+        "MarkupText", arguments, lambda: _build_markup_text(text, float(font_size), palette.text, FONT_CODE)
+    )
+    strut = min(line.submobjects, key=lambda glyph: glyph.get_left()[0])
+    line.remove(strut)
+    line.add_to_back(strut.set_opacity(0))
+    return line
 
 
 def get_label(
@@ -467,6 +530,44 @@ def _runs(mask: np.ndarray) -> list[np.ndarray]:
         return []
     breaks = np.flatnonzero(np.diff(indices) > 1) + 1
     return np.split(indices, breaks)
+
+
+# --- Time-lapse of many steps ---------------------------------------------------------------
+
+
+def time_lapse_rate(first: float, last: float):
+    """A rate function taking a step counter from ``first`` to ``last`` ever faster, at a steady growth.
+
+    The counter shows ``first * (last / first) ** t`` at time ``t`` of the
+    animation: each second multiplies the steps per second by the same
+    factor, a time-lapse that speeds up without a jolt.
+
+    Examples
+    --------
+    >>> rate = time_lapse_rate(10, 1000)
+    >>> [round(10 + 990 * rate(t), 6) for t in (0, 0.5, 1)]
+    [10.0, 100.0, 1000.0]
+    """
+    if not 0 < first < last:
+        raise ValueError(f"a time-lapse needs 0 < first < last, got {first} and {last}")
+    ratio = last / first
+    # Clamped: first * ratio can round past last, and the counter must stop on last exactly.
+    return lambda t: min(1.0, max(0.0, (first * ratio**t - first) / (last - first)))
+
+
+def time_lapse_durations(marks: list[float], run_time: float) -> list[float]:
+    """Run time of each stretch between consecutive step ``marks``, ``run_time`` in all.
+
+    Each stretch gets time in proportion to ``log(end / start)``, so one
+    :func:`time_lapse_rate` speed carries on from stretch to stretch.
+
+    Examples
+    --------
+    >>> [round(seconds, 9) for seconds in time_lapse_durations([10, 100, 1000], 8.0)]
+    [4.0, 4.0]
+    """
+    logs = np.diff(np.log(np.asarray(marks, dtype=np.float64)))
+    return [float(run_time * value / logs.sum()) for value in logs]
 
 
 # --- Ball, tangent, arrows ---------------------------------------------------------------

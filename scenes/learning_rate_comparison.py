@@ -6,19 +6,15 @@ from typing import ClassVar
 
 from manim import DOWN, RIGHT, UP, FadeIn, ValueTracker, VGroup, smooth
 
-from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_parameter, book_round, classify, descend, view_range
+from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_parameter, book_round, classify, descend
 from scenes.captions import regime_key
 from scenes.common import (
     DescentScene,
-    get_axes,
-    get_curve_graph,
     get_path_ball,
     get_trail_dot,
-    nice_bounds,
     reading_order,
     registry_defaults,
 )
-from scenes.style import EDGE_BUFF, FONT_SIZE_READOUT
 
 __all__ = ["LearningRateComparison"]
 
@@ -51,7 +47,7 @@ class LearningRateComparison(DescentScene):
         rates = ", ".join(book_parameter(path.learning_rate) for path in self.paths)
         self.beat("comparison.setup", start=book_round(self.start), rates=rates)
         title = self.get_title("comparison.title")
-        self.panels = [self.get_panel(path) for path in self.paths]
+        self.panels = [self.get_panel(path, PANEL_SIZE) for path in self.paths]
         row = VGroup(*reading_order(self.panels, self.language)).arrange(RIGHT, buff=PANEL_GAP, aligned_edge=UP)
         row.move_to(0.05 * DOWN)
         self.play(FadeIn(title), *(FadeIn(panel) for panel in self.panels), run_time=1.5)
@@ -62,7 +58,7 @@ class LearningRateComparison(DescentScene):
             get_path_ball(self.palette, path, self.progress, lambda axes=panel.axes: axes)
             for path, panel in zip(self.paths, self.panels)
         ]
-        self.counter = self.get_counter(0)
+        self.counter = self.get_step_counter(0)
         self.play(*(FadeIn(ball, scale=0.5) for ball in self.balls), FadeIn(self.counter), run_time=0.6)
 
         # The same step in every panel at the same time.
@@ -83,26 +79,8 @@ class LearningRateComparison(DescentScene):
         self.step_beat("comparison.step", index, self.steps, steps=self.steps)
         moving = [ball for ball, path in zip(self.balls, self.paths) if index < path.nit]
         self.add(*(get_trail_dot(ball.get_center(), self.palette) for ball in moving))
-        self.counter = self.replace_text(self.counter, self.get_counter(index + 1), run_time=0)
+        self.counter = self.replace_text(self.counter, self.get_step_counter(index + 1), run_time=0)
         self.play(self.progress.animate.set_value(index + 1), run_time=0.7 * self.pace, rate_func=smooth)
-
-    def get_panel(self, path) -> VGroup:
-        """Axes framing ``path``, the curve, and the learning rate above."""
-        x_lo, x_hi, y_lo, y_hi = view_range(path, margin=0)
-        axes = get_axes(
-            (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi, 3), self.palette, self.language,
-            *PANEL_SIZE, axis_labels=False, target_ticks=3,
-        )
-        label = self.get_label("learning_rate", learning_rate=book_parameter(path.learning_rate))
-        label.next_to(axes, UP, buff=0.25)
-        panel = VGroup(label, axes, get_curve_graph(axes, self.curve, self.palette))
-        panel.axes = axes
-        return panel
-
-    def get_counter(self, step: int):
-        """``step k of n`` under the title."""
-        counter = self.get_label("comparison.step", FONT_SIZE_READOUT, step=step, steps=self.steps)
-        return counter.to_edge(UP, buff=EDGE_BUFF + 0.62)
 
     def get_verdict(self, panel: VGroup, path):
         """The regime of ``path`` under its panel."""

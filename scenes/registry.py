@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gdmath import BOOK_CURVE, Curve
+from gdmath import BOOK_CURVE, START_RANGE_WIDTHS, TWO_VALLEYS, Curve, start_range
 
 __all__ = ["SCENES", "SceneSpec", "get_spec"]
 
@@ -37,6 +37,12 @@ class SceneSpec:
     curve
         The error curve the scene descends (its class's ``curve``); it bounds
         the starts a render may ask for (:func:`gdmath.start_range`).
+    start_widths
+        How far beyond the curve's plot range, in widths of it, a start may lie;
+        0 keeps every start on screen.
+    fixed_knobs
+        The scene shows the book's own numbers (a code listing), so a render
+        may not change ``start``, ``learning_rate`` or ``steps``.
     """
 
     name: str
@@ -47,6 +53,13 @@ class SceneSpec:
     learning_rate: float
     steps: int
     curve: Curve = BOOK_CURVE
+    start_widths: float = START_RANGE_WIDTHS
+    fixed_knobs: bool = False
+
+    @property
+    def start_range(self) -> tuple[float, float]:
+        """The ``(low, high)`` starts a render of this scene accepts."""
+        return start_range(self.curve, self.start_widths)
 
     @property
     def source_file(self) -> Path:
@@ -120,6 +133,39 @@ SCENES: dict[str, SceneSpec] = {
             start=-1.0,
             learning_rate=0.2,
             steps=6,
+        ),
+        # Issue #12, scenes 4-6.
+        SceneSpec(
+            name="too-small-learning-rate",
+            class_name="TooSmallLearningRate",
+            module="scenes.too_small_learning_rate",
+            description="Ch. 10: lr 0.01 against lr 0.1 from the same start, a time-lapse of hundreds of steps "
+            "and how many each needs to arrive.",
+            start=-1.0,
+            learning_rate=0.01,
+            steps=300,
+        ),
+        SceneSpec(
+            name="local-valley",
+            class_name="LocalValley",
+            module="scenes.local_valley",
+            description="Ch. 10: balls from several starts on a two-valley curve; some get stuck in the shallow "
+            "valley, others find the deep one.",
+            start=0.0,
+            learning_rate=0.05,
+            steps=60,
+            curve=TWO_VALLEYS,
+            start_widths=0.0,
+        ),
+        SceneSpec(
+            name="book-code",
+            class_name="BookCode",
+            module="scenes.book_code",
+            description="Ch. 10: the book's code listing line by line, its printed output, and the ball moving in step.",
+            start=-1.0,
+            learning_rate=0.1,
+            steps=10,
+            fixed_knobs=True,
         ),
     )
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
-from manim import DOWN, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Line, ReplacementTransform, ValueTracker, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Line, ReplacementTransform, ValueTracker, VGroup
 from manim import always_redraw, smooth
 
 from gdmath import Secant, TangentLine, book_round, downhill_direction, follow_view, secant, tangent_line
@@ -132,10 +132,10 @@ class SlopeRiseOverRun(DescentScene):
         return legs
 
     def get_leg_labels(self, line: Secant) -> VGroup:
-        """"run" beside the run, outside the triangle; "rise" right of the rise."""
+        """"run" inside the triangle against its right angle, clear of the curve and the axis; "rise" right of the rise."""
         left, corner, right = self.get_corners(line)
         run = get_readout("rise_over_run.run", self.language, self.palette)
-        run.next_to((left + corner) / 2, UP if line.rise < 0 else DOWN, buff=0.15)
+        run.next_to(corner, DOWN if line.rise < 0 else UP, buff=0.15).align_to(corner + 0.15 * LEFT, RIGHT)
         rise = get_readout("rise_over_run.rise", self.language, self.palette)
         rise.next_to((corner + right) / 2, RIGHT, buff=0.2)
         return VGroup(run, rise)

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from gdanim.options import TEXT_DIRECTIONS
+
 __all__ = [
     "BALL_RADIUS",
     "CAPTION_EDGE",
     "EDGE_BUFF",
     "FONT",
+    "FONT_CODE",
+    "FONT_SIZE_CODE",
+    "HIGHLIGHT_OPACITY",
     "FONT_SIZE_CAPTION",
     "FONT_SIZE_LABEL",
     "FONT_SIZE_READOUT",
@@ -105,6 +110,9 @@ THEMES: dict[str, Theme] = {
 FONT: str = "DejaVu Sans"
 """The one font of every on-screen string; it has Hebrew glyphs."""
 
+FONT_CODE: str = "DejaVu Sans Mono"
+"""The font of the book's code listings and their output: monospaced, with Hebrew glyphs."""
+
 MIN_FONT_SIZE: float = 24
 """Smallest manim ``font_size`` used: about a 15 px em in a 640 px wide GIF."""
 
@@ -119,6 +127,12 @@ FONT_SIZE_READOUT: float = 28
 
 FONT_SIZE_LABEL: float = 24
 """Axis labels, tick numbers, table cells and panel labels."""
+
+FONT_SIZE_CODE: float = 24
+"""Code listings and program output: a 56-character line fills 11 of the frame's 14 units."""
+
+HIGHLIGHT_OPACITY: float = 0.22
+"""Fill opacity of the band (in the theme's ``muted`` colour) behind the line of code that runs."""
 
 TITLE_EDGE: str = "top"
 """Frame edge the title sits at: ``"top"`` or ``"bottom"``."""
@@ -138,9 +152,6 @@ STROKE_WIDTH_CURVE: float = 5
 STROKE_WIDTH_TANGENT: float = 5
 """Stroke width of the tangent line."""
 
-_RTL_LANGUAGES: frozenset[str] = frozenset({"he"})
-
-
 def is_rtl(language: str) -> bool:
     """Whether ``language`` reads right to left.
 
@@ -149,7 +160,7 @@ def is_rtl(language: str) -> bool:
     >>> is_rtl("he"), is_rtl("en")
     (True, False)
     """
-    return language in _RTL_LANGUAGES
+    return TEXT_DIRECTIONS.get(language) == "rtl"
 
 
 def hex_to_rgb(colour: str) -> tuple[int, int, int]:

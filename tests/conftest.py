@@ -1,15 +1,37 @@
-"""Shared pytest fixtures for gdanim's tests."""
+"""Shared pytest fixtures for gdanim's tests, and their levels.
+
+Tests live by level, each folder marked so ``pytest -m unit`` picks one:
+
+- ``tests/unit/`` (``unit``): no manim render, seconds in all;
+- ``tests/render/`` (``render``): real tiny renders through the API and the CLI;
+- ``tests/integration/`` (``integration``): renders plus another real system:
+  headless Chromium, the ``hugo`` binary, a Dask cluster, a wheel installed in a fresh venv.
+
+Every test run writes gdanim's cache (manim's media folders, timings, tool
+versions) under pytest's temporary folder, never into the checkout or the
+user's cache; subprocesses inherit it.
+"""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from gdanim.store.cache import CACHE_DIR_ENV
 from tests.render_runs import REPO_ROOT, TINY_CLIP_ARGUMENTS, run_render
+
+LEVELS: dict[str, str] = {
+    "unit": "no render: pure functions, the CLI's parsing, the package's shape",
+    "render": "real tiny renders through the API and the CLI",
+    "integration": "renders with another real system: a browser, hugo, a Dask cluster, an installed wheel",
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -22,6 +44,32 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    for level, meaning in LEVELS.items():
+        config.addinivalue_line("markers", f"{level}: {meaning}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its folder's level (doctests of the packages count as unit tests)."""
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        level = path.relative_to(tests).parts[0] if path.is_relative_to(tests) else "unit"
+        item.add_marker(getattr(pytest.mark, level if level in LEVELS else "unit"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point ``GDANIM_CACHE_DIR`` at a folder of this test run (tests that need their own set it again)."""
+    cache = tmp_path_factory.mktemp("gdanim-cache")
+    previous = os.environ.get(CACHE_DIR_ENV)
+    os.environ[CACHE_DIR_ENV] = str(cache)
+    if "manim" in sys.modules:  # imported by the scene tests: text they draw outside a render goes here, not ./media
+        sys.modules["manim"].config.media_dir = str(cache / "manim-media")
+    yield cache
+    if previous is None:
+        os.environ.pop(CACHE_DIR_ENV, None)
+    else:
+        os.environ[CACHE_DIR_ENV] = previous
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,12 @@
 """Real ``python render.py`` runs at a tiny size, and what they leave on disk; shared by the render tests.
 
-Every run renders at ``GDANIM_TEST_RESOLUTION=160x90@5`` (see
-:data:`gdanim.quality.TEST_RESOLUTION_ENV`).
+Every run renders at ``--test-size 160x90@5`` (see :func:`gdanim.options.get_preset`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -16,17 +16,18 @@ from pathlib import Path
 import av
 import numpy as np
 
-from gdanim.files import TEMP_PREFIX
-from gdanim.quality import TEST_RESOLUTION_ENV
+from gdanim.store.files import TEMP_PREFIX
 
 __all__ = [
     "REPO_ROOT",
     "TINY",
+    "TINY_OPTION",
     "TINY_CLIP_ARGUMENTS",
     "TINY_TAG",
     "debris",
     "decoded_frames",
     "files_under",
+    "manifest_json",
     "path_without",
     "probe_video",
     "render_env",
@@ -40,28 +41,32 @@ __all__ = [
 REPO_ROOT: Path = Path(__file__).resolve().parent.parent
 TINY: str = "160x90@5"
 TINY_TAG: str = "160x90p5"
+TINY_OPTION: tuple[str, str] = ("--test-size", TINY)
+"""The hidden CLI option that renders at :data:`TINY`; :func:`run_render` and :func:`start_render` add it."""
 
 TINY_CLIP_ARGUMENTS: tuple[str, ...] = ("rolling-descent", "-q", "l", "-f", "both", "--steps", "2")
 """The shared tiny clip (the ``tiny_clip`` fixture): two steps of the rolling descent, MP4 and GIF."""
 
 
 def render_env(**extra: str) -> dict[str, str]:
-    """This process's environment with tiny renders, plus ``extra``."""
-    return {**os.environ, TEST_RESOLUTION_ENV: TINY, **extra}
+    """This process's environment plus ``extra``."""
+    return {**os.environ, **extra}
 
 
-def run_render(*arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python render.py ARGUMENTS`` as a user would, from the checkout."""
+def run_render(
+    *arguments: str, env: dict[str, str] | None = None, tiny: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python render.py ARGUMENTS --test-size 160x90@5`` (without it if not ``tiny``) as a user would."""
     return subprocess.run(
-        [sys.executable, "render.py", *arguments],
+        [sys.executable, "render.py", *arguments, *(TINY_OPTION if tiny else ())],
         cwd=REPO_ROOT, env=env or render_env(), capture_output=True, text=True, timeout=240, check=False,
     )
 
 
 def start_render(*arguments: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """Start ``python render.py ARGUMENTS`` without waiting for it."""
+    """Start ``python render.py ARGUMENTS --test-size 160x90@5`` without waiting for it."""
     return subprocess.Popen(
-        [sys.executable, "render.py", *arguments], cwd=REPO_ROOT, env=env or render_env(),
+        [sys.executable, "render.py", *arguments, *TINY_OPTION], cwd=REPO_ROOT, env=env or render_env(),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
@@ -77,6 +82,11 @@ def wait_for_debris(process: subprocess.Popen[str], out_dir: Path, timeout: floa
     while not debris(out_dir) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     return bool(debris(out_dir))
+
+
+def manifest_json(out_dir: Path) -> dict:
+    """``OUT/manifest.json`` as the JSON a user reads."""
+    return json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
 
 
 def files_under(folder: Path) -> list[Path]:

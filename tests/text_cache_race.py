@@ -1,9 +1,9 @@
 """One of many processes that typeset the same texts into gdanim's shared cache at once (``python -m``).
 
 Run as ``python -m tests.text_cache_race ROUNDS TEXT...`` with ``GDANIM_CACHE_DIR``
-set. Each round takes a media slot (:func:`gdanim.cache.media_slot`), builds
+set. Each round takes a media slot (:func:`gdanim.store.cache.media_slot`), builds
 every text as a ``MarkupText`` there, and publishes the slot
-(:func:`gdanim.cache.prune_slot`), as a render does. Manim's in-process SVG
+(:func:`gdanim.store.cache.prune_slot`), as a render does. Manim's in-process SVG
 cache is cleared each round, so every round parses the files again, as a new
 render process would.
 """
@@ -15,7 +15,7 @@ import sys
 from manim import MarkupText, tempconfig
 from manim.mobject.svg import svg_mobject
 
-from gdanim.cache import media_slot, prune_slot
+from gdanim.store.cache import media_slot, prune_slot
 
 
 def main(rounds: int, texts: list[str]) -> None:

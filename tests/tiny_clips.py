@@ -8,13 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from gdanim.api import ClipRequest, ClipResult, render_clips
 
-from gdanim.pipeline import ClipResult, render_clips
-from gdanim.quality import TEST_RESOLUTION_ENV
-from gdanim.request import ClipRequest
-
-__all__ = ["TINY_CLIPS", "TINY_RESOLUTION", "render_tiny_clips", "tiny_environment"]
+__all__ = ["TINY_CLIPS", "TINY_RESOLUTION", "render_tiny_clips", "tiny_option"]
 
 TINY_RESOLUTION: str = "192x108@5"
 """Small enough to render in seconds on two busy cores, large enough to decode and look at."""
@@ -26,15 +22,12 @@ TINY_CLIPS: list[dict[str, object]] = [
 """Two short descents: Hebrew on the book's light theme and English on the slides' dark theme."""
 
 
-def tiny_environment() -> dict[str, str]:
-    """Environment variables that make every render tiny (also for subprocesses)."""
-    return {TEST_RESOLUTION_ENV: TINY_RESOLUTION}
+def tiny_option() -> list[str]:
+    """The hidden CLI option that renders at :data:`TINY_RESOLUTION`."""
+    return ["--test-size", TINY_RESOLUTION]
 
 
 def render_tiny_clips(out_dir: Path) -> list[ClipResult]:
     """Render :data:`TINY_CLIPS` as MP4, GIF and PNG poster into ``out_dir`` with the real pipeline."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in tiny_environment().items():
-            patch.setenv(name, value)
-        requests = [ClipRequest.create(quality="low", **clip) for clip in TINY_CLIPS]
-        return render_clips(requests, out_dir, ("mp4", "gif", "png"), jobs=1)
+    requests = [ClipRequest.create(quality="low", test_size=TINY_RESOLUTION, **clip) for clip in TINY_CLIPS]
+    return render_clips(requests, out_dir, ("mp4", "gif", "png"), jobs=1)

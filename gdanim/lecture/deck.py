@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import av
 import numpy as np
 from PIL import Image
 
-from gdanim.manifest import find_clip, read_manifest
-from gdanim.request import ClipRequest
+from gdanim.clip.request import ClipRequest
+from gdanim.errors import MESSAGES
+from gdanim.store.manifest import ClipEntry, load_manifest
 
 __all__ = ["Deck", "Slide", "collect_decks", "cut_slide_media", "deck_name", "last_frame", "save_frame"]
 
@@ -84,13 +84,13 @@ def deck_name(request: ClipRequest) -> str:
     return f"{request.language}-{request.theme}-{request.preset.tag}"
 
 
-def _slides(entry: dict[str, Any], out_dir: Path) -> list[Slide]:
-    beats = entry.get("beats") or []
-    if not beats or "mp4" not in entry.get("files", {}):
-        raise ValueError(f"{entry['id']} has no beats or no MP4 in {out_dir}; render it again with --force")
-    source = out_dir / entry["files"]["mp4"]["path"]
+def _slides(entry: ClipEntry, out_dir: Path) -> list[Slide]:
+    beats = entry.beats or ()
+    if not beats or "mp4" not in entry.files:
+        raise ValueError(MESSAGES["no_beats"].format(clip=entry.id, out_dir=out_dir))
+    source = out_dir / entry.files["mp4"].path
     return [
-        Slide(entry["id"], entry["scene"], number, len(beats), beat["name"], beat["notes"], beat["start"], beat["end"], source)
+        Slide(entry.id, entry.scene, number, len(beats), beat.name, beat.notes, beat.start, beat.end, source)
         for number, beat in enumerate(beats, start=1)
     ]
 
@@ -103,7 +103,7 @@ def collect_decks(requests: Iterable[ClipRequest], out_dir: Path) -> list[Deck]:
     ValueError
         If a clip is missing from the manifest or has no beats.
     """
-    manifest = read_manifest(out_dir)
+    manifest = load_manifest(out_dir)
     grouped: dict[str, list[ClipRequest]] = {}
     for request in dict.fromkeys(requests):
         grouped.setdefault(deck_name(request), []).append(request)
@@ -111,9 +111,9 @@ def collect_decks(requests: Iterable[ClipRequest], out_dir: Path) -> list[Deck]:
     for name, members in grouped.items():
         slides: list[Slide] = []
         for request in members:
-            entry = find_clip(manifest, request.clip_id)
+            entry = manifest.find(request.clip_id)
             if entry is None:
-                raise ValueError(f"{request.clip_id} is not in {out_dir}; render it first")
+                raise ValueError(MESSAGES["not_rendered"].format(clip=request.clip_id, out_dir=out_dir))
             slides += _slides(entry, out_dir)
         first = members[0]
         decks.append(Deck(name, first.language, first.theme, first.preset.pixel_width, first.preset.pixel_height,

@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Final
 
-from gdanim.files import atomic_path, remove_stale_temporaries, reporting_full_disk, temp_prefix
+from gdanim.store.files import atomic_path, remove_stale_temporaries, reporting_full_disk, temp_prefix
 from gdanim.lecture import LECTURE_FORMATS
 from gdanim.lecture.deck import Deck, Slide, collect_decks, cut_slide_media
-from gdanim.request import ClipRequest
+from gdanim.clip.request import ClipRequest
 
 __all__ = ["LECTURE_FORMATS", "SLIDES_FOLDER", "export_lecture"]
 

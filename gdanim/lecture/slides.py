@@ -38,7 +38,7 @@ _THEME_COLOURS: Final[dict[str, dict[str, str]]] = {
 
 
 def _style_variables(deck: Deck) -> str:
-    from gdanim.pipeline import theme_colours
+    from gdanim.clip.render import theme_colours
 
     colours = theme_colours(deck.theme)
     extra = _THEME_COLOURS.get(deck.theme, _THEME_COLOURS["light"])

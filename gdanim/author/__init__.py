@@ -1,0 +1,1 @@
+"""Tools for an author at work: watch mode."""

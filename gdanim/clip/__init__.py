@@ -1,0 +1,1 @@
+"""One clip: its request, the manim render, the GIF, and the tasks that write its files."""

@@ -1,0 +1,342 @@
+"""The one place gdanim runs manim: render a scene class with overridden knobs into a media folder.
+
+Importing this module imports manim (about two seconds), so the rest of
+gdanim imports it only when a clip really has to be rendered.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+from manim import Scene, logger, tempconfig
+from manim.renderer.cairo_renderer import CairoRenderer
+from manim.utils.exceptions import EndSceneEarlyException
+from PIL import Image
+
+from gdanim.clip.request import ClipRequest
+from gdanim.clip.shards import join_movies
+from gdanim.store.cache import text_cache_dir
+from scenes import text_cache
+from scenes.registry import get_spec
+
+__all__ = [
+    "ENCODER_OPTIONS",
+    "MAX_INFLIGHT_ENCODERS",
+    "RenderedScene",
+    "count_frames",
+    "inflight_encoders",
+    "remux_faststart",
+    "render_scene",
+    "save_poster",
+]
+
+MAX_INFLIGHT_ENCODERS: Final[int] = 4
+"""Most partial movies encoded while manim keeps drawing; overlaps Cairo with x264 (see manim's default.cfg)."""
+
+ENCODER_MEMORY_BUDGET_BYTES: Final[int] = 1024 * 1024 * 1024
+"""Memory the in-flight encoders of one render may hold together.
+
+Each holds a queue of RGBA frames and x264's own buffers (lookahead and
+references, about 60 YUV 4:2:0 frames at the default preset). Measured at
+1080p60: 1.7 GB peak with four encoders, against 0.7 GB for manim's one.
+"""
+
+ENCODER_OPTIONS: Final[dict[str, str]] = {"crf": "23", "x264-params": "mbtree=0"}
+"""x264 options: manim's default quality (CRF 23), without macroblock-tree rate control.
+
+With it, x264 encodes the very same frames a little differently from run to
+run when other encoders run in the same process (measured here: the same 15
+frames gave 3 different streams from 8 encodes, 4 at a time; pixels off by up
+to 9 levels), so two renders of one clip, or a split clip and the whole,
+decoded to different pixels. Without it the stream is the same every time.
+"""
+
+_ENCODER_QUEUE_SIZE: Final[int] = 8
+_X264_BUFFERED_FRAMES: Final[int] = 60
+
+
+def inflight_encoders(width: int, height: int) -> int:
+    """How many partial movies may encode at once at this size, within :data:`ENCODER_MEMORY_BUDGET_BYTES`.
+
+    Examples
+    --------
+    >>> [inflight_encoders(*size) for size in ((854, 480), (1920, 1080), (2560, 1440), (3840, 2160))]
+    [4, 4, 2, 1]
+    """
+    per_encoder = width * height * (4 * _ENCODER_QUEUE_SIZE + 3 * _X264_BUFFERED_FRAMES // 2)
+    return max(1, min(MAX_INFLIGHT_ENCODERS, ENCODER_MEMORY_BUDGET_BYTES // per_encoder))
+
+
+@dataclass(frozen=True)
+class RenderedScene:
+    """What one manim render produced.
+
+    Attributes
+    ----------
+    movie
+        Manim's MP4 in the media folder, or ``None`` when only a poster was asked for.
+    last_frame
+        The final frame as an RGB(A) array, straight from the camera (not decoded from the MP4).
+    duration
+        Scene length in seconds.
+    plays
+        Number of ``play``/``wait`` calls, used to size the next progress bar.
+    subtitles
+        Manim's ``.srt`` of the scene's subtitle cues beside the movie, or ``None`` without cues or movie.
+    beats
+        The scene's teaching beats (``scenes.beats.Beat``), in order.
+    """
+
+    movie: Path | None
+    last_frame: np.ndarray
+    duration: float
+    plays: int
+    subtitles: Path | None = None
+    beats: tuple[Any, ...] = ()
+
+
+class _LastFrameRenderer(CairoRenderer):
+    """A Cairo renderer for posters that draws only the final frame.
+
+    With animations skipped, manim 0.22 still draws the whole frame twice in
+    every ``play`` (``update_frame`` ignores skipping by default), only to
+    throw the pixels away; ``scene_finished`` draws the last frame from scratch
+    anyway. Skipping those draws makes a poster 25-40% faster, pixel for pixel
+    the same.
+    """
+
+    _in_play: bool = False
+
+    def play(self, scene: Scene, *args: Any, **kwargs: Any) -> None:
+        self._in_play = True
+        try:
+            super().play(scene, *args, **kwargs)
+        finally:
+            self._in_play = False
+
+    def update_frame(self, scene: Scene, *args: Any, **kwargs: Any) -> None:
+        if not self._in_play:
+            super().update_frame(scene, *args, **kwargs)
+
+
+class _GhostWriter:
+    """Stands in for manim's file writer during plays a shard does not draw.
+
+    Each play still gets its (empty) place in the writer's list, so manim's
+    animation indices stay aligned; nothing is encoded.
+    """
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._writer, name)
+
+    def add_partial_movie_file(self, hash_animation: str | None) -> None:
+        self._writer.add_partial_movie_file(None)
+
+    def begin_animation(self, allow_write: bool = False, **kwargs: Any) -> None:
+        self._writer.begin_animation(False, **kwargs)
+
+    def end_animation(self, allow_write: bool = False) -> None:
+        self._writer.end_animation(False)
+
+    def write_frame(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class _RangeRenderer(CairoRenderer):
+    """A Cairo renderer that draws and encodes only the plays ``first`` to ``last`` of a scene.
+
+    Manim's own ``from_animation_number`` skips an earlier play in one jump:
+    its updaters see one ``dt`` of the whole run time and the scene clock
+    moves by the run time, not by whole frames, so a scene whose state depends
+    on time (an updater with ``dt``) would end the jump elsewhere than the
+    full render does. Here an earlier play runs exactly as in the full render,
+    frame by frame, updating every mobject, and only the drawing and encoding
+    are left out (they are most of a frame's cost); the first drawn play
+    starts from the very state the full render reaches.
+    """
+
+    def __init__(self, first: int, last: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.first_play, self.last_play = first, last
+        self._ghost = False
+
+    def play(self, scene: Scene, *args: Any, **kwargs: Any) -> None:
+        if self.num_plays > self.last_play:
+            raise EndSceneEarlyException()
+        if self.num_plays >= self.first_play:
+            super().play(scene, *args, **kwargs)
+            return
+        writer, self.file_writer, self._ghost = self.file_writer, _GhostWriter(self.file_writer), True
+        try:
+            super().play(scene, *args, **kwargs)
+        finally:
+            self.file_writer, self._ghost = writer, False
+
+    def update_frame(self, scene: Scene, *args: Any, **kwargs: Any) -> None:
+        if not self._ghost:
+            super().update_frame(scene, *args, **kwargs)
+
+    def get_frame(self) -> np.ndarray:
+        # A ghost frame is never written: no need to copy the pixels.
+        return self.camera.pixel_array if self._ghost else super().get_frame()
+
+
+class _CountingRenderer(_LastFrameRenderer):
+    """Skips every animation (draws only the last frame) and notes how many frames each play would have."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(skip_animations=True, **kwargs)
+        self.frames_per_play: list[int] = []
+        self._frozen = False
+
+    def play(self, scene: Scene, *args: Any, **kwargs: Any) -> None:
+        self._frozen = False
+        super().play(scene, *args, **kwargs)
+        # The frame counts the full render's CairoRenderer.play and Scene.get_time_progression give.
+        step = 1 / self.camera.frame_rate
+        duration = float(scene.duration)
+        self.frames_per_play.append(int(duration / step) if self._frozen else len(np.arange(0, duration, step)))
+
+    def freeze_current_frame(self, duration: float) -> None:
+        self._frozen = True
+        super().freeze_current_frame(duration)
+
+
+def _scene_class(request: ClipRequest, on_play: Callable[[int], None] | None) -> type[Scene]:
+    """Subclass the registered scene with the request's knobs, the way a 3b1b variant overrides class attributes."""
+    spec = get_spec(request.scene)
+    base = getattr(importlib.import_module(spec.module), spec.class_name)
+    attributes: dict[str, Any] = {
+        "start": request.start,
+        "learning_rate": request.learning_rate,
+        "steps": request.steps,
+        "language": request.language,
+        "theme": request.theme,
+    }
+    if on_play is not None:
+
+        def play(self: Scene, *args: Any, **kwargs: Any) -> None:
+            base.play(self, *args, **kwargs)
+            on_play(self.renderer.num_plays)
+
+        attributes["play"] = play
+    return type(base.__name__, (base,), attributes)
+
+
+def _settings(request: ClipRequest, media_dir: Path, movie: bool, output_file: str) -> dict[str, Any]:
+    """Manim's configuration for rendering ``request`` into ``media_dir``."""
+    preset = request.preset
+    return {
+        "pixel_width": preset.pixel_width,
+        "pixel_height": preset.pixel_height,
+        "frame_rate": preset.frame_rate,
+        "media_dir": str(media_dir),
+        "video_dir": str(media_dir / "videos"),
+        "partial_movie_dir": str(media_dir / "videos" / "partial"),
+        "images_dir": str(media_dir / "images"),
+        "tex_dir": str(media_dir / "Tex"),
+        "text_dir": str(media_dir / "texts"),
+        "output_file": output_file,
+        "format": "mp4" if movie else "png",
+        # gdanim skips unchanged clips itself; manim's per-animation hashing only costs time.
+        "disable_caching": True,
+        # See ENCODER_OPTIONS: without it two renders of one clip decode to different pixels.
+        "video_encoder_options": ENCODER_OPTIONS,
+        "max_inflight_encoders": inflight_encoders(preset.pixel_width, preset.pixel_height),
+        "encoder_queue_size": _ENCODER_QUEUE_SIZE,
+        "progress_bar": "none",
+        "verbosity": "CRITICAL",
+        "log_to_file": False,
+        "preview": False,
+    }
+
+
+def render_scene(
+    request: ClipRequest,
+    media_dir: Path,
+    movie: bool,
+    on_play: Callable[[int], None] | None = None,
+    plays: tuple[int, int] | None = None,
+) -> RenderedScene:
+    """Render one clip with manim into ``media_dir``.
+
+    Parameters
+    ----------
+    request
+        The clip.
+    media_dir
+        A media folder this process owns (see :func:`gdanim.store.cache.media_slot`).
+    movie
+        Write an MP4; otherwise only the last frame is drawn, skipping animations.
+    on_play
+        Called with the number of animations played so far, after each one.
+    plays
+        ``(first, last)``: draw and encode only these plays (numbered from 0, both
+        included), one shard of a clip split across workers; the MP4 holds just
+        their frames, exactly the frames the whole render has there.
+        ``None`` renders every play.
+
+    Returns
+    -------
+    RenderedScene
+        With ``plays``, ``duration`` and ``plays`` count up to the shard's end
+        and ``last_frame`` is the shard's.
+    """
+    scene_class = _scene_class(request, on_play)
+    output_file = request.stem if plays is None else f"{request.stem}-plays{plays[0]}-{plays[1]}"
+    logger.setLevel("CRITICAL")
+    text_cache.configure(text_cache_dir())
+    with tempconfig(_settings(request, media_dir, movie, output_file)):
+        if not movie:
+            renderer = _LastFrameRenderer(skip_animations=True)
+        elif plays is not None:
+            renderer = _RangeRenderer(*plays)
+        else:
+            renderer = None
+        scene = scene_class(renderer=renderer) if renderer is not None else scene_class()
+        scene.render()
+        renderer = scene.renderer
+        movie_path = Path(renderer.file_writer.movie_file_path) if movie else None
+        wrote_subtitles = movie and renderer.file_writer.subcaptions
+        subtitles = Path(renderer.file_writer.output_plan.subcaption_file) if wrote_subtitles else None
+        return RenderedScene(
+            movie=movie_path,
+            last_frame=renderer.get_frame(),
+            duration=float(renderer.time),
+            plays=int(renderer.num_plays),
+            subtitles=subtitles,
+            beats=tuple(getattr(scene, "beats", ())),
+        )
+
+
+def count_frames(request: ClipRequest, media_dir: Path) -> list[int]:
+    """The number of frames each play of the clip has, from a pass that skips every animation.
+
+    Costs the scene's construction (texts come from the text cache) and one
+    drawn frame, a few percent of the render; used to cut a clip into shards
+    of about equal work.
+    """
+    logger.setLevel("CRITICAL")
+    text_cache.configure(text_cache_dir())
+    with tempconfig(_settings(request, media_dir, False, f"{request.stem}-count")):
+        renderer = _CountingRenderer()
+        _scene_class(request, None)(renderer=renderer).render()
+        return renderer.frames_per_play
+
+
+def remux_faststart(source: Path, target: Path) -> None:
+    """Copy an MP4's H.264 stream into ``target`` with the index (moov) first, so browsers start playing at once."""
+    join_movies([source], target)
+
+
+def save_poster(frame: np.ndarray, target: Path) -> None:
+    """Write a frame as an optimised RGB PNG."""
+    Image.fromarray(np.ascontiguousarray(frame[..., :3])).save(target, format="PNG", optimize=True)

@@ -1,0 +1,1 @@
+"""Running renders: the plan (what to do), the executors (where), sweeps and progress bars."""

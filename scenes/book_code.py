@@ -1,0 +1,190 @@
+"""Ch. 10: the book's code listing runs line by line, printing its output, the ball moving in step."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from manim import DOWN, LEFT, UP, Create, FadeIn, FadeOut, Rectangle, ValueTracker, VGroup, smooth
+
+from gdmath import book_line, book_parameter, book_round, book_table, view_range
+from scenes.captions import caption
+from scenes.common import (
+    DescentScene,
+    ball_point,
+    get_axes,
+    get_ball,
+    get_code_line,
+    get_curve_graph,
+    nice_bounds,
+    registry_defaults,
+)
+from scenes.listings import listing_lines
+from scenes.style import EDGE_BUFF, HIGHLIGHT_OPACITY
+
+__all__ = ["BookCode", "statements"]
+
+CODE_LEFT: float = -6.7
+"""Left edge of the code and of the output panel, in scene units."""
+
+CODE_LINE_HEIGHT: float = 0.36
+"""Distance between the baselines of two lines of code."""
+
+OUTPUT_LINE_HEIGHT: float = 0.345
+"""Distance between the baselines of two lines of output."""
+
+OUTPUT_TOP: float = 0.75
+"""Top of the output panel while the program runs."""
+
+AXES_SIZE: tuple[float, float] = (5.4, 3.1)
+"""Screen width and height of the plot beside the output."""
+
+FULL_PASSES: int = 2
+"""Passes of the loop shown at full length; later passes run faster."""
+
+LATER_PACE: float = 0.55
+"""Run-time factor of the passes after :data:`FULL_PASSES`."""
+
+
+def statements(lines: tuple[str, ...]) -> list[tuple[int, int]]:
+    """``(first, last)`` line of each statement: a statement goes on while a bracket is open.
+
+    Examples
+    --------
+    >>> statements(("x = 1", "print(x,", "y)", "z = 2"))
+    [(0, 0), (1, 2), (3, 3)]
+    """
+    spans, first, depth = [], 0, 0
+    for number, line in enumerate(lines):
+        code = line.split("#", 1)[0]
+        depth += sum(code.count(bracket) for bracket in "([{") - sum(code.count(bracket) for bracket in ")]}")
+        if depth == 0:
+            spans.append((first, number))
+            first = number + 1
+    return spans
+
+
+class BookCode(DescentScene):
+    """The book's ch. 10 program, line by line; a highlight runs through it, the output and the ball follow.
+
+    The listing is :func:`scenes.listings.listing_lines` of ``chapter``; the
+    printed lines are ``gdmath.book_line`` of the descent, which the tests
+    compare with what Python prints running the listing.
+    """
+
+    start, learning_rate, steps = registry_defaults("book-code")
+    chapter: ClassVar[int] = 10
+
+    def setup(self) -> None:
+        super().setup()
+        self.lines = listing_lines(self.chapter)
+        self.statements = statements(self.lines)
+        self.loop = next(number for number, (first, _) in enumerate(self.statements)
+                         if self.lines[first].startswith("for "))
+        self.printed: list[str] = []
+
+    def construct(self) -> None:
+        # The whole program, as the book prints it.
+        self.beat("book_code.listing", chapter=self.chapter, start=book_round(self.start),
+                  learning_rate=book_parameter(self.learning_rate), steps=self.steps)
+        title = self.get_title("book_code.title")
+        self.code = VGroup(*(get_code_line(line, self.palette) for line in self.lines))
+        self.stack(self.code, CODE_LINE_HEIGHT)
+        self.code.next_to(title, DOWN, buff=0.35).set_x(CODE_LEFT, LEFT)
+        self.caption = self.get_caption("book_code.listing", chapter=self.chapter)
+        self.play(FadeIn(title), FadeIn(self.code, lag_ratio=0.05), FadeIn(self.caption), run_time=2.0)
+        self.wait(1.5)
+
+        # Keep what runs: the definitions leave, the rest moves up; the output panel and the curve appear.
+        self.beat("book_code.run")
+        first_run = self.statements[self.loop - 3][0]
+        definitions = self.code[:first_run]
+        running = self.code[first_run:]
+        self.output = VGroup()
+        self.axes = self.get_curve_axes()
+        graph = get_curve_graph(self.axes, self.curve, self.palette)
+        frame = self.get_output_frame()
+        self.caption = self.replace_text(self.caption, self.get_caption("book_code.run"))
+        self.play(FadeOut(title), FadeOut(definitions), run_time=0.6)
+        self.play(running.animate.to_edge(UP, buff=EDGE_BUFF).set_x(CODE_LEFT, LEFT), run_time=0.8)
+        self.play(Create(frame), Create(self.axes), Create(graph), run_time=0.8)
+
+        # The set-up lines: the ball appears at the start, the program prints its header.
+        self.highlight = self.get_highlight(self.loop - 3)
+        self.position = ValueTracker(self.start)
+        self.ball = get_ball(self.palette).move_to(self._point())
+        self.ball.add_updater(lambda ball: ball.move_to(self._point()))
+        self.play(FadeIn(self.highlight), FadeIn(self.ball, scale=0.5), run_time=0.5)
+        self.move_highlight(self.loop - 2, 0.4)
+        self.move_highlight(self.loop - 1, 0.4)
+        self.print_line(caption("book_code.output_header", self.language), 0.4)
+
+        # Each pass of the loop: slope, step, print.
+        self.beat("book_code.loop")
+        for index in range(self.path.nit):
+            self.run_pass(index, 1.0 if index < FULL_PASSES else LATER_PACE)
+
+        # The lesson.
+        self.beat("book_code.lesson")
+        self.play(FadeOut(self.highlight), run_time=0.4)
+        self.caption = self.replace_text(self.caption, self.get_caption("book_code.lesson"))
+        self.wait(2.0)
+
+    def run_pass(self, index: int, pace: float) -> None:
+        """Highlight the ``for`` line and each statement of its body as it runs, moving the ball and printing."""
+        self.move_highlight(self.loop, 0.3 * pace)
+        for number in range(self.loop + 1, len(self.statements)):
+            first, last = self.statements[number]
+            statement = " ".join(line.strip() for line in self.lines[first : last + 1])
+            if statement.startswith("x = "):
+                self.move_highlight(number, 0.25 * pace)
+                self.play(self.position.animate.set_value(self.path.x[index + 1]), run_time=0.5 * pace, rate_func=smooth)
+            elif statement.startswith("print("):
+                self.move_highlight(number, 0.25 * pace)
+                self.print_line(book_line(*book_table(self.path)[index]), 0.3 * pace)
+            else:
+                self.move_highlight(number, 0.35 * pace)
+
+    def print_line(self, text: str, run_time: float) -> None:
+        """Add ``text`` at the bottom of the output panel, as the program prints it."""
+        self.printed.append(text)
+        line = get_code_line(text, self.palette)
+        line.move_to([0, OUTPUT_TOP - 0.12 - len(self.output) * OUTPUT_LINE_HEIGHT, 0], UP).set_x(CODE_LEFT + 0.15, LEFT)
+        self.output.add(line)
+        self.play(FadeIn(line, shift=0.1 * UP), run_time=run_time)
+
+    def move_highlight(self, statement: int, run_time: float) -> None:
+        """Move the highlight band onto ``statement``."""
+        self.play(self.highlight.animate.become(self.get_highlight(statement)), run_time=run_time)
+
+    def get_highlight(self, statement: int) -> Rectangle:
+        """A band in the ``muted`` colour behind the lines of ``statement``."""
+        first, last = self.statements[statement]
+        lines = self.code[first : last + 1]
+        band = Rectangle(width=self.code.width + 0.3, height=lines.height + 0.12)
+        band.set_fill(self.palette.muted, opacity=HIGHLIGHT_OPACITY).set_stroke(width=0)
+        band.move_to(lines).set_x(self.code.get_left()[0] - 0.15, LEFT)
+        band.set_z_index(-1)
+        return band
+
+    def get_output_frame(self) -> Rectangle:
+        """The output panel's outline, as tall as the header and every printed line."""
+        height = (self.steps + 1) * OUTPUT_LINE_HEIGHT + 0.2
+        frame = Rectangle(width=6.9, height=height).set_stroke(self.palette.muted, width=2)
+        return frame.move_to([0, OUTPUT_TOP, 0], UP).set_x(CODE_LEFT, LEFT)
+
+    def get_curve_axes(self):
+        """Axes for the book's curve to the right of the output panel."""
+        x_lo, x_hi, y_lo, y_hi = view_range(self.path, margin=0)
+        axes = get_axes(nice_bounds(x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi), self.palette, self.language,
+                        *AXES_SIZE, axis_labels=False)
+        return axes.move_to([3.75, OUTPUT_TOP - AXES_SIZE[1] / 2 - 0.15, 0])
+
+    @staticmethod
+    def stack(lines: VGroup, pitch: float) -> VGroup:
+        """Place ``lines`` one under the other, ``pitch`` apart, left edges aligned (their struts keep indentation)."""
+        for number, line in enumerate(lines):
+            line.move_to([0, -number * pitch, 0]).align_to(lines[0], LEFT)
+        return lines
+
+    def _point(self):
+        return ball_point(self.axes, self.curve, self.position.get_value())

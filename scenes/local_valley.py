@@ -1,0 +1,156 @@
+"""Ch. 10: getting stuck: on a curve with two valleys, where a ball starts decides where it ends."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from manim import DOWN, RIGHT, UP, Create, Dot, FadeIn, ValueTracker, VGroup, smooth
+
+from gdmath import TWO_VALLEYS, Curve, Valley, book_round, descend, downhill_direction, spread_starts, valley_reached, view_range
+from scenes.common import (
+    DescentScene,
+    ball_point,
+    get_axes,
+    get_curve_graph,
+    get_path_ball,
+    nice_bounds,
+    registry_defaults,
+    time_lapse_rate,
+)
+
+__all__ = ["LocalValley"]
+
+AXES_SIZE: tuple[float, float] = (10.5, 4.6)
+"""Screen width and height of the plot, in scene units."""
+
+FIRST_STEP_RUN_TIME: float = 0.6
+"""Run time of a descent's first, largest step."""
+
+TIME_LAPSE_RUN_TIME: float = 2.6
+"""Run time of a descent's later steps, a time-lapse that speeds up as the steps shrink."""
+
+START_MARKER_RADIUS: float = 0.09
+"""Radius of the dot left where each ball started (the ball is :data:`~scenes.style.BALL_RADIUS`)."""
+
+LABEL_BUFF: float = 0.15
+"""Room between a start's label and the curve or the label beside it."""
+
+
+class LocalValley(DescentScene):
+    """Balls from ``start`` and from starts spread over the curve descend; each start is labelled by its valley.
+
+    First the ball from ``start`` rolls alone and stops; then the others
+    follow. Which valley each one ends in is ``gdmath.valley_reached`` of its
+    path, never a rule of this scene.
+    """
+
+    curve: ClassVar[Curve] = TWO_VALLEYS
+    start, learning_rate, steps = registry_defaults("local-valley")
+    start_count: ClassVar[int] = 5
+
+    def setup(self) -> None:
+        super().setup()
+        self.starts = spread_starts(self.curve, through=self.start, count=self.start_count)
+        self.paths = [descend(self.curve, start, self.learning_rate, self.steps) for start in self.starts]
+        self.valleys: list[Valley] = [valley_reached(path) for path in self.paths]
+        self.featured = self.starts.index(self.start)
+
+    def construct(self) -> None:
+        # The curve, its two valleys named.
+        self.beat("local_valley.curve")
+        self.axes = self.get_valley_axes()
+        graph = get_curve_graph(self.axes, self.curve, self.palette)
+        title = self.get_title("local_valley.title")
+        names = VGroup(*(self.get_valley_name(x) for x in self.curve.minima))
+        self.play(FadeIn(title), Create(self.axes), Create(graph), run_time=1.5)
+        self.play(FadeIn(names), run_time=0.6)
+
+        # One ball rolls down and stops where the slope is zero.
+        self.beat("local_valley.roll", start=book_round(self.start))
+        self.progress = [ValueTracker(0) for _ in self.paths]
+        self.balls = [get_path_ball(self.palette, path, progress, lambda: self.axes)
+                      for path, progress in zip(self.paths, self.progress)]
+        self.labels: list = [None] * len(self.paths)
+        featured = self.featured
+        self.caption = self.get_caption("local_valley.roll")
+        self.play(FadeIn(self.get_start_marker(featured)), FadeIn(self.balls[featured], scale=0.5),
+                  FadeIn(self.caption), run_time=0.6)
+        self.play_descents([featured])
+        outcome = "local_valley.found" if self.valleys[featured].deepest else "local_valley.stuck"
+        self.caption = self.replace_text(self.caption, self.get_caption(outcome))
+        self.play(FadeIn(self.get_end_label(featured), shift=0.1 * DOWN), run_time=0.5)
+        self.wait(1.2)
+
+        # The same rule from other starts.
+        self.beat("local_valley.others")
+        others = [number for number in range(len(self.paths)) if number != featured]
+        self.caption = self.replace_text(self.caption, self.get_caption("local_valley.others"))
+        self.play(*(FadeIn(self.get_start_marker(number)) for number in others),
+                  *(FadeIn(self.balls[number], scale=0.5) for number in others), run_time=0.6)
+        self.play_descents(others)
+
+        # Each start labelled by the valley its ball ended in.
+        self.beat("local_valley.lesson")
+        self.play(*(FadeIn(self.get_end_label(number), shift=0.1 * DOWN) for number in others), run_time=0.6)
+        self.caption = self.replace_text(self.caption, self.get_caption("local_valley.lesson"))
+        self.wait(2.5)
+
+    def play_descents(self, numbers: list[int]) -> None:
+        """Run the descents ``numbers`` together: the first step, then the rest as a time-lapse."""
+        self.play(*(self.progress[number].animate.set_value(1) for number in numbers),
+                  run_time=FIRST_STEP_RUN_TIME, rate_func=smooth)
+        if self.steps > 1:
+            self.play(*(self.progress[number].animate.set_value(self.steps) for number in numbers),
+                      run_time=TIME_LAPSE_RUN_TIME, rate_func=time_lapse_rate(1, self.steps))
+
+    def get_valley_axes(self):
+        """Axes over the curve's plot range and every path, tall enough for the highest start and no more.
+
+        The walls beyond the starts are cut at the top, so the ridge between the
+        valleys stays visible instead of being squashed by the far ends.
+        """
+        windows = np.array([view_range(path, margin=0, include_curve_range=False) for path in self.paths])
+        x_lo = min(self.curve.x_range[0], windows[:, 0].min())
+        x_hi = max(self.curve.x_range[1], windows[:, 1].max())
+        y_lo, y_hi = min(windows[:, 2].min(), 0.0), windows[:, 3].max()
+        axes = get_axes(nice_bounds(x_lo, x_hi), nice_bounds(y_lo, 1.15 * y_hi), self.palette, self.language, *AXES_SIZE)
+        return axes.move_to(0.15 * DOWN)
+
+    def get_valley_name(self, minimum: float):
+        """``shallow valley`` or ``deep valley``, under the valley's floor."""
+        deepest = min(self.curve.minima, key=lambda x: float(self.curve.error(x)))
+        name = self.get_label("local_valley.deep_name" if minimum == deepest else "local_valley.shallow_name")
+        floor = ball_point(self.axes, self.curve, minimum)
+        axis = self.axes.c2p(minimum, self.axes.y_range[0])
+        return name.move_to((floor + axis) / 2 + 0.05 * DOWN)
+
+    def get_start_marker(self, number: int):
+        """A small dot in the ``muted`` colour where ball ``number`` started: the anchor of its label."""
+        point = ball_point(self.axes, self.curve, self.starts[number])
+        return Dot(point, radius=START_MARKER_RADIUS, color=self.palette.muted).set_z_index(2)
+
+    def get_end_label(self, number: int):
+        """``shallow`` or ``deep`` beside start ``number``: where its ball ended.
+
+        It sits above the start, on the downhill side (``gdmath.downhill_direction``),
+        where the curve falls away beneath it, and above any label already
+        placed close by.
+        """
+        key = "local_valley.ended_deep" if self.valleys[number].deepest else "local_valley.ended_shallow"
+        label = self.get_label(key)
+        marker = ball_point(self.axes, self.curve, self.starts[number])
+        side = downhill_direction(self.curve, self.starts[number])
+        label.next_to(marker, UP, buff=LABEL_BUFF + 0.1).shift(side * (label.width / 2 + LABEL_BUFF) * RIGHT)
+        placed = [other for other in self.labels if other is not None]
+        while blocking := [other for other in placed if _too_close(label, other)]:
+            label.set_y(max(other.get_top()[1] for other in blocking) + LABEL_BUFF + label.height / 2)
+        self.labels[number] = label
+        return label
+
+
+def _too_close(first, second) -> bool:
+    """Whether two mobjects' boxes come closer than :data:`LABEL_BUFF`."""
+    apart_x = abs(first.get_x() - second.get_x()) >= (first.width + second.width) / 2 + LABEL_BUFF
+    apart_y = abs(first.get_y() - second.get_y()) >= (first.height + second.height) / 2 + LABEL_BUFF
+    return not (apart_x or apart_y)

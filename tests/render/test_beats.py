@@ -1,0 +1,151 @@
+"""Teaching beats and subtitle cues, as the scenes record them while they play.
+
+The renders are the last-frame renders of ``test_scenes_render`` (shared
+through its ``render_once`` cache), so these checks cost almost nothing more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+
+manim = pytest.importorskip("manim")
+from manim import tempconfig  # noqa: E402
+from manim.renderer.cairo_renderer import CairoRenderer  # noqa: E402
+
+import scenes  # noqa: E402
+from gdmath import Regime, book_table, classify  # noqa: E402
+from scenes.captions import LANGUAGES, SPEAKER_NOTES, caption, speaker_notes  # noqa: E402
+from scenes.common import PACED_STEPS, DescentScene  # noqa: E402
+from scenes.registry import SCENES  # noqa: E402
+from tests.render.test_scenes_render import PROBES, _manim_writes_into_media_dir, media_dir, render_once  # noqa: E402
+
+__all__ = ["_manim_writes_into_media_dir", "media_dir"]  # the fixtures, imported for pytest
+
+STEPS = [f"step-{number}" for number in range(1, PACED_STEPS + 1)]
+
+BEAT_NAMES = {
+    "slope-tangent": ["curve", "negative", "zero", "positive", "size"],
+    "rolling-descent": ["setup", *STEPS, "lesson"],
+    "overshooting-learning-rate": ["setup", *STEPS, "lesson"],
+    "learning-rate-comparison": ["setup", *STEPS, "lesson"],
+    "slope-rise-over-run": ["curve", "triangle", "closer", "tangent"],
+    "slope-steepness": ["curve", *(f"position-{number}" for number in range(1, 6)), "lesson"],
+    "local-view": ["hidden", *(f"step-{number}" for number in range(1, 7)), "reveal"],
+    "too-small-learning-rate": ["setup", "crawl", "time_lapse", "lesson"],
+    "local-valley": ["curve", "roll", "others", "lesson"],
+    "book-code": ["listing", "run", "loop", "lesson"],
+}
+"""The beats of each scene with its default knobs: the set-up, one per step, the lesson."""
+
+
+def _cues(scene) -> list[tuple[float, float, str]]:
+    """The scene's subtitle cues as manim will write them (``.srt``), in start order."""
+    return sorted(
+        (cue.start.total_seconds(), cue.end.total_seconds(), cue.content)
+        for cue in scene.renderer.file_writer.subcaptions
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", list(SCENES))
+def test_every_scene_marks_its_beats_as_manim_sections_that_tile_the_clip(media_dir, name, language):
+    scene = render_once(PROBES[name], media_dir, language=language, theme="light")
+    beats = scene.beats
+    assert [beat.name for beat in beats] == BEAT_NAMES.get(name, [beat.name for beat in beats])
+    assert len({beat.name for beat in beats}) == len(beats) >= 3
+    assert beats[0].start == 0
+    assert all(before.end == after.start for before, after in zip(beats, beats[1:]))
+    assert all(beat.end > beat.start for beat in beats)
+    assert beats[-1].end == pytest.approx(scene.renderer.time, abs=1e-6)
+    assert [section.name for section in scene.renderer.file_writer.sections] == [beat.name for beat in beats]
+    assert all(len(beat.notes) > 40 for beat in beats)
+
+
+def test_step_notes_say_the_books_numbers(media_dir):
+    scene = render_once(PROBES["rolling-descent"], media_dir, language="en", theme="light")
+    step, x, error = book_table(scene.path)[0]
+    assert scene.beats[1].notes == (
+        f"Step {step}: at x = -1.0 the slope is -8.0, so the step is −0.1 × (-8.0) = 0.8. "
+        f"The ball lands at x = {x}, error {error}."
+    )
+    assert scene.beats[-1].notes == speaker_notes(f"lesson.{Regime.CONVERGING}", "en")
+
+
+def test_steps_past_the_paced_ones_share_one_beat_and_the_lesson_follows_the_regime(media_dir):
+    scene = render_once(PROBES["rolling-descent"], media_dir, language="en", theme="dark", learning_rate=0.9, steps=14)
+    assert [beat.name for beat in scene.beats] == ["setup", *STEPS, "rest", "lesson"]
+    assert scene.beats[-2].notes.startswith("Steps 11 to 14 play on")
+    assert scene.beats[-1].notes == speaker_notes(f"lesson.{classify(scene.path)}", "en")
+
+
+def test_every_title_and_caption_is_a_subtitle_cue_while_it_is_on_screen(media_dir):
+    scene = render_once(PROBES["rolling-descent"], media_dir, language="en", theme="light")
+    cues = _cues(scene)
+    details = [
+        caption("rolling_descent.detail", "en", slope=f"{row_slope}", delta=f"{row_delta}")
+        for row_slope, row_delta in _slopes_and_steps(scene)
+    ]
+    expected = [
+        caption("rolling_descent.title", "en"),
+        caption("rolling_descent.rule", "en"),
+        *details,
+        caption("rolling_descent.shrink", "en"),
+    ]
+    assert [text for _, _, text in cues] == expected
+    duration = scene.renderer.time
+    assert all(0 <= start < end <= duration + 1e-6 for start, end, _ in cues)
+    # The title stays all along; the captions follow one another without overlapping.
+    assert cues[0][:2] == (0, pytest.approx(duration))
+    captions = cues[1:]
+    assert all(before[1] <= after[0] + 1e-9 for before, after in zip(captions, captions[1:]))
+
+
+def _slopes_and_steps(scene) -> list[tuple[str, str]]:
+    from gdmath import book_round, step_vector
+
+    return [
+        (book_round(step_vector(scene.path, index).slope), book_round(step_vector(scene.path, index).delta))
+        for index in range(scene.path.nit)
+    ]
+
+
+@pytest.mark.parametrize("key", list(SPEAKER_NOTES))
+def test_speaker_notes_have_every_language_with_the_same_fields_and_isolated_latin(key):
+    assert set(SPEAKER_NOTES[key]) == set(LANGUAGES)
+    fields = [set(re.findall(r"\{(\w+)\}", SPEAKER_NOTES[key][language])) for language in LANGUAGES]
+    assert all(f == fields[0] for f in fields)
+    outside = re.sub("\u2066[^\u2069]*\u2069", "", SPEAKER_NOTES[key]["he"])
+    assert not re.search(r"[A-Za-z0-9{}]", outside), outside
+
+
+_ADD_FRAME = CairoRenderer.add_frame
+
+
+def _frame_hashes(scene_class, monkeypatch) -> list[str]:
+    """SHA-256 of every frame the renderer hands to the movie writer, at a tiny size."""
+    hashes: list[str] = []
+
+    def add_frame(self, frame, num_frames=1):
+        hashes.extend([hashlib.sha256(frame.tobytes()).hexdigest()] * num_frames)
+        return _ADD_FRAME(self, frame, num_frames)
+
+    monkeypatch.setattr(CairoRenderer, "add_frame", add_frame)
+    settings = {"pixel_width": 96, "pixel_height": 54, "frame_rate": 5, "write_to_movie": False,
+                "disable_caching": True, "verbosity": "WARNING", "progress_bar": "none"}
+    with tempconfig(settings):
+        type(scene_class.__name__, (scene_class,), {"steps": 2})().render()
+    return hashes
+
+
+def test_beats_and_subtitles_leave_every_frame_as_it_was(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    with_beats = _frame_hashes(scenes.RollingDescent, monkeypatch)
+    with monkeypatch.context() as plain:
+        plain.setattr(DescentScene, "beat", lambda self, *args, **kwargs: None)
+        plain.setattr(DescentScene, "as_subtitle", lambda self, mobject, *args: mobject)
+        without = _frame_hashes(scenes.RollingDescent, monkeypatch)
+    assert len(with_beats) > 30
+    assert with_beats == without
