@@ -138,7 +138,6 @@ class BookCode(DescentScene):
             self.beat(
                 "book_code.pass", index + 1, x=book_round(step.x_from), slope=book_round(step.slope),
                 learning_rate=book_parameter(self.learning_rate), x_to=book_round(step.x_to),
-                printed=book_line(*book_table(self.path)[index]),
             )
         elif index == FULL_PASSES:
             self.beat("steps.rest", first=index + 1, last=self.path.nit)

@@ -468,10 +468,11 @@ SPEAKER_NOTES: dict[str, dict[str, str]] = {
         "המספרים המודפסים הם של הספר, והכדור נוחת היכן שהם אומרים.",
     },
     "book_code.pass": {
-        "en": "Pass {number}: at x = {x} the slope is {slope}, so x becomes x − {learning_rate} × ({slope}) = {x_to}, "
-        "and the program prints “{printed}”.",
+        "en": "Pass {number}: at x = {x} the slope is {slope}, so x becomes x − {learning_rate} × ({slope}) = {x_to}; "
+        "the program prints it as line {number} of its output, and the ball lands there.",
         "he": f"סיבוב {_ltr('{number}')}: ב-{_ltr('x = {x}')} השיפוע הוא {_ltr('{slope}')}, לכן {_ltr('x')} נהיה "
-        f"{_ltr('x − {learning_rate} × ({slope}) = {x_to}')}, והתוכנית מדפיסה {_ltr('“{printed}”')}.",
+        f"{_ltr('x − {learning_rate} × ({slope}) = {x_to}')}; התוכנית מדפיסה אותו בשורה {_ltr('{number}')} "
+        "של הפלט, והכדור נוחת שם.",
     },
     "book_code.lesson": {
         "en": "That is all of gradient descent: compute the slope, move against it, and repeat "
