@@ -467,6 +467,12 @@ SPEAKER_NOTES: dict[str, dict[str, str]] = {
         "he": "כל סיבוב של הלולאה: מחשבים שיפוע, זזים נגדו, מדפיסים. "
         "המספרים המודפסים הם של הספר, והכדור נוחת היכן שהם אומרים.",
     },
+    "book_code.pass": {
+        "en": "Pass {number}: at x = {x} the slope is {slope}, so x becomes x − {learning_rate} × ({slope}) = {x_to}, "
+        "and the program prints “{printed}”.",
+        "he": f"סיבוב {_ltr('{number}')}: ב-{_ltr('x = {x}')} השיפוע הוא {_ltr('{slope}')}, לכן {_ltr('x')} נהיה "
+        f"{_ltr('x − {learning_rate} × ({slope}) = {x_to}')}, והתוכנית מדפיסה {_ltr('“{printed}”')}.",
+    },
     "book_code.lesson": {
         "en": "That is all of gradient descent: compute the slope, move against it, and repeat "
         "until the slope is nearly zero.",
