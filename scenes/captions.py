@@ -11,7 +11,7 @@ a left-to-right island, so ``עלייה ÷ התקדמות = -2.5418 ÷ 0.3315 = 
 is drawn, left to right, as ``-7.6685 = 0.3315 ÷ -2.5418 = …`` with the
 Hebrew words at the right: read from the right, the numbers come in the
 template's order, each with its sign just left of its first digit. The
-Pango that manim uses honours isolates (``tests/test_caption_bidi.py`` reads
+Pango that manim uses honours isolates (``tests/render/test_caption_bidi.py`` reads
 the drawn glyphs back). The look-alikes do not do this job: without an
 isolate a minus after ``=`` (U+002D or U+2212 alike, both class ES) resolves
 right to left and lands right of its digits; LRE…PDF embeddings or LRM
