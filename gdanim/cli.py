@@ -94,25 +94,19 @@ class _Interrupted(click.ClickException):
 
 def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):
-        raise click.BadParameter(f"must be a finite number, got {value}")
+        raise click.BadParameter(MESSAGES["not_finite"].format(value=value))
     if value is not None and param.name == "learning_rate" and value <= 0:
-        raise click.BadParameter(f"must be > 0, got {value}")
+        raise click.BadParameter(MESSAGES["not_positive"].format(value=value))
     return value
 
 
 def _out_dir(ctx: click.Context, param: click.Parameter, text: str) -> Path:
-    if not text:  # Path("") would quietly mean the current folder
-        raise click.BadParameter("is empty; name a folder (. for this one)")
-    value = Path(text)
-    try:
-        if value.exists() and not value.is_dir():
-            raise click.BadParameter(f"{value} is a file, not a folder")
-        existing = next((parent for parent in (value, *value.parents) if parent.exists()), Path("."))
-    except OSError as error:  # e.g. a name longer than the system allows
-        raise click.BadParameter(f"cannot be used: {error.strerror or error}") from None
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise click.BadParameter(f"{existing} is not writable")
-    return value
+    from gdanim.run.plan import out_dir_problem
+
+    problem = out_dir_problem(text)
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return Path(text)
 
 
 def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -291,16 +285,16 @@ def cli(
     """Render gradient-descent scenes (all of them if none is named) to MP4, GIF or PNG."""
     if list_scenes:
         if scene_names:
-            raise click.UsageError("--list takes no scene names")
+            raise click.UsageError(MESSAGES["list_with_scenes"])
         for spec in SCENES.values():
             click.echo(f"{spec.name:<28} {spec.description}")
         return
     context = click.get_current_context()
     if watch:
         if len(scene_names) != 1 or hugo_site is not None or sweeps or scheduler is not None:
-            raise click.UsageError("--watch takes exactly one scene and no --hugo-site, --sweep or --scheduler")
+            raise click.UsageError(MESSAGES["watch_alone"])
         if format_name.lower() in LECTURE_FORMATS:
-            raise click.UsageError(f"--watch previews one clip; --format {format_name.lower()} builds a deck: drop one")
+            raise click.UsageError(MESSAGES["watch_deck"].format(format=format_name.lower()))
         if context.get_parameter_source("quality") is ParameterSource.DEFAULT:
             quality = WATCH_QUALITY
         if context.get_parameter_source("format_name") is ParameterSource.DEFAULT:
@@ -344,7 +338,8 @@ def _sweep_values(context: click.Context, text: str) -> tuple[str, tuple[object,
         try:
             values.append(option.process_value(context, value))
         except click.BadParameter as error:
-            raise click.BadParameter(f"{name}={value}: {error.message}", param_hint="'--sweep'") from None
+            raise click.BadParameter(MESSAGES["sweep_value"].format(name=name, value=value, reason=error.message),
+                                     param_hint="'--sweep'") from None
     return name, tuple(values)
 
 
@@ -400,8 +395,8 @@ def _drop_invalid_manifest_entries(out_dir: Path) -> None:
         listed = " ".join("; ".join(problems).split())
         listed = listed if len(listed) <= 300 else listed[:299] + "…"
         their = "its clip is" if len(problems) == 1 else "their clips are"
-        click.echo(f"warning: {out_dir / MANIFEST_NAME}: dropped the {entries} validate ({listed}); "
-                   f"{their} rendered again when asked for", err=True)
+        click.echo(MESSAGES["entries_dropped"].format(manifest=out_dir / MANIFEST_NAME, entries=entries, listed=listed,
+                                                      their=their), err=True)
 
 
 def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], processes: int = 1) -> None:
@@ -428,7 +423,7 @@ def _export(requests: list[ClipRequest], out_dir: Path, hugo_site: Path) -> None
     try:
         exported = export_to_hugo(out_dir, hugo_site, [request.clip_id for request in requests])
     except (OSError, ValueError) as error:
-        raise click.ClickException(f"exporting to {hugo_site} failed: {error}") from None
+        raise click.ClickException(MESSAGES["export_failed"].format(site=hugo_site, reason=error)) from None
     for path in exported:
         click.echo(path)
 

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from manim import DOWN, LEFT, UP, Create, FadeIn, FadeOut, Rectangle, ValueTracker, VGroup, smooth
 
-from gdmath import book_line, book_parameter, book_round, book_table, view_range
+from gdmath import book_line, book_parameter, book_round, book_table, step_vector, view_range
 from scenes.captions import caption
 from scenes.common import (
     DescentScene,
@@ -119,8 +119,8 @@ class BookCode(DescentScene):
         self.print_line(caption("book_code.output_header", self.language), 0.4)
 
         # Each pass of the loop: slope, step, print.
-        self.beat("book_code.loop")
         for index in range(self.path.nit):
+            self.pass_beat(index)
             self.run_pass(index, 1.0 if index < FULL_PASSES else LATER_PACE)
 
         # The lesson.
@@ -128,6 +128,19 @@ class BookCode(DescentScene):
         self.play(FadeOut(self.highlight), run_time=0.4)
         self.caption = self.replace_text(self.caption, self.get_caption("book_code.lesson"))
         self.wait(2.0)
+
+    def pass_beat(self, index: int) -> None:
+        """The beat of pass ``index``: the loop's own for the first, one each for the other full-pace passes, then one for the rest."""
+        if index == 0:
+            self.beat("book_code.loop")
+        elif index < FULL_PASSES:
+            step = step_vector(self.path, index)
+            self.beat(
+                "book_code.pass", index + 1, x=book_round(step.x_from), slope=book_round(step.slope),
+                learning_rate=book_parameter(self.learning_rate), x_to=book_round(step.x_to),
+            )
+        elif index == FULL_PASSES:
+            self.beat("steps.rest", first=index + 1, last=self.path.nit)
 
     def run_pass(self, index: int, pace: float) -> None:
         """Highlight the ``for`` line and each statement of its body as it runs, moving the ball and printing."""

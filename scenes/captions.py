@@ -5,6 +5,18 @@ caption literal. Hebrew templates wrap every number, formula or Latin
 fragment in a left-to-right isolate (U+2066 … U+2069), so a minus sign or a
 decimal point never drifts to the wrong end of a right-to-left line. This
 module never imports manim.
+
+The convention: a Hebrew line reads right to left and each number in it is
+a left-to-right island, so ``עלייה ÷ התקדמות = -2.5418 ÷ 0.3315 = -7.6685``
+is drawn, left to right, as ``-7.6685 = 0.3315 ÷ -2.5418 = …`` with the
+Hebrew words at the right: read from the right, the numbers come in the
+template's order, each with its sign just left of its first digit. The
+Pango that manim uses honours isolates (``tests/render/test_caption_bidi.py`` reads
+the drawn glyphs back). The look-alikes do not do this job: without an
+isolate a minus after ``=`` (U+002D or U+2212 alike, both class ES) resolves
+right to left and lands right of its digits; LRE…PDF embeddings or LRM
+marks around each number pull the ``÷`` and ``=`` between two numbers into
+one left-to-right run, reversing the numbers' order in a formula.
 """
 
 from __future__ import annotations
@@ -454,6 +466,13 @@ SPEAKER_NOTES: dict[str, dict[str, str]] = {
         "The printed numbers are the book's, and the ball lands where they say.",
         "he": "כל סיבוב של הלולאה: מחשבים שיפוע, זזים נגדו, מדפיסים. "
         "המספרים המודפסים הם של הספר, והכדור נוחת היכן שהם אומרים.",
+    },
+    "book_code.pass": {
+        "en": "Pass {number}: at x = {x} the slope is {slope}, so x becomes x − {learning_rate} × ({slope}) = {x_to}; "
+        "the program prints it as line {number} of its output, and the ball lands there.",
+        "he": f"סיבוב {_ltr('{number}')}: ב-{_ltr('x = {x}')} השיפוע הוא {_ltr('{slope}')}, לכן {_ltr('x')} נהיה "
+        f"{_ltr('x − {learning_rate} × ({slope}) = {x_to}')}; התוכנית מדפיסה אותו בשורה {_ltr('{number}')} "
+        "של הפלט, והכדור נוחת שם.",
     },
     "book_code.lesson": {
         "en": "That is all of gradient descent: compute the slope, move against it, and repeat "

@@ -1,7 +1,7 @@
 """The book's code listings, kept in the package so a render never needs the book beside it.
 
 Each listing is a plain text file under ``scenes/book_listings/``, line for
-line as its chapter prints the program (``tests/test_book_code.py`` checks it
+line as its chapter prints the program (``tests/unit/test_book_listing.py`` checks it
 against the chapter and runs it). This module never imports manim.
 """
 

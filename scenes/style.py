@@ -42,7 +42,7 @@ class Theme:
     The roles keep their hue across themes where they can (the ball is
     always vermillion, the curve always blue), drawn from the Okabe–Ito and
     Tol palettes and checked to stay apart under simulated protanopia,
-    deuteranopia and tritanopia (``tests/test_scenes_style_captions.py``).
+    deuteranopia and tritanopia (``tests/render/test_scenes_style_captions.py``).
 
     Attributes
     ----------

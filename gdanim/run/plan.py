@@ -21,7 +21,7 @@ from gdanim.store.files import remove_stale_temporaries
 from gdanim.store.manifest import ClipEntry, Manifest, load_manifest
 from gdanim.task import Task
 
-__all__ = ["ClipResult", "Plan", "check_clip", "check_out_dir", "make_plan"]
+__all__ = ["ClipResult", "Plan", "check_clip", "check_out_dir", "make_plan", "out_dir_problem"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,30 @@ class Plan:
         return {path.parent for task in self.tasks for path in task.targets(self.out_dir).values()}
 
 
+def out_dir_problem(text: str | Path) -> str | None:
+    """Why ``text`` cannot be the output folder, in a few words, or ``None``; nothing is created.
+
+    The CLI reports it as a bad ``--out`` before anything runs; :func:`check_out_dir` as a ``ValueError``.
+
+    Examples
+    --------
+    >>> out_dir_problem("")
+    'is empty; name a folder (. for this one)'
+    """
+    if not str(text):  # Path("") would quietly mean the current folder
+        return MESSAGES["folder_empty_name"]
+    path = Path(text)
+    try:
+        if path.exists() and not path.is_dir():
+            return MESSAGES["folder_is_file"].format(path=path)
+        existing = next((parent for parent in (path, *path.parents) if parent.exists()), Path("."))
+    except OSError as error:  # e.g. a name longer than the system allows
+        return MESSAGES["folder_unusable"].format(reason=error.strerror or error)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return MESSAGES["folder_not_writable"].format(path=existing)
+    return None
+
+
 def check_out_dir(out_dir: Path) -> Path:
     """Create ``out_dir`` if needed and return it resolved.
 
@@ -95,14 +119,16 @@ def check_out_dir(out_dir: Path) -> Path:
     ValueError
         If it is a file or not writable.
     """
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(MESSAGES["out_is_file"].format(path=out_dir))
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir)) from None
-    if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise ValueError(MESSAGES["out_not_writable"].format(path=out_dir))
+    problem = out_dir_problem(out_dir)
+    if problem is None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            problem = MESSAGES["folder_not_writable"].format(path=out_dir)
+    if problem is None and not os.access(out_dir, os.W_OK | os.X_OK):
+        problem = MESSAGES["folder_not_writable"].format(path=out_dir)
+    if problem is not None:
+        raise ValueError(MESSAGES["out_problem"].format(problem=problem))
     remove_stale_temporaries(out_dir)
     return out_dir.resolve()
 

@@ -27,10 +27,13 @@ from gdanim.errors import MESSAGES, MissingToolError, RenderError
 from gdanim.run.executor import Executor, InProcessExecutor
 from gdanim.task import ProgressCallback, Task, TaskOutput
 
-__all__ = ["PARENT_CHECK_SECONDS", "ProcessExecutor", "exit_with_parent"]
+__all__ = ["PARENT_CHECK_SECONDS", "UNWIND_SECONDS", "ProcessExecutor", "exit_with_parent"]
 
 PARENT_CHECK_SECONDS: Final[float] = 0.5
 """How often a worker looks whether its parent still runs, where the kernel cannot tell it (not Linux)."""
+
+UNWIND_SECONDS: Final[float] = 3.0
+"""How long a worker whose parent is gone may take to remove its temporary files before it exits regardless."""
 
 _PR_SET_PDEATHSIG: Final[int] = 1
 """``prctl`` option: the signal the kernel sends this process when its parent dies (``<linux/prctl.h>``)."""
@@ -38,6 +41,7 @@ _PR_SET_PDEATHSIG: Final[int] = 1
 _progress_queue: Any = None
 _busy: bool = False
 _interrupted: bool = False
+_parent_gone: bool = False
 
 
 def _on_interrupt(signum: int, frame: object) -> None:
@@ -58,11 +62,20 @@ class _ParentGone(BaseException):
 
 
 def _on_parent_gone(signum: int, frame: object) -> None:
-    """Stop this worker: unwind a render in progress (its temporary files go), or exit at once when idle."""
-    global _busy, _interrupted
+    """Stop this worker: unwind a render in progress (its temporary files go), or exit at once when idle.
+
+    The kernel's signal and the watchdog's may both arrive; the second must not
+    cut short the unwinding the first started (its temporary files would stay).
+    A render that does not unwind within :data:`UNWIND_SECONDS` is ended all the same.
+    """
+    global _busy, _interrupted, _parent_gone
+    if _parent_gone:
+        return
+    _parent_gone = True
     _interrupted = True
     if _busy:
         _busy = False
+        threading.Timer(UNWIND_SECONDS, os._exit, (1,)).start()
         raise _ParentGone
     os._exit(1)
 

@@ -36,7 +36,7 @@ BEAT_NAMES = {
     "local-view": ["hidden", *(f"step-{number}" for number in range(1, 7)), "reveal"],
     "too-small-learning-rate": ["setup", "crawl", "time_lapse", "lesson"],
     "local-valley": ["curve", "roll", "others", "lesson"],
-    "book-code": ["listing", "run", "loop", "lesson"],
+    "book-code": ["listing", "run", "loop", "pass-2", "rest", "lesson"],
 }
 """The beats of each scene with its default knobs: the set-up, one per step, the lesson."""
 

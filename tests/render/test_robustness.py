@@ -30,7 +30,7 @@ determinism, path safety.
    debris; ``kill -9`` of a ``--jobs`` run stops its workers at once, and they
    publish nothing. (Watch mode: an error, ``SystemExit`` or an endless loop in
    a scene is one ``error:`` line and the watch goes on; Ctrl-C exits 130 —
-   tests/test_watch.py and tests/test_watch_cli.py.)
+   tests/render/test_watch.py and tests/render/test_watch_cli.py.)
 3. **Renders at once** into one ``--out`` all succeed and all land in a
    manifest that stays valid JSON; many processes typesetting the same texts
    into one cache never read a half-written SVG.
@@ -263,7 +263,7 @@ def test_the_start_bound_is_in_the_help(runner: CliRunner) -> None:
 
 def test_a_million_diverging_steps_are_refused_by_gdmath_too() -> None:
     # Up to MAX_STEPS a diverging run stops at the bound, finite and fast:
-    # tests/test_gdmath.py::test_divergence_stops_at_the_bound_without_inf_nan_or_warnings.
+    # tests/unit/test_gdmath.py::test_divergence_stops_at_the_bound_without_inf_nan_or_warnings.
     started = time.perf_counter()
     with pytest.raises(ValueError, match=f"steps must be between 0 and {MAX_STEPS}, got 1000000"):
         descend(BOOK_CURVE, -1, 1.1, 10**6)

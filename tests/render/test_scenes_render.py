@@ -3,7 +3,7 @@
 Control frames live in ``tests/control_data/scenes/``. After an intended
 change to a picture, look at the new frames, then regenerate them with::
 
-    GDANIM_UPDATE_CONTROL=1 .venv/bin/python -m pytest tests/test_scenes_render.py -k last_frame
+    GDANIM_UPDATE_CONTROL=1 .venv/bin/python -m pytest tests/render/test_scenes_render.py -k last_frame
 """
 
 from __future__ import annotations

@@ -87,3 +87,15 @@ def test_adding_the_subtitle_track_copies_the_video_packets_unchanged(tiny_resul
     mux_mp4(source, vtt, target, "en")
     assert _video_packets(target) == _video_packets(source)
     assert _subtitle_texts(target) == ("eng", ["another cue"])
+
+
+def test_a_clip_without_captions_gets_a_vtt_without_cues_and_no_subtitle_track(tiny_results: dict, tmp_path: Path) -> None:
+    from gdanim.clip.subtitles import write_mp4_with_subtitles
+
+    source = tiny_results["he"].files["mp4"]
+    mp4, vtt = tmp_path / "plain.mp4", tmp_path / "plain.vtt"
+    write_mp4_with_subtitles(source, None, mp4, vtt, "he")
+    assert webvtt.read(str(vtt)).captions == []
+    with av.open(str(mp4)) as container:
+        assert list(container.streams.subtitles) == []
+    assert _video_packets(mp4) == _video_packets(source)
