@@ -104,11 +104,12 @@ def _pump(stream, name: str, lines: queue.Queue) -> None:
         lines.put((time.monotonic(), name, line.rstrip("\n")))
 
 
-def _next_path(lines: queue.Queue, timeout: float) -> float:
-    """When the next path arrived on stdout; an ``error:`` line on stderr first raises it."""
+def _next_path(lines: queue.Queue, timeout: float, suffix: str = "") -> float:
+    """When the next path ending in ``suffix`` arrived on stdout (an MP4's subtitles come after it, and are
+    skipped); an ``error:`` line on stderr first raises it."""
     while True:
         arrived, stream, line = lines.get(timeout=timeout)
-        if stream == "stdout":
+        if stream == "stdout" and line.endswith(suffix):
             return arrived
         if line.startswith("error:"):
             raise RuntimeError(line)
@@ -133,7 +134,7 @@ def bench_save_to_poster(scene_name: str, saves: int, format_name: str) -> dict[
         threading.Thread(target=_pump, args=(process.stdout, "stdout", lines), daemon=True).start()
         threading.Thread(target=_pump, args=(process.stderr, "stderr", lines), daemon=True).start()
         try:
-            first_seconds = _next_path(lines, 300) - started
+            first_seconds = _next_path(lines, 300, f".{format_name}") - started
             source = project / "scenes" / f"{SCENES[scene_name].module.rsplit('.', 1)[-1]}.py"
             samples = []
             for index in range(saves):
@@ -141,7 +142,7 @@ def bench_save_to_poster(scene_name: str, saves: int, format_name: str) -> dict[
                 text = source.read_text(encoding="utf-8") + f"\n# bench save {index}\n"
                 saved = time.monotonic()
                 source.write_text(text, encoding="utf-8")
-                samples.append(_next_path(lines, 120) - saved)
+                samples.append(_next_path(lines, 120, f".{format_name}") - saved)
         finally:
             process.send_signal(signal.SIGINT)
             try:

@@ -313,7 +313,7 @@ def cli(
     formats = expand_formats(format_name)
     if watch:
         _drop_invalid_manifest_entries(out_dir)
-        _watch(requests[0], out_dir, formats, split or jobs)
+        _watch(requests[0], out_dir, formats, split or 1)
         return
     if hugo_site is not None and "png" not in formats:
         formats = (*formats, "png")  # the poster, also the still frame of a paused or reduced-motion GIF

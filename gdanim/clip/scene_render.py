@@ -6,7 +6,6 @@ gdanim imports it only when a clip really has to be rendered.
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import threading
 from collections.abc import Callable
@@ -61,24 +60,6 @@ decoded to different pixels. Without it the stream is the same every time.
 _ENCODER_QUEUE_SIZE: Final[int] = 8
 _SHARD_ENCODER_QUEUE_SIZE: Final[int] = 2
 """Frames queued per encoder in a shard: shards run side by side, each holding its queue (a 4k frame is 33 MB)."""
-
-_M_MMAP_THRESHOLD: Final[int] = -3
-_SHARD_MMAP_THRESHOLD_BYTES: Final[int] = 1 << 20
-
-
-def _return_freed_frames() -> None:
-    """Have glibc give every freed block of 1 MiB or more straight back to the kernel, in this process.
-
-    By default glibc raises its mmap threshold up to 32 MiB after the first
-    large free, so the 12 MB YUV frames of a 4k encode then come from the heap
-    and stay resident once freed: measured 970 MiB peak for a 4k shard, 826
-    MiB with a fixed 1 MiB threshold. Shards render side by side, so what each
-    holds adds up.
-    """
-    try:
-        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, _SHARD_MMAP_THRESHOLD_BYTES)
-    except (OSError, AttributeError):
-        pass  # not glibc: its own allocator decides
 _X264_BUFFERED_FRAMES: Final[int] = 60
 
 
@@ -360,7 +341,6 @@ def render_scene(
         if not movie:
             renderer = _LastFrameRenderer(skip_animations=True)
         elif plays is not None:
-            _return_freed_frames()
             renderer = _RangeRenderer(*plays)
         else:
             renderer = None

@@ -504,7 +504,8 @@ def test_ctrl_c_mid_re_render_exits_130_and_keeps_the_earlier_files(
     arguments = [*TINY_CLIP_ARGUMENTS[1:], "--force", "--jobs", str(jobs), "--out", str(earlier_out)]
     process = start_render(*scenes, *arguments)
     assert wait_for_debris(process, earlier_out), "the render never started writing"
-    time.sleep(0.3)
+    # At once: a tiny clip's first temporary file can come late (encoding, subtitles), and
+    # a pause here let a fast re-render finish before the signal (exit 0 seen under load).
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert_one_line_error(process.returncode, stdout, stderr, 130, "Error: interrupted")
@@ -593,9 +594,8 @@ def test_two_renders_into_one_folder_at_once_both_land_in_the_manifest(tmp_path:
     assert _manifest_ids(out_dir) == [
         f"rolling-descent/en-light-{TINY_TAG}-steps1", f"rolling-descent/he-light-{TINY_TAG}-steps1"
     ]
-    # Each process had its own manim media folder in the cache (slot-1 while slot-0 was busy), and left no movies;
-    # each render is one clip on two cores, split across two worker processes: four at most.
-    assert {p.name for p in (cache_dir / "media").iterdir()} <= {"slot-0", "slot-1", "slot-2", "slot-3"}
+    # Each process had its own manim media folder in the cache (slot-1 while slot-0 was busy), and left no movies.
+    assert {p.name for p in (cache_dir / "media").iterdir()} <= {"slot-0", "slot-1"}
     assert [p for p in cache_dir.rglob("*") if p.suffix in {".mp4", ".png", ".gif"}] == []
 
 

@@ -55,6 +55,7 @@ def _entry_without_timing(out_dir: Path) -> dict:
 def test_shards_are_as_many_as_keep_the_workers_busy():
     assert [shard_count(None, 2, tasks) for tasks in (0, 1, 2, 3)] == [1, 2, 1, 1]
     assert shard_count(1, 8, 1) == 1 and shard_count(4, 1, 9) == 4
+    assert shard_count(None, 2, 1, pixels=854 * 480) == 1, "a preview is not split unasked"
 
 
 def test_a_clip_split_in_three_in_this_process_is_the_unsplit_clip(tmp_path):
@@ -65,12 +66,12 @@ def test_a_clip_split_in_three_in_this_process_is_the_unsplit_clip(tmp_path):
     assert debris(tmp_path) == [], "no shard file is left behind"
 
 
-def test_one_clip_with_jobs_2_is_split_across_two_workers(tmp_path):
-    """The CLI's default for one clip on two cores: two shard processes, the same files as ``--split 1``."""
+def test_one_clip_split_in_two_by_the_cli_is_the_unsplit_clip(tmp_path):
+    """``--split 2 --jobs 2``: a shard here and one in a worker process, the same files as ``--split 1``."""
     cache = tmp_path / "cache"
     env = render_env(**{CACHE_DIR_ENV: str(cache)})
     outs = {}
-    for name, options in {"split": ["--jobs", "2"], "whole": ["--jobs", "2", "--split", "1"]}.items():
+    for name, options in {"split": ["--jobs", "2", "--split", "2"], "whole": ["--jobs", "2", "--split", "1"]}.items():
         outs[name] = tmp_path / name
         completed = run_render(*TINY_CLIP_ARGUMENTS, *options, "--force", "--out", str(outs[name]), env=env)
         assert completed.returncode == 0, completed.stderr
@@ -98,7 +99,7 @@ def test_ctrl_c_mid_split_exits_130_and_keeps_the_earlier_files(tmp_path):
     out_dir = tmp_path / "out"
     assert run_render(*TINY_CLIP_ARGUMENTS, "--out", str(out_dir), "--split", "1").returncode == 0
     before = snapshot(out_dir)
-    process = start_render(*TINY_CLIP_ARGUMENTS, "--force", "--jobs", "2", "--out", str(out_dir))
+    process = start_render(*TINY_CLIP_ARGUMENTS, "--force", "--jobs", "2", "--split", "2", "--out", str(out_dir))
     assert wait_for_debris(process, out_dir), "the render never started writing"
     time.sleep(0.3)
     process.send_signal(signal.SIGINT)
@@ -111,7 +112,8 @@ def test_ctrl_c_mid_split_exits_130_and_keeps_the_earlier_files(tmp_path):
 def test_a_clip_split_on_a_local_dask_cluster_is_the_unsplit_clip(tmp_path):
     whole = _render(tmp_path / "whole", split=1)
     request = ClipRequest.create("rolling-descent", quality="low", test_size=TINY)
-    (result,) = iter_render_clips([request], tmp_path / "dask", FORMATS, jobs=2, force=True, scheduler="local")
+    (result,) = iter_render_clips([request], tmp_path / "dask", FORMATS, jobs=2, force=True, scheduler="local",
+                                  split=2)
     _assert_same_clip(result.files, whole)
     assert json.loads((tmp_path / "dask" / "manifest.json").read_text())["clips"][0]["plays"] > 10
     assert debris(tmp_path) == []
