@@ -18,7 +18,8 @@ from tests.tiny_clips import tiny_option
 def test_a_saved_change_reaches_both_halves_of_a_split_preview(project: Path, tmp_path: Path) -> None:  # noqa: F811
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "GDANIM_CACHE_DIR": str(tmp_path / "cache")}
     clip = ["rolling-descent", "--format", "mp4", "--steps", "3", *tiny_option()]
-    command = [sys.executable, str(project / "render.py"), *clip, "--watch", "--split", "2", "--out", str(tmp_path / "out")]
+    command = [sys.executable, str(project / "render.py"), *clip, "--watch", "--split", "2", "--out",
+               str(tmp_path / "out")]
     process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stdout, stderr = _Lines(process.stdout), _Lines(process.stderr)
     try:
