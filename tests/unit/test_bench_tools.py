@@ -24,7 +24,7 @@ def test_hyperfine_times_each_command_over_the_asked_runs(tmp_path: Path) -> Non
     timings = time_commands(
         {
             "sleeper": [sys.executable, "-c", f"import time; time.sleep({SLEEP_S})"],
-            "spinner": [sys.executable, "-c", "sum(i * i for i in range(3_000_000))"],
+            "spinner": [sys.executable, "-c", "sum(i * i for i in range(12_000_000))"],
         },
         runs=2, cwd=tmp_path,
     )
