@@ -19,6 +19,7 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from manim.utils.exceptions import EndSceneEarlyException
 from PIL import Image
 
+from gdanim.clip.layers import LayeredRenderer
 from gdanim.clip.request import ClipRequest
 from gdanim.clip.movie import join_movies
 from gdanim.store.cache import text_cache_dir
@@ -157,7 +158,7 @@ class _GhostWriter:
         pass
 
 
-class _RangeRenderer(CairoRenderer):
+class _RangeRenderer(LayeredRenderer):
     """A Cairo renderer that draws and encodes only the plays ``first`` to ``last`` of a scene.
 
     Manim's own ``from_animation_number`` skips an earlier play in one jump:
@@ -198,6 +199,12 @@ class _RangeRenderer(CairoRenderer):
     def update_frame(self, scene: Scene, *args: Any, **kwargs: Any) -> None:
         if not self.ghost:
             super().update_frame(scene, *args, **kwargs)
+
+    def save_static_frame_data(self, scene: Scene, static_mobjects: Any) -> np.ndarray | None:
+        if self.ghost:
+            self.static_image = None
+            return None
+        return super().save_static_frame_data(scene, static_mobjects)
 
     def get_frame(self) -> np.ndarray:
         # A ghost frame is never written: no need to copy the pixels.
@@ -308,6 +315,7 @@ def render_scene(
     movie: bool,
     on_play: Callable[[int], None] | None = None,
     plays: tuple[int, int | None] | None = None,
+    layered: bool = True,
 ) -> RenderedScene:
     """Render one clip with manim into ``media_dir``.
 
@@ -342,9 +350,11 @@ def render_scene(
             renderer = _LastFrameRenderer(skip_animations=True)
         elif plays is not None:
             renderer = _RangeRenderer(*plays)
+        elif layered:
+            renderer = LayeredRenderer()
         else:
-            renderer = None
-        scene = scene_class(renderer=renderer) if renderer is not None else scene_class()
+            renderer = CairoRenderer()
+        scene = scene_class(renderer=renderer)
         try:
             scene.render()
         except BaseException:

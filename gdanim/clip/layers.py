@@ -1,0 +1,243 @@
+"""Draw only what moves: a Cairo renderer that keeps every still mobject as a ready-made layer.
+
+Manim keeps one still picture per ``play``: the mobjects drawn *before* the
+first one that moves. Everything after it in the draw order is drawn again on
+every frame, still or not. In gdanim's scenes the ball (an updater) and the
+step's labels sit on top (``z_index``), so most of the plot, the captions and
+the panels were redrawn for every frame: about 60 vector shapes a frame where
+two or three move.
+
+:class:`LayeredRenderer` splits the draw order of a play into runs of still
+and moving mobjects. The still runs are drawn once, each on its own
+transparent layer; a frame is the first still run (manim's own background),
+then the moving runs drawn as manim draws them, with the layers above them
+composited in between by Cairo, so the order of drawing stays the same.
+
+Exactness. Before each frame the still mobjects are checked: a still run whose
+members or their points, colours or widths changed since the play began (an
+updater that moves some other mobject) is drawn directly from then on, so no
+frame shows a stale layer. Compositing a layer gives the same picture as
+drawing its shapes directly, up to rounding of 8-bit premultiplied colour at
+anti-aliased edges (at most a level or two there; measured in
+``tests/render/test_layers.py``). Scenes with mobjects that are not vector
+shapes (images, point clouds) are drawn the plain manim way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import cairo
+import numpy as np
+from manim import Mobject, Scene, VMobject
+from manim.renderer.cairo_renderer import CairoRenderer
+from manim.utils.family import extract_mobject_family_members
+from manim.utils.iterables import list_update
+
+__all__ = ["LayeredRenderer"]
+
+
+def _fingerprint(mobject: VMobject) -> int:
+    """A hash of everything of a vector mobject that changes how it is drawn."""
+    return hash(
+        (
+            mobject.points.tobytes(),
+            mobject.fill_rgbas.tobytes(),
+            mobject.stroke_rgbas.tobytes(),
+            mobject.background_stroke_rgbas.tobytes(),
+            float(mobject.stroke_width),
+            float(mobject.background_stroke_width),
+            mobject.sheen_factor,
+            tuple(np.ravel(mobject.sheen_direction)),
+            str(mobject.joint_type),
+            str(getattr(mobject, "cap_style", "")),
+            bool(getattr(mobject, "shade_in_3d", False)),
+            mobject.z_index,
+            len(mobject.submobjects),
+        )
+    )
+
+
+@dataclass
+class _Layer:
+    """A run of still mobjects drawn once onto a transparent picture."""
+
+    members: tuple[int, ...]
+    pixels: np.ndarray
+    surface: cairo.ImageSurface
+
+
+@dataclass
+class _Plan:
+    """How one play's frames are put together."""
+
+    still: dict[int, tuple[Any, int]] = field(default_factory=dict)
+    """id → (mobject, fingerprint) of every still mobject at the start of the play."""
+    base: tuple[int, ...] = ()
+    """The still run under everything, kept as manim's background picture."""
+    layers: dict[tuple[int, ...], _Layer] = field(default_factory=dict)
+
+
+class LayeredRenderer(CairoRenderer):
+    """Manim's Cairo renderer, drawing each frame's still mobjects from layers made once per play."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plan: _Plan | None = None
+        self._direct: set[int] = set()
+        self._target: tuple[np.ndarray, cairo.Context] | None = None
+        self._kinds: dict[type, type] = {}
+        self._last_base: tuple[tuple[int, ...], tuple[int, ...], np.ndarray] | None = None
+
+    # --- what is drawn, in order -------------------------------------------------------------------------------
+
+    def _draw_order(self, scene: Scene) -> list[Any]:
+        """Every mobject manim draws, in its order (z-index, then family order); a ValueTracker is not drawn."""
+        members = extract_mobject_family_members(
+            list_update(scene.mobjects, scene.foreground_mobjects),
+            use_z_index=self.camera.use_z_index,
+            only_those_with_points=True,
+        )
+        return [member for member in members if self._drawn_kind(member) is not Mobject]
+
+    def _drawn_kind(self, mobject: Any) -> type:
+        """Which of the camera's drawing functions draws ``mobject`` (``Mobject``: none), cached per class."""
+        kind = self._kinds.get(type(mobject))
+        if kind is None:
+            kind = self._kinds[type(mobject)] = self.camera.type_or_raise(mobject)
+        return kind
+
+    @staticmethod
+    def _moving_ids(scene: Scene) -> set[int]:
+        """ids of mobjects a play may change: the animations' families, updaters' families, the foreground."""
+        from manim.animation.composition import AnimationGroup
+
+        moving: set[int] = set()
+
+        def add_animations(animations: Any) -> None:
+            for animation in animations:
+                moving.update(map(id, animation.mobject.get_family()))
+                if isinstance(animation, AnimationGroup):
+                    add_animations(animation.animations)
+
+        add_animations(scene.animations or ())
+        for mobject in extract_mobject_family_members(list_update(scene.mobjects, scene.foreground_mobjects)):
+            if mobject.updaters or mobject in scene.foreground_mobjects:
+                moving.update(map(id, mobject.get_family()))
+        return moving
+
+    def _layer(self, members: list[Any]) -> _Layer:
+        """Draw ``members`` once onto a transparent picture the size of the frame."""
+        camera = self.camera
+        pixels = np.zeros_like(camera.pixel_array)
+        saved = camera.pixel_array.copy()
+        camera.set_pixel_array(pixels)
+        camera.capture_mobjects(members, include_submobjects=False)
+        pixels[...] = camera.pixel_array
+        camera.set_pixel_array(saved)
+        height, width = pixels.shape[:2]
+        surface = cairo.ImageSurface.create_for_data(pixels.data, cairo.FORMAT_ARGB32, width, height)
+        return _Layer(tuple(map(id, members)), pixels, surface)
+
+    def save_static_frame_data(self, scene: Scene, static_mobjects: Any) -> np.ndarray | None:
+        self._plan = None
+        self._direct = set()
+        order = self._draw_order(scene)
+        if self.skip_animations or not all(isinstance(mobject, VMobject) for mobject in order):
+            return super().save_static_frame_data(scene, static_mobjects)
+        moving = self._moving_ids(scene)
+        plan = _Plan()
+        plan.still = {id(m): (m, _fingerprint(m)) for m in order if id(m) not in moving}
+        runs = _runs(order, moving)
+        base = runs.pop(0)[1] if runs and not runs[0][0] else []
+        plan.base = tuple(map(id, base))
+        for is_moving, members in runs:
+            if not is_moving:
+                layer = self._layer(members)
+                plan.layers[layer.members] = layer
+        self.static_image = self._base_image(base, plan) if base else None
+        self._plan = plan
+        return self.static_image
+
+    def _base_image(self, base: list[Any], plan: _Plan) -> np.ndarray:
+        """The still run under everything, drawn on the background; reuses the last play's when it starts the same.
+
+        A play usually adds a few mobjects on top of the last one's still
+        picture: those alone are drawn over a copy of it, the very drawing
+        operations a full redraw would make, so the pixels are the same.
+        """
+        camera = self.camera
+        prints = tuple(plan.still[key][1] for key in plan.base)
+        reused = 0
+        if self._last_base is not None:
+            keys, last_prints, image = self._last_base
+            if plan.base[: len(keys)] == keys and prints[: len(keys)] == last_prints:
+                camera.set_frame_to_background(image)
+                reused = len(keys)
+        if not reused:
+            camera.reset()
+        camera.capture_mobjects(base[reused:], include_submobjects=False)
+        image = self.get_frame()
+        self._last_base = (plan.base, prints, image)
+        return image
+
+    # --- a frame ---------------------------------------------------------------------------------------------------
+
+    def update_frame(self, scene: Scene, mobjects: Any = None, include_submobjects: bool = True,
+                     ignore_skipping: bool = True, **kwargs: Any) -> None:
+        plan = self._plan
+        # An empty list draws the whole scene again over the background, as manim does (a frozen frame).
+        if plan is None or not mobjects or mobjects is not scene.moving_mobjects or kwargs:
+            super().update_frame(scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
+            return
+        if self.skip_animations and not ignore_skipping:
+            return
+        self._draw_layered(scene, plan)
+
+    def _changed_still(self, plan: _Plan) -> set[int]:
+        """Still mobjects that no longer look as they did when their layer was drawn."""
+        return {key for key, (mobject, print_) in plan.still.items()
+                if key not in self._direct and _fingerprint(mobject) != print_}
+
+    def _draw_layered(self, scene: Scene, plan: _Plan) -> None:
+        self._direct |= self._changed_still(plan)
+        still = {key for key in plan.still if key not in self._direct}
+        camera = self.camera
+        order = self._draw_order(scene)
+        runs = _runs(order, None, still)
+        if runs and not runs[0][0] and plan.base and tuple(map(id, runs[0][1])) == plan.base:
+            runs.pop(0)
+            camera.set_frame_to_background(self.static_image)
+        else:
+            camera.reset()
+        for is_still, members in ((not moving, members) for moving, members in runs):
+            layer = plan.layers.get(tuple(map(id, members))) if is_still else None
+            if layer is None:
+                camera.capture_mobjects(members, include_submobjects=False)
+            else:
+                self._composite(layer)
+
+    def _composite(self, layer: _Layer) -> None:
+        pixels = self.camera.pixel_array
+        if self._target is None or self._target[0] is not pixels:
+            height, width = pixels.shape[:2]
+            surface = cairo.ImageSurface.create_for_data(pixels.data, cairo.FORMAT_ARGB32, width, height)
+            self._target = (pixels, cairo.Context(surface))
+        context = self._target[1]
+        context.get_target().mark_dirty()
+        context.set_source_surface(layer.surface, 0, 0)
+        context.paint()
+        context.get_target().flush()
+
+
+def _runs(order: list[Any], moving: set[int] | None, still: set[int] | None = None) -> list[tuple[bool, list[Any]]]:
+    """Split the draw order into maximal runs of moving (``True``) and still (``False``) mobjects."""
+    runs: list[tuple[bool, list[Any]]] = []
+    for mobject in order:
+        is_moving = id(mobject) in moving if moving is not None else id(mobject) not in still
+        if runs and runs[-1][0] == is_moving:
+            runs[-1][1].append(mobject)
+        else:
+            runs.append((is_moving, [mobject]))
+    return runs
