@@ -1,0 +1,34 @@
+"""A held frame is converted once and still encodes to the very stream manim's own encoder writes."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+from manim._config.video_encoder import VideoEncoderSpec
+from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+from gdanim.clip.encoding import _ConvertOnceEncoder
+from gdanim.clip.scene_render import ENCODER_OPTIONS
+from tests.render_runs import decoded_frames
+
+
+def _encode(encoder_class: type[VideoSegmentEncoder], target: Path, frames: list[tuple[np.ndarray, int]]) -> Path:
+    spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", 64, 48, Fraction(15), tuple(ENCODER_OPTIONS.items()))
+    encoder = encoder_class(target=target, spec=spec)
+    for pixels, repeat in frames:
+        encoder.write_frame(pixels, repeat=repeat)
+    encoder.finish()
+    return target
+
+
+def test_repeated_frames_encode_to_manims_stream(tmp_path):
+    rng = np.random.default_rng(7)
+    frames = [(rng.integers(0, 256, (48, 64, 4), dtype=np.uint8), repeat) for repeat in (1, 5, 1, 12, 2)]
+    ours = _encode(_ConvertOnceEncoder, tmp_path / "ours.mp4", frames)
+    manims = _encode(VideoSegmentEncoder, tmp_path / "manim.mp4", frames)
+    assert ours.read_bytes() == manims.read_bytes()
+    decoded = decoded_frames(ours)
+    assert len(decoded) == sum(repeat for _, repeat in frames) == 21
+    assert not np.array_equal(decoded[5], decoded[6]), "the frame after a held one is the next picture"
