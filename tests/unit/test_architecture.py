@@ -118,15 +118,30 @@ def test_imports_go_one_way(lower: str, upper: str) -> None:
     assert wrong == set()
 
 
-def test_only_the_clip_render_imports_manim() -> None:
-    importers = {
+MANIM_RUNNERS = {"gdanim.clip.scene_render", "gdanim.clip.layers", "gdanim.clip.encoding"}
+"""The one place that runs manim: the clip render and the renderer and writer it hands manim."""
+
+
+def _importers(module: str) -> set[str]:
+    """gdanim modules importing ``module`` or a submodule of it."""
+    def names(node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Import):
+            return [alias.name for alias in node.names]
+        if isinstance(node, ast.ImportFrom) and node.module:
+            return [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        return []
+
+    return {
         name for name, path in _project_modules().items() if name.startswith("gdanim")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, (ast.Import, ast.ImportFrom))
-        and any((alias.name if isinstance(node, ast.Import) else node.module or "").split(".")[0] == "manim"
-                for alias in node.names)
+        if any(imported == module or imported.startswith(module + ".") for imported in names(node))
     }
-    assert importers == {"gdanim.clip.scene_render"}
+
+
+def test_only_the_clip_render_imports_manim() -> None:
+    assert _importers("manim") == MANIM_RUNNERS
+    # The renderer and writer are reached only through the clip render, which imports manim once a render is certain.
+    assert _importers("gdanim.clip.layers") == _importers("gdanim.clip.encoding") == {"gdanim.clip.scene_render"}
 
 
 def test_every_option_the_scenes_know_is_defined_once() -> None:
