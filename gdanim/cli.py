@@ -15,9 +15,11 @@ the hidden option ``--test-size 160x90@5`` to render tiny clips
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -443,7 +445,37 @@ def _export_lecture(requests: list[ClipRequest], out_dir: Path, lecture_format: 
 
 def main() -> None:
     """Entry point of ``python render.py`` and the ``gdanim`` console script."""
-    cli.main(prog_name="gdanim")
+    try:
+        cli.main(prog_name="gdanim")
+    except SystemExit as done:
+        _exit_without_teardown(done.code)
+
+
+def _exit_without_teardown(code: Any) -> None:
+    """Leave the process once the command is done, without Python freeing every object one by one.
+
+    After a render the interpreter spends about 0.15 s tearing down manim's
+    modules and mobjects (measured on rolling-descent at 480p15: 2.16 s against
+    2.02 s in all), 7% of a preview. Every file is already written and
+    renamed into place; the exit handlers still run and the output streams are
+    flushed. With another live non-daemon thread, or under a profiler or
+    debugger (which write their results after the program returns), Python
+    exits the usual way.
+    """
+    if sys.getprofile() is not None or sys.gettrace() is not None or any(
+        thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+        if thread is not threading.main_thread()
+    ):
+        raise SystemExit(code)
+    atexit._run_exitfuncs()  # what Python runs at exit: logging, multiprocessing and Dask clean-up
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away, or a stream already closed
+            pass
+    if code is None or isinstance(code, int):
+        os._exit(code or 0)
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

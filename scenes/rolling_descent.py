@@ -97,11 +97,13 @@ class RollingDescent(DescentScene):
         arrow = get_level_step_arrow(self.axes, self.curve, step.x_from, step.x_to, self.palette)
         self.play(Create(tangent), GrowArrow(arrow), run_time=0.5 * self.pace)
         row = self.get_table_row(book_table(self.path)[index])
+        # Only the last step's arrow fades into the trail; the older ones are faint already (and stay still).
+        fade_last_arrow = [self.trail[-1].animate.set_opacity(TRAIL_OPACITY)] if len(self.trail) else []
         self.play(
             self.progress.animate.set_value(index + 1),
             FadeIn(row, shift=0.1 * DOWN),
             FadeOut(tangent),
-            self.trail.animate.set_opacity(TRAIL_OPACITY),
+            *fade_last_arrow,
             run_time=0.6 * self.pace,
             rate_func=smooth,
         )

@@ -26,7 +26,7 @@ shapes (images, point clouds) are drawn the plain manim way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import cairo
 import numpy as np
@@ -36,6 +36,9 @@ from manim.utils.family import extract_mobject_family_members
 from manim.utils.iterables import list_update
 
 __all__ = ["LayeredRenderer"]
+
+_KEPT_BASES: Final[int] = 2
+"""Still pictures of the last plays kept to build the next one on (a 4k picture is 33 MB)."""
 
 
 def _fingerprint(mobject: VMobject) -> int:
@@ -59,6 +62,36 @@ def _fingerprint(mobject: VMobject) -> int:
     )
 
 
+def _drawn_state(members: list[Any]) -> tuple[Any, ...]:
+    """What the frame check compares, for all still mobjects at once: their points, colours and widths.
+
+    A few NumPy concatenations instead of a hash per mobject: the check runs
+    before every frame, and one hash per still mobject cost more than the
+    drawing it saved.
+    """
+    if not members:
+        return ()
+    return (
+        np.concatenate([m.points for m in members]),
+        np.concatenate([m.fill_rgbas for m in members]),
+        np.concatenate([m.stroke_rgbas for m in members]),
+        np.concatenate([m.background_stroke_rgbas for m in members]),
+        [(m.stroke_width, m.background_stroke_width, m.sheen_factor, m.z_index, len(m.submobjects),
+          len(m.points), len(m.fill_rgbas), len(m.stroke_rgbas), len(m.background_stroke_rgbas)) for m in members],
+    )
+
+
+def _same_state(first: tuple[Any, ...], second: tuple[Any, ...]) -> bool:
+    """Whether two :func:`_drawn_state` results are equal (a NaN never is: those mobjects are then drawn directly)."""
+    if not first or not second:
+        return not first and not second
+    *arrays, scalars = first
+    *other_arrays, other_scalars = second
+    return scalars == other_scalars and all(
+        a.shape == b.shape and np.array_equal(a, b) for a, b in zip(arrays, other_arrays)
+    )
+
+
 @dataclass
 class _Layer:
     """A run of still mobjects drawn once onto a transparent picture."""
@@ -77,6 +110,10 @@ class _Plan:
     base: tuple[int, ...] = ()
     """The still run under everything, kept as manim's background picture."""
     layers: dict[tuple[int, ...], _Layer] = field(default_factory=dict)
+    watched: list[Any] = field(default_factory=list)
+    """The still mobjects the frame check compares (those not yet found changed)."""
+    state: tuple[Any, ...] = ()
+    """Their :func:`_drawn_state` when the play began."""
 
 
 class LayeredRenderer(CairoRenderer):
@@ -88,7 +125,7 @@ class LayeredRenderer(CairoRenderer):
         self._direct: set[int] = set()
         self._target: tuple[np.ndarray, cairo.Context] | None = None
         self._kinds: dict[type, type] = {}
-        self._last_base: tuple[tuple[int, ...], tuple[int, ...], np.ndarray] | None = None
+        self._last_bases: list[tuple[tuple[int, ...], tuple[int, ...], np.ndarray]] = []
 
     # --- what is drawn, in order -------------------------------------------------------------------------------
 
@@ -149,6 +186,8 @@ class LayeredRenderer(CairoRenderer):
         moving = self._moving_ids(scene)
         plan = _Plan()
         plan.still = {id(m): (m, _fingerprint(m)) for m in order if id(m) not in moving}
+        plan.watched = [mobject for mobject, _ in plan.still.values()]
+        plan.state = _drawn_state(plan.watched)
         runs = _runs(order, moving)
         base = runs.pop(0)[1] if runs and not runs[0][0] else []
         plan.base = tuple(map(id, base))
@@ -161,25 +200,26 @@ class LayeredRenderer(CairoRenderer):
         return self.static_image
 
     def _base_image(self, base: list[Any], plan: _Plan) -> np.ndarray:
-        """The still run under everything, drawn on the background; reuses the last play's when it starts the same.
+        """The still run under everything, drawn on the background; built on an earlier play's when it starts the same.
 
-        A play usually adds a few mobjects on top of the last one's still
-        picture: those alone are drawn over a copy of it, the very drawing
-        operations a full redraw would make, so the pixels are the same.
+        A play usually adds a few mobjects over the still picture of one of the
+        last plays (a step's plays alternate between two): those alone are
+        drawn over a copy of it, the very drawing operations a full redraw
+        would make, so the pixels are the same.
         """
         camera = self.camera
         prints = tuple(plan.still[key][1] for key in plan.base)
-        reused = 0
-        if self._last_base is not None:
-            keys, last_prints, image = self._last_base
-            if plan.base[: len(keys)] == keys and prints[: len(keys)] == last_prints:
-                camera.set_frame_to_background(image)
-                reused = len(keys)
-        if not reused:
+        reused, start = 0, None
+        for keys, last_prints, image in self._last_bases:
+            if len(keys) > reused and plan.base[: len(keys)] == keys and prints[: len(keys)] == last_prints:
+                reused, start = len(keys), image
+        if start is not None:
+            camera.set_frame_to_background(start)
+        else:
             camera.reset()
         camera.capture_mobjects(base[reused:], include_submobjects=False)
         image = self.get_frame()
-        self._last_base = (plan.base, prints, image)
+        self._last_bases = [(plan.base, prints, image), *self._last_bases][:_KEPT_BASES]
         return image
 
     # --- a frame ---------------------------------------------------------------------------------------------------
@@ -196,9 +236,19 @@ class LayeredRenderer(CairoRenderer):
         self._draw_layered(scene, plan)
 
     def _changed_still(self, plan: _Plan) -> set[int]:
-        """Still mobjects that no longer look as they did when their layer was drawn."""
-        return {key for key, (mobject, print_) in plan.still.items()
-                if key not in self._direct and _fingerprint(mobject) != print_}
+        """Still mobjects that no longer look as they did when their layer was drawn.
+
+        All are compared at once; only when something differs is each one
+        compared on its own, and the changed ones leave the watched set.
+        """
+        if _same_state(_drawn_state(plan.watched), plan.state):
+            return set()
+        changed = {id(m) for m in plan.watched if _fingerprint(m) != plan.still[id(m)][1]}
+        if not changed:  # never expected (the fingerprint sees all the state does); draw all directly, to be safe
+            changed = {id(m) for m in plan.watched}
+        plan.watched = [m for m in plan.watched if id(m) not in changed]
+        plan.state = _drawn_state(plan.watched)
+        return changed
 
     def _draw_layered(self, scene: Scene, plan: _Plan) -> None:
         self._direct |= self._changed_still(plan)
