@@ -38,7 +38,9 @@ from manim.utils.iterables import list_update
 __all__ = ["LayeredRenderer"]
 
 _KEPT_BASES: Final[int] = 2
-"""Still pictures of the last plays kept to build the next one on (a 4k picture is 33 MB)."""
+"""Still pictures of the last plays kept to build the next one on..."""
+_KEPT_BASES_BYTES: Final[int] = 64 * 2**20
+"""...as far as they fit in this much memory, but always the last one (a 4k picture is 33 MB)."""
 
 
 def _fingerprint(mobject: VMobject) -> int:
@@ -94,11 +96,13 @@ def _same_state(first: tuple[Any, ...], second: tuple[Any, ...]) -> bool:
 
 @dataclass
 class _Layer:
-    """A run of still mobjects drawn once onto a transparent picture."""
+    """A run of still mobjects drawn once onto a transparent picture (``None`` when they leave no ink)."""
 
     members: tuple[int, ...]
-    pixels: np.ndarray
-    surface: cairo.ImageSurface
+    pixels: np.ndarray | None
+    surface: cairo.ImageSurface | None
+    origin: tuple[int, int]
+    """Where the picture's top-left pixel goes in the frame (x, y)."""
 
 
 @dataclass
@@ -165,17 +169,27 @@ class LayeredRenderer(CairoRenderer):
         return moving
 
     def _layer(self, members: list[Any]) -> _Layer:
-        """Draw ``members`` once onto a transparent picture the size of the frame."""
+        """Draw ``members`` once onto a transparent picture, cropped to where they left any ink.
+
+        The camera's own picture is the canvas: the still picture under
+        everything is drawn over it right after. A layer is usually a caption
+        or a table, a small part of the frame: the crop keeps a 4k layer to a
+        few megabytes and composites only those pixels.
+        """
         camera = self.camera
-        pixels = np.zeros_like(camera.pixel_array)
-        saved = camera.pixel_array.copy()
-        camera.set_pixel_array(pixels)
+        canvas = camera.pixel_array
+        canvas.fill(0)
         camera.capture_mobjects(members, include_submobjects=False)
-        pixels[...] = camera.pixel_array
-        camera.set_pixel_array(saved)
+        alpha = canvas[..., 3]
+        rows, columns = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+        keys = tuple(map(id, members))
+        if not len(rows):
+            return _Layer(keys, None, None, (0, 0))
+        top, left = int(rows[0]), int(columns[0])
+        pixels = np.ascontiguousarray(canvas[top : rows[-1] + 1, left : columns[-1] + 1])
         height, width = pixels.shape[:2]
         surface = cairo.ImageSurface.create_for_data(pixels.data, cairo.FORMAT_ARGB32, width, height)
-        return _Layer(tuple(map(id, members)), pixels, surface)
+        return _Layer(keys, pixels, surface, (left, top))
 
     def save_static_frame_data(self, scene: Scene, static_mobjects: Any) -> np.ndarray | None:
         self._plan = None
@@ -219,7 +233,8 @@ class LayeredRenderer(CairoRenderer):
             camera.reset()
         camera.capture_mobjects(base[reused:], include_submobjects=False)
         image = self.get_frame()
-        self._last_bases = [(plan.base, prints, image), *self._last_bases][:_KEPT_BASES]
+        kept = min(_KEPT_BASES, max(1, _KEPT_BASES_BYTES // image.nbytes))
+        self._last_bases = [(plan.base, prints, image), *self._last_bases][:kept]
         return image
 
     # --- a frame ---------------------------------------------------------------------------------------------------
@@ -269,6 +284,8 @@ class LayeredRenderer(CairoRenderer):
                 self._composite(layer)
 
     def _composite(self, layer: _Layer) -> None:
+        if layer.pixels is None:
+            return
         pixels = self.camera.pixel_array
         if self._target is None or self._target[0] is not pixels:
             height, width = pixels.shape[:2]
@@ -276,8 +293,10 @@ class LayeredRenderer(CairoRenderer):
             self._target = (pixels, cairo.Context(surface))
         context = self._target[1]
         context.get_target().mark_dirty()
-        context.set_source_surface(layer.surface, 0, 0)
-        context.paint()
+        (left, top), (height, width) = layer.origin, layer.pixels.shape[:2]
+        context.set_source_surface(layer.surface, left, top)
+        context.rectangle(left, top, width, height)
+        context.fill()
         context.get_target().flush()
 
 
