@@ -15,6 +15,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -106,6 +107,23 @@ def exit_with_parent(parent_pid: int) -> None:
         os._exit(1)  # the parent died before the kernel was told to signal us
 
 
+_TRACKER_WARNINGS: Final[str] = "ignore::UserWarning:multiprocessing.resource_tracker"
+
+
+def _quiet_resource_tracker() -> None:
+    """Keep multiprocessing's resource tracker from adding lines to a failed run's one-line error.
+
+    The tracker is a helper process that shares our stderr. When a worker
+    was killed outright (``kill -9``, the out-of-memory killer), it finds a
+    semaphore nobody unregistered, removes it, and warns of "leaked semaphore
+    objects" as it exits: two lines after the error that already says the
+    render process died. It starts with our ``-W`` options, so this filter
+    must be in place before the first pool.
+    """
+    if _TRACKER_WARNINGS not in sys.warnoptions:
+        sys.warnoptions.append(_TRACKER_WARNINGS)
+
+
 def _init_worker(progress_queue: Any, parent_pid: int) -> None:
     global _progress_queue
     _progress_queue = progress_queue
@@ -192,6 +210,7 @@ class ProcessExecutor(Executor):
         if self.jobs == 1 or len(tasks) <= 1:
             yield from InProcessExecutor().run(tasks, out_dir, on_progress)
             return
+        _quiet_resource_tracker()
         context = multiprocessing.get_context("spawn")
         queue = context.Queue() if on_progress is not None else None
         forwarder = None

@@ -115,7 +115,7 @@ def test_unchanged_clip_is_not_rendered_again_and_manim_is_not_imported(
     script = (
         "import sys, render\n"
         f"sys.argv = ['render.py', *{list(TINY_CLIP_ARGUMENTS)!r}, '--out', {str(out_dir)!r}, *{list(TINY_OPTION)!r}]\n"
-        "try:\n    render.main()\nexcept SystemExit as stop:\n    code = stop.code\n"
+        "try:\n    render.cli.main(prog_name='gdanim')\nexcept SystemExit as stop:\n    code = stop.code\n"
         "print('manim imported' if 'manim' in sys.modules else 'manim not imported', code, file=sys.stderr)\n"
     )
     again = subprocess.run(
@@ -200,6 +200,35 @@ def test_a_killed_worker_fails_the_run_in_one_line_and_leaves_no_debris(tmp_path
     assert len(stderr.splitlines()) == 1, stderr
     assert stderr.startswith("Error: rendering ") and "render process died" in stderr
     assert debris(out_dir) == []
+
+
+_KILLED_WORKER_WITH_A_SEMAPHORE = """
+import multiprocessing, os, signal, sys
+from gdanim.run.processes import _quiet_resource_tracker
+
+def worker():
+    lock = multiprocessing.get_context("spawn").Lock()  # registered with the parent's resource tracker
+    os.kill(os.getpid(), signal.SIGKILL)
+
+if __name__ == "__main__":
+    if sys.argv[1] == "quiet":
+        _quiet_resource_tracker()
+    process = multiprocessing.get_context("spawn").Process(target=worker)
+    process.start()
+    process.join()
+"""
+
+
+@pytest.mark.parametrize("mode", ["loud", "quiet"])
+def test_a_killed_workers_semaphore_adds_no_warning_to_stderr(tmp_path: Path, mode: str) -> None:
+    """Without the filter the resource tracker warns of a leaked semaphore (the control); with it, nothing."""
+    script = tmp_path / "killed_worker.py"
+    script.write_text(_KILLED_WORKER_WITH_A_SEMAPHORE, encoding="utf-8")
+    # Piped stderr is read to its end, so the tracker (which outlives the script briefly) has written its warning.
+    completed = subprocess.run([sys.executable, str(script), mode], cwd=REPO_ROOT, env=render_env(),
+                               capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0
+    assert ("leaked semaphore" in completed.stderr) == (mode == "loud"), completed.stderr
 
 
 def test_a_render_failure_exits_1_with_one_line_naming_the_scene(tmp_path: Path) -> None:
