@@ -190,6 +190,23 @@ def _interrupt_workers(executor: ProcessPoolExecutor) -> None:
                 pass
 
 
+def _stop_lingering_workers(executor: ProcessPoolExecutor, grace: float = UNWIND_SECONDS) -> None:
+    """Give interrupted workers ``grace`` seconds to clean up and exit, then kill the ones still running.
+
+    A worker that hangs after Ctrl-C (a thread of a library waiting for input
+    that never comes) would otherwise keep the pool's shutdown, and the
+    command, waiting for good. A killed worker's temporary files are swept by
+    :func:`gdanim.api.run_plan`.
+    """
+    deadline = time.monotonic() + grace
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+
+
 class ProcessExecutor(Executor):
     """Runs tasks in up to ``jobs`` spawned processes; one task (or ``jobs=1``) runs in this process.
 
@@ -247,6 +264,7 @@ class ProcessExecutor(Executor):
             # way nobody wants the running tasks: stop them rather than wait for them.
             _cancel(futures)
             _interrupt_workers(executor)
+            _stop_lingering_workers(executor)
             raise
         except BaseException:
             _cancel(futures)

@@ -235,9 +235,13 @@ def _remove_render_leftovers(folder: Path) -> None:
 
     On a full disk they are what fills it; a later render would not reuse them anyway.
     """
+    _remove_render_movies(folder)
+    _remove_unowned_svgs(folder)
+
+
+def _remove_render_movies(folder: Path) -> None:
     shutil.rmtree(folder / "videos", ignore_errors=True)
     shutil.rmtree(folder / "images", ignore_errors=True)
-    _remove_unowned_svgs(folder)
 
 
 _SHARED_KINDS: Final[tuple[str, ...]] = ("Tex", "texts")
@@ -309,9 +313,13 @@ def prune_slot(folder: Path, max_files: int = MAX_CACHE_FILES_PER_SLOT) -> None:
     """After a successful render: publish the slot's SVGs for other slots, then keep the slot bounded.
 
     Rendered videos and images go; of the cached files, only the newest
-    ``max_files`` stay, in the slot and in the shared store alike.
+    ``max_files`` stay, in the slot and in the shared store alike. The SVGs
+    are not checked for truncation here (that read the end of each of about a
+    thousand files, 12 ms of every render): an incomplete one is never
+    shared (:func:`_copy_missing` checks each copy), and the next
+    :func:`media_slot` removes it before manim could trust it.
     """
-    _remove_render_leftovers(folder)
+    _remove_render_movies(folder)
     shared = get_cache_dir() / "shared"
     _copy_missing(folder, shared)
     for place in (folder, shared):

@@ -301,3 +301,50 @@ def test_ch9_scenes_render_into_gifs_the_manifest_and_the_gallery(tmp_path: Path
     assert {clip["scene"] for clip in manifest_json(tmp_path)["clips"]} == set(CH9_SCENES)
     gallery = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert all(f"{name}/he-light-{TINY_TAG}-steps2.gif" in gallery for name in CH9_SCENES)
+
+
+_STUCK_THREAD = """
+import sys, threading
+import gdanim.cli as cli
+cli.EXIT_GRACE_SECONDS = 1.0
+threading.Thread(target=threading.Event().wait, name="encoder left waiting").start()  # not a daemon: never ends
+sys.argv = ["gdanim", "--list"]
+cli.main()
+"""
+
+
+def test_a_thread_left_waiting_does_not_keep_the_command_alive() -> None:
+    """Python waits for every non-daemon thread at exit; the command waits a grace period, then leaves."""
+    completed = subprocess.run([sys.executable, "-c", _STUCK_THREAD], cwd=REPO_ROOT, env=render_env(),
+                               capture_output=True, text=True, timeout=30)
+    assert completed.returncode == 0, completed.stderr
+    assert "rolling-descent" in completed.stdout
+
+
+def _ignore_ctrl_c_and_wait() -> None:
+    import signal
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    time.sleep(600)
+
+
+def test_a_worker_that_ignores_ctrl_c_is_stopped_after_the_grace_period() -> None:
+    import multiprocessing
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    from gdanim.run.processes import _interrupt_workers, _stop_lingering_workers
+
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    future = executor.submit(_ignore_ctrl_c_and_wait)
+    deadline = time.monotonic() + 30
+    while not future.running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the worker has installed its handler
+    (worker,) = executor._processes.values()
+    _interrupt_workers(executor)
+    _stop_lingering_workers(executor, grace=0.5)
+    worker.join(5)
+    assert not worker.is_alive()
+    executor.shutdown(wait=True, cancel_futures=True)
