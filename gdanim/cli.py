@@ -484,3 +484,7 @@ def _exit_without_teardown(code: Any) -> None:
     if code is None or isinstance(code, int):
         os._exit(code or 0)
     raise SystemExit(code)
+
+
+if __name__ == "__main__":
+    main()

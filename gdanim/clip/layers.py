@@ -96,6 +96,13 @@ def _same_state(first: tuple[Any, ...], second: tuple[Any, ...]) -> bool:
     )
 
 
+def _watch(plan: _Plan, mobjects: list[Any]) -> None:
+    """Make ``mobjects`` the still ones the plan's layers are trusted for, with their state now."""
+    plan.watched = mobjects
+    plan.watched_ids = set(map(id, mobjects))
+    plan.state = _drawn_state(mobjects)
+
+
 @dataclass
 class _Layer:
     """A run of still mobjects drawn once onto a transparent picture (``None`` when they leave no ink)."""
@@ -117,7 +124,8 @@ class _Plan:
     """The still run under everything, kept as manim's background picture."""
     layers: dict[tuple[int, ...], _Layer] = field(default_factory=dict)
     watched: list[Any] = field(default_factory=list)
-    """The still mobjects the frame check compares (those not yet found changed)."""
+    """The still mobjects the frame check compares (those not yet found changed); the others are drawn directly."""
+    watched_ids: set[int] = field(default_factory=set)
     state: tuple[Any, ...] = ()
     """Their :func:`_drawn_state` when the play began."""
 
@@ -128,7 +136,6 @@ class LayeredRenderer(CairoRenderer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plan: _Plan | None = None
-        self._direct: set[int] = set()
         self._target: tuple[np.ndarray, cairo.Context] | None = None
         self._kinds: dict[type, type] = {}
         self._last_bases: list[tuple[tuple[int, ...], tuple[int, ...], np.ndarray]] = []
@@ -195,16 +202,14 @@ class LayeredRenderer(CairoRenderer):
 
     def save_static_frame_data(self, scene: Scene, static_mobjects: Any) -> np.ndarray | None:
         self._plan = None
-        self._direct = set()
         order = self._draw_order(scene)
         if self.skip_animations or not all(isinstance(mobject, VMobject) for mobject in order):
             return super().save_static_frame_data(scene, static_mobjects)
         moving = self._moving_ids(scene)
         plan = _Plan()
         plan.still = {id(m): (m, _fingerprint(m)) for m in order if id(m) not in moving}
-        plan.watched = [mobject for mobject, _ in plan.still.values()]
-        plan.state = _drawn_state(plan.watched)
-        runs = _runs(order, moving)
+        _watch(plan, [mobject for mobject, _ in plan.still.values()])
+        runs = _runs(order, set(plan.still))
         base = runs.pop(0)[1] if runs and not runs[0][0] else []
         plan.base = tuple(map(id, base))
         for is_moving, members in runs:
@@ -252,34 +257,31 @@ class LayeredRenderer(CairoRenderer):
             return
         self._draw_layered(scene, plan)
 
-    def _changed_still(self, plan: _Plan) -> set[int]:
-        """Still mobjects that no longer look as they did when their layer was drawn.
+    @staticmethod
+    def _check_still(plan: _Plan) -> None:
+        """Stop trusting the layers of still mobjects that no longer look as they did when the layers were drawn.
 
         All are compared at once; only when something differs is each one
         compared on its own, and the changed ones leave the watched set.
         """
         if _same_state(_drawn_state(plan.watched), plan.state):
-            return set()
+            return
         changed = {id(m) for m in plan.watched if _fingerprint(m) != plan.still[id(m)][1]}
         if not changed:  # never expected (the fingerprint sees all the state does); draw all directly, to be safe
-            changed = {id(m) for m in plan.watched}
-        plan.watched = [m for m in plan.watched if id(m) not in changed]
-        plan.state = _drawn_state(plan.watched)
-        return changed
+            changed = set(plan.watched_ids)
+        _watch(plan, [m for m in plan.watched if id(m) not in changed])
 
     def _draw_layered(self, scene: Scene, plan: _Plan) -> None:
-        self._direct |= self._changed_still(plan)
-        still = {key for key in plan.still if key not in self._direct}
+        self._check_still(plan)
         camera = self.camera
-        order = self._draw_order(scene)
-        runs = _runs(order, None, still)
+        runs = _runs(self._draw_order(scene), plan.watched_ids)
         if runs and not runs[0][0] and plan.base and tuple(map(id, runs[0][1])) == plan.base:
             runs.pop(0)
             camera.set_frame_to_background(self.static_image)
         else:
             camera.reset()
-        for is_still, members in ((not moving, members) for moving, members in runs):
-            layer = plan.layers.get(tuple(map(id, members))) if is_still else None
+        for is_moving, members in runs:
+            layer = None if is_moving else plan.layers.get(tuple(map(id, members)))
             if layer is None:
                 camera.capture_mobjects(members, include_submobjects=False)
             else:
@@ -302,11 +304,11 @@ class LayeredRenderer(CairoRenderer):
         context.get_target().flush()
 
 
-def _runs(order: list[Any], moving: set[int] | None, still: set[int] | None = None) -> list[tuple[bool, list[Any]]]:
+def _runs(order: list[Any], still: set[int]) -> list[tuple[bool, list[Any]]]:
     """Split the draw order into maximal runs of moving (``True``) and still (``False``) mobjects."""
     runs: list[tuple[bool, list[Any]]] = []
     for mobject in order:
-        is_moving = id(mobject) in moving if moving is not None else id(mobject) not in still
+        is_moving = id(mobject) not in still
         if runs and runs[-1][0] == is_moving:
             runs[-1][1].append(mobject)
         else:

@@ -179,10 +179,14 @@ def _cancel(futures: set[Future[tuple[str, Any]]]) -> None:
         future.cancel()
 
 
+def _worker_processes(executor: ProcessPoolExecutor) -> list[Any]:
+    """The pool's worker processes (a private attribute of ``ProcessPoolExecutor``; none once it shut down)."""
+    return list((getattr(executor, "_processes", None) or {}).values())
+
+
 def _interrupt_workers(executor: ProcessPoolExecutor) -> None:
     """Pass Ctrl-C on to workers (they may not share our terminal) so each cleans up its temporary files."""
-    processes = getattr(executor, "_processes", None) or {}
-    for process in list(processes.values()):
+    for process in _worker_processes(executor):
         if process.pid is not None:
             try:
                 os.kill(process.pid, signal.SIGINT)
@@ -199,7 +203,7 @@ def _stop_lingering_workers(executor: ProcessPoolExecutor, grace: float = UNWIND
     :func:`gdanim.api.run_plan`.
     """
     deadline = time.monotonic() + grace
-    processes = list((getattr(executor, "_processes", None) or {}).values())
+    processes = _worker_processes(executor)
     for process in processes:
         process.join(max(0.0, deadline - time.monotonic()))
     for process in processes:
