@@ -37,6 +37,12 @@ determinism, path safety.
 4. **Determinism**: the same inputs give the same decoded MP4 frames, and
    byte-identical MP4s, GIFs and posters.
 5. **Path safety**: no parameter value puts a file outside ``--out``.
+6. **Knob edges** (issue 26): every scene finishes at the edges of its knobs, read from the registry
+   (lr 1.1 and the largest finite lr, ``--steps`` 1, both ends of ``--start``; the ``--steps``
+   maximum with ``GDANIM_SLOW_TESTS=1``), each a real PNG within a subprocess time limit
+   (``local-valley --learning-rate 1.1`` never ended; ``slope-steepness`` at the largest lr
+   failed); at ``--start -12`` and ``18`` the slope-steepness readout is crossed by no bracket,
+   arrow or tangent — tests/render/test_knob_edges.py.
 
 Every clip is tiny (``--test-size 160x90@5``, see :mod:`tests.render_runs`).
 """
