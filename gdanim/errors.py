@@ -90,6 +90,14 @@ MESSAGES: Final[dict[str, str]] = {
     "other_code": "its scenes/, gdmath/ and render code hash to {theirs}, here to {ours}; run the same commit there",
     "other_tool": "it has {tool} {theirs!r}, here {ours!r}; install the same version there",
     "worker_broken": "it cannot run gdanim.run.cluster ({error}); run the same commit there",
+    "recording_misplaced": "{path}: a recording is <scene>/<beat>.({extensions}) in the narration folder",
+    "recording_unknown": "{path} names no beat of the lecture: no {what} (the lecture has: {known})",
+    "recording_twice": "{path}: its beat already has a recording, {other}",
+    "recording_undecodable": "{path} cannot be decoded: {reason}",
+    "recordings_missing": "warning: {count} of {total} beats have no recording and stay silent: {listed}",
+    "narration_needs_lecture": "--narration goes with --format lecture",
+    "lecture_failed": "building the lecture failed: {reason}",
+    "script_failed": "writing the recording script failed: {reason}",
     "odd_test_size": "the test size needs even sizes for H.264, got {size!r}",
 }
 """Every user-facing error message, with ``str.format`` fields."""

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Final
 
 import av
 import numpy as np
@@ -22,7 +23,10 @@ from gdanim.clip.request import ClipRequest
 from gdanim.errors import MESSAGES
 from gdanim.store.manifest import ClipEntry, load_manifest
 
-__all__ = ["Deck", "Slide", "collect_decks", "cut_slide_media", "deck_name", "last_frame", "save_frame"]
+__all__ = [
+    "BACKGROUND_TOLERANCE", "Deck", "Slide", "collect_decks", "cut_slide_media", "deck_name", "last_frame",
+    "poster_frame", "save_frame", "shows_only_background",
+]
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ def _frame_index(seconds: float, rate: Fraction) -> int:
 
 
 def cut_slide_media(slide: Slide, folder: Path) -> tuple[Path, Path]:
-    """Write the slide's video (packets copied from its clip) and its first frame, a poster, under ``folder``.
+    """Write the slide's video (packets copied from its clip) and its poster (:func:`poster_frame`) under ``folder``.
 
     Returns
     -------
@@ -161,13 +165,49 @@ def cut_slide_media(slide: Slide, folder: Path) -> tuple[Path, Path]:
             beat.mux(packet)
         if offset is None:
             raise ValueError(f"beat {slide.name} of {slide.clip_id} holds no frame")
-    poster = video.with_suffix(".png")
+    return video, save_frame(poster_frame(video), video.with_suffix(".png"))
+
+
+BACKGROUND_TOLERANCE: Final[int] = 6
+"""A frame whose every pixel is within this many levels of its corner pixel shows only the background."""
+
+
+def shows_only_background(frame: np.ndarray) -> bool:
+    """Whether an RGB frame is one colour (within :data:`BACKGROUND_TOLERANCE`): the theme's background, nothing drawn.
+
+    Examples
+    --------
+    >>> blank = np.full((9, 16, 3), 250, dtype=np.uint8)
+    >>> shows_only_background(blank)
+    True
+    >>> blank[4, 8] = (0, 114, 178)
+    >>> shows_only_background(blank)
+    False
+    """
+    difference = np.abs(frame.astype(np.int16) - frame[0, 0].astype(np.int16))
+    return bool(difference.max() <= BACKGROUND_TOLERANCE)
+
+
+def poster_frame(video: Path) -> np.ndarray:
+    """The frame a slide shows before its beat plays: the first frame, or the last when the first is blank.
+
+    A beat that goes on from the one before starts on that beat's last frame,
+    which is what the audience saw last. A scene's first beat starts on an
+    empty background (its set-up draws everything); its poster is then its
+    last frame, the picture the set-up builds, so no slide is blank. The
+    slides, the PowerPoint poster and thumbnails use the same frame.
+    """
     with av.open(str(video)) as container:
-        first = next(container.decode(video=0), None)
+        frames = container.decode(video=0)
+        first = next(frames, None)
         if first is None:
             raise ValueError(f"{video} decodes to no frame")
-        save_frame(first.to_ndarray(format="rgb24"), poster)
-    return video, poster
+        picture = first.to_ndarray(format="rgb24")
+        if not shows_only_background(picture):
+            return picture
+        for frame in frames:
+            picture = frame.to_ndarray(format="rgb24")
+        return picture
 
 
 def last_frame(video: Path) -> np.ndarray:

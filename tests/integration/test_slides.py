@@ -19,9 +19,10 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from PIL import Image
 
 from gdanim.store.files import TEMP_PREFIX
-from gdanim.lecture.deck import collect_decks
+from gdanim.lecture.deck import collect_decks, shows_only_background
 from gdanim.lecture.export import export_lecture
 from gdanim.store.manifest import MANIFEST_NAME
 from gdanim.clip.request import ClipRequest
@@ -142,7 +143,29 @@ def test_keys_step_through_the_beats_each_holding_its_last_frame(lecture, browse
     shutil.copyfile(screenshot, SCREENSHOT_COPY)
 
 
-def test_pptx_has_one_slide_per_beat_with_its_movie_and_notes(lecture) -> None:
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+
+def _starts_on_entry(page, movie_id: int) -> bool:
+    """Whether the slide's timing plays the movie as soon as the slide begins, as PowerPoint writes "Start: Automatically".
+
+    The main sequence's first step must start on the sequence's own begin (``onBegin`` of
+    the ``mainSeq`` time node), with no click in between, and call ``playFrom`` on the movie.
+    """
+    timing = page._element.find(f"{P}timing")
+    main = next(node for node in timing.iter(f"{P}cTn") if node.get("nodeType") == "mainSeq")
+    first_step = main.find(f"{P}childTnLst/{P}par/{P}cTn")
+    begin = [cond for cond in first_step.find(f"{P}stCondLst") if cond.get("evt") == "onBegin"]
+    if len(begin) != 1 or begin[0].get("delay") != "0" or begin[0].find(f"{P}tn").get("val") != main.get("id"):
+        return False
+    commands = list(first_step.iter(f"{P}cmd"))
+    return (len(commands) == 1 and commands[0].get("cmd") == "playFrom(0.0)"
+            and all(delays.get("delay") == "0" for node in first_step.find(f"{P}childTnLst").iter(f"{P}cTn")
+                    for delays in node.findall(f"{P}stCondLst/{P}cond"))
+            and commands[0].find(f".//{P}spTgt").get("spid") == str(movie_id))
+
+
+def test_pptx_has_one_slide_per_beat_with_its_movie_playing_on_entry_a_title_alt_text_and_notes(lecture) -> None:
     from pptx import Presentation
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
@@ -150,10 +173,18 @@ def test_pptx_has_one_slide_per_beat_with_its_movie_and_notes(lecture) -> None:
     beats = _beats(out_dir)
     pptx_file = out_dir / "slides" / f"{DECK}.pptx"
     presentation = Presentation(str(pptx_file))
+    size = presentation.part._element.find(f"{P}sldSz")
+    assert (size.get("type"), presentation.slide_width * 9) == ("screen16x9", presentation.slide_height * 16)
     assert len(presentation.slides) == len(beats)
-    for page, (_, beat) in zip(presentation.slides, beats):
+    for page, (scene, beat) in zip(presentation.slides, beats):
         movies = [shape for shape in page.shapes if shape.shape_type == MSO_SHAPE_TYPE.MEDIA]
         assert len(movies) == 1
+        (movie,) = movies
+        assert _starts_on_entry(page, movie.shape_id), page._element.find(f"{P}timing")
+        assert movie._element.xpath("./p:nvPicPr/p:cNvPr")[0].get("descr") == beat["notes"]
+        assert page.shapes.title.text_frame.text.startswith(f"{scene} · {beat['name']} (")
+        assert page.shapes.title.top + page.shapes.title.height <= 0  # above the slide, off the picture
+        assert (movie.left, movie.top, movie.width, movie.height) == (0, 0, presentation.slide_width, presentation.slide_height)
         assert page.notes_slide.notes_text_frame.text == beat["notes"]
     with zipfile.ZipFile(pptx_file) as package:
         videos = sorted(name for name in package.namelist() if name.startswith("ppt/media/") and name.endswith(".mp4"))
@@ -161,11 +192,36 @@ def test_pptx_has_one_slide_per_beat_with_its_movie_and_notes(lecture) -> None:
         for name in videos:
             with package.open(name) as stream, av.open(stream) as container:
                 assert sum(1 for _ in container.decode(video=0)) > 0
+        posters = sorted(name for name in package.namelist() if name.startswith("ppt/media/") and name.endswith(".png"))
+        assert len(posters) == len(beats)
+        for name in posters:  # no blank thumbnail: every poster shows more than the background
+            with package.open(name) as stream:
+                assert not shows_only_background(np.asarray(Image.open(stream).convert("RGB"))), name
+
+
+def test_two_identical_pptx_exports_give_identical_bytes(lecture, tmp_path: Path) -> None:
+    out_dir, _ = lecture
+    requests = [ClipRequest.create(scene, quality="low", steps=2, test_size=TINY) for scene in SCENES]
+    copies = []
+    for run in ("first", "second"):
+        copy = tmp_path / run
+        shutil.copytree(out_dir, copy, ignore=shutil.ignore_patterns("slides"))
+        (pptx_file,) = export_lecture(requests, copy, "pptx")
+        copies.append(pptx_file.read_bytes())
+        time.sleep(2.1)  # a zip entry's date counts in 2 s steps: the second export is dated later
+    assert copies[0] == copies[1]
+
+
+def test_the_first_beat_of_every_scene_has_a_poster_that_shows_something(lecture) -> None:
+    out_dir, _ = lecture
+    deck = out_dir / "slides" / DECK
+    for scene in SCENES:
+        first = deck / "media" / scene / f"he-light-{TINY_TAG}-steps2" / "01-setup.png"
+        first = first if first.exists() else next((first.parent).glob("01-*.png"))
+        assert not shows_only_background(np.asarray(Image.open(first).convert("RGB"))), first
 
 
 def test_pdf_handout_has_a_page_per_beat_with_its_last_frame_and_notes(lecture, tmp_path: Path) -> None:
-    from PIL import Image
-
     out_dir, _ = lecture
     pdf = out_dir / "slides" / f"{DECK}.pdf"
     if shutil.which("pdftoppm") is None:
