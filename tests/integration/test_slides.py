@@ -8,9 +8,13 @@ from the manifest and only build their decks.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
+import stat
 import subprocess
+import sys
 import time
 import unicodedata
 import zipfile
@@ -27,7 +31,7 @@ from gdanim.lecture.export import export_lecture
 from gdanim.store.manifest import MANIFEST_NAME
 from gdanim.clip.request import ClipRequest
 from tests.chromium import browser, needs_chromium, wait_for
-from tests.render_runs import TINY, TINY_TAG, decoded_frames, run_render
+from tests.render_runs import REPO_ROOT, TINY, TINY_TAG, decoded_frames, run_render
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 
@@ -258,6 +262,57 @@ def test_a_failed_export_keeps_the_previous_deck_and_leaves_nothing(lecture, tmp
             export_lecture(requests, copy, lecture_format)
     assert sorted(path.relative_to(copy) for path in (copy / "slides").rglob("*")) == before
     assert len(collect_decks(requests, copy)[0].slides) == 9
+
+
+def _assert_whole_deck(deck: Path, beats: int) -> None:
+    """``deck`` is a complete HTML deck: its page, its player and every video and poster the page names."""
+    page = (deck / "index.html").read_text(encoding="utf-8")
+    media = re.findall(r'(?:src|poster)="(media/[^"]+)"', page)
+    assert len(media) == 2 * beats
+    assert all((deck / name).stat().st_size > 0 for name in [*media, "player.js", "player.css"])
+
+
+@pytest.mark.parametrize("moment", ["before", "after"])
+def test_an_export_killed_at_any_step_of_the_swap_leaves_a_whole_deck_at_its_path(
+    lecture, tmp_path: Path, moment: str
+) -> None:
+    """Issue 26: the deck is replaced in one atomic step; killed before or after any rename, the path holds a deck."""
+    out_dir, _ = lecture
+    copy = tmp_path / "out"
+    shutil.copytree(out_dir, copy)
+    beats = len(_beats(out_dir))
+    for step in range(1, 6):
+        completed = subprocess.run(
+            [sys.executable, "-m", "tests.deck_swap_kill", str(copy), moment, str(step)],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+        )
+        _assert_whole_deck(copy / "slides" / DECK, beats)
+        if completed.returncode == 0:
+            break
+        assert completed.returncode == -signal.SIGKILL, completed.stderr
+    assert step > 1, "the export was never killed"
+    requests = [ClipRequest.create(scene, quality="low", steps=2, test_size=TINY) for scene in SCENES]
+    export_lecture(requests, copy, "slides")  # the next export sweeps what the killed ones left
+    assert [path.name for path in (copy / "slides").iterdir() if path.name.startswith(TEMP_PREFIX)] == []
+    _assert_whole_deck(copy / "slides" / DECK, beats)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_deck_folders_get_the_umasks_mode(lecture, tmp_path: Path, umask: int) -> None:
+    """Issue 26: a deck folder is made like any folder (``mkdir``), not 0700 as a private temporary one."""
+    out_dir, _ = lecture
+    copy = tmp_path / "out"
+    shutil.copytree(out_dir, copy, ignore=shutil.ignore_patterns("slides"))
+    requests = [ClipRequest.create(scene, quality="low", steps=2, test_size=TINY) for scene in SCENES]
+    previous = os.umask(umask)
+    try:
+        export_lecture(requests, copy, "slides")
+    finally:
+        os.umask(previous)
+    deck = copy / "slides" / DECK
+    folders = [deck, *(path for path in deck.rglob("*") if path.is_dir())]
+    assert {stat.S_IMODE(folder.stat().st_mode) for folder in folders} == {0o777 & ~umask}
+    assert {stat.S_IMODE(path.stat().st_mode) for path in deck.rglob("*") if path.is_file()} == {0o666 & ~umask}
 
 
 def test_slides_with_watch_is_a_one_line_usage_error() -> None:
