@@ -207,7 +207,8 @@ def chosen_variants(variants: Iterable[dict[str, Any]], use: ClipUse) -> list[di
     """
     same_language = [variant for variant in variants if variant.get("language") == use.language]
     base = "dark" if use.theme == "dark" else "light"
-    if use.theme == "auto" and not any(variant.get("theme") == "light" for variant in same_language):
+    themes = {variant.get("theme") for variant in same_language}
+    if use.theme == "auto" and "light" not in themes and "dark" in themes:
         base = "dark"
     candidates = [variant for variant in same_language if variant.get("theme") == base]
     quality = use.quality or next(
