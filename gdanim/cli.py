@@ -21,6 +21,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -326,6 +327,8 @@ def cli(
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     formats = expand_formats(format_name)
+    if hugo_site is not None:
+        _check_hugo_site(hugo_site)
     if narration is not None and format_name.lower() != "lecture":
         raise click.UsageError(MESSAGES["narration_needs_lecture"])
     recordings = _find_recordings(narration, requests) if narration is not None else None
@@ -343,7 +346,8 @@ def cli(
     if format_name.lower() == "script":
         _write_scripts(requests, out_dir)
     if hugo_site is not None:
-        _export(requests, out_dir, hugo_site)
+        _export(requests, out_dir, hugo_site, lambda again, kinds: _render(again, out_dir, kinds, jobs, True, quiet,
+                                                                          scheduler, split))
 
 
 def _sweep_values(context: click.Context, text: str) -> tuple[str, tuple[object, ...]]:
@@ -439,11 +443,35 @@ def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], proces
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
-def _export(requests: list[ClipRequest], out_dir: Path, hugo_site: Path) -> None:
-    from gdanim.publish.hugo import export_to_hugo
+def _check_hugo_site(hugo_site: Path) -> None:
+    """A usage error, before anything renders, unless ``--hugo-site`` is an existing Hugo site."""
+    from gdanim.publish.hugo import hugo_site_problem
 
+    problem = hugo_site_problem(hugo_site)
+    if problem is not None:
+        raise click.UsageError(problem)
+
+
+def _export(
+    requests: list[ClipRequest],
+    out_dir: Path,
+    hugo_site: Path,
+    render_again: Callable[[list[ClipRequest], tuple[str, ...]], None],
+) -> None:
+    """Export the clips; files the export refuses (changed, damaged, named outside ``--out``) are rendered
+    again once with ``render_again(requests, formats)``, then exported, or the run fails in one line."""
+    from gdanim.publish.hugo import UnpublishableFiles, export_to_hugo
+
+    clip_ids = [request.clip_id for request in requests]
     try:
-        exported = export_to_hugo(out_dir, hugo_site, [request.clip_id for request in requests])
+        try:
+            exported = export_to_hugo(out_dir, hugo_site, clip_ids)
+        except UnpublishableFiles as refused:
+            kinds = {"vtt": "mp4"}  # the subtitles come with the MP4
+            formats = tuple(sorted({kinds.get(kind, kind) for found in refused.problems.values() for kind in found}))
+            click.echo(MESSAGES["export_render_again"].format(reason=refused.summary), err=True)
+            render_again([request for request in requests if request.clip_id in refused.problems], formats)
+            exported = export_to_hugo(out_dir, hugo_site, clip_ids)
     except (OSError, ValueError) as error:
         raise click.ClickException(MESSAGES["export_failed"].format(site=hugo_site, reason=error)) from None
     for path in exported:

@@ -39,8 +39,13 @@ RECORDING_EXTENSIONS: Final[tuple[str, ...]] = ("wav", "flac", "mp3", "m4a", "og
 AUDIO_SAMPLE_RATE: Final[int] = 48000
 """The narration track's sample rate: a whole number of samples per frame at every quality's frame rate."""
 
-LOUDNESS_TARGET: Final[dict[str, float]] = {"I": -16.0, "TP": -1.5, "LRA": 11.0}
-"""``loudnorm``'s targets: -16 LUFS integrated (spoken word on the web), true peak -1.5 dBTP, range 11 LU."""
+LOUDNESS_TARGET: Final[dict[str, float]] = {"I": -16.0, "TP": -1.5, "LRA": 20.0}
+"""``loudnorm``'s targets: -16 LUFS integrated (spoken word on the web), true peak -1.5 dBTP.
+
+The loudness range allowed is ``loudnorm``'s widest (20 LU): a narration has
+pauses between beats, and a range above the target would make ``loudnorm``
+leave its linear mode (one gain for the whole track) for dynamic compression.
+"""
 
 AUDIO_BITRATE: Final[str] = "128k"
 """AAC bit rate of the narration."""
@@ -145,7 +150,8 @@ def _ffmpeg(arguments: Sequence[str]) -> str:
     except FileNotFoundError:
         raise MissingToolError("ffmpeg") from None
     if completed.returncode != 0:
-        detail = " ".join(completed.stderr.strip().splitlines()[-1:]) or f"exit status {completed.returncode}"
+        lines = [line for line in completed.stderr.strip().splitlines() if line and "Conversion failed" not in line]
+        detail = " ".join(lines[-1:]) or f"exit status {completed.returncode}"
         raise RuntimeError(MESSAGES["tool_failed"].format(tool="ffmpeg", detail=detail))
     return completed.stderr
 
@@ -216,6 +222,6 @@ def write_narration(placements: Sequence[Placement], total: int, target: Path) -
         mix.replace(target)
         return
     chain = (f"{_loudnorm_filter(measured)},aresample={AUDIO_SAMPLE_RATE},"
-             f"apad=whole_len={total},atrim=end_sample={total}")
+             f"aformat=sample_fmts=flt:channel_layouts=mono,apad=whole_len={total},atrim=end_sample={total}")
     _ffmpeg(["-i", str(mix), "-af", chain, "-ar", str(AUDIO_SAMPLE_RATE), "-c:a", "pcm_f32le", "-f", "wav", str(target)])
     mix.unlink(missing_ok=True)
