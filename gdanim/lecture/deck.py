@@ -20,12 +20,13 @@ import numpy as np
 from PIL import Image
 
 from gdanim.clip.request import ClipRequest
+from gdanim.clip.subtitles import Cue, read_cues
 from gdanim.errors import MESSAGES
 from gdanim.store.manifest import ClipEntry, load_manifest
 
 __all__ = [
     "BACKGROUND_TOLERANCE", "Deck", "Slide", "collect_decks", "cut_slide_media", "deck_name", "last_frame",
-    "poster_frame", "save_frame", "shows_only_background",
+    "poster_frame", "save_frame", "shows_only_background", "slide_cues",
 ]
 
 
@@ -47,6 +48,8 @@ class Slide:
         Where the beat lies in the clip, in seconds.
     source
         The clip's MP4.
+    captions
+        The clip's WebVTT subtitles, if it has them.
     """
 
     clip_id: str
@@ -58,6 +61,7 @@ class Slide:
     start: float
     end: float
     source: Path
+    captions: Path | None = None
 
     @property
     def media_stem(self) -> str:
@@ -93,8 +97,9 @@ def _slides(entry: ClipEntry, out_dir: Path) -> list[Slide]:
     if not beats or "mp4" not in entry.files:
         raise ValueError(MESSAGES["no_beats"].format(clip=entry.id, out_dir=out_dir))
     source = out_dir / entry.files["mp4"].path
+    captions = out_dir / entry.files["vtt"].path if "vtt" in entry.files else None
     return [
-        Slide(entry.id, entry.scene, number, len(beats), beat.name, beat.notes, beat.start, beat.end, source)
+        Slide(entry.id, entry.scene, number, len(beats), beat.name, beat.notes, beat.start, beat.end, source, captions)
         for number, beat in enumerate(beats, start=1)
     ]
 
@@ -123,6 +128,18 @@ def collect_decks(requests: Iterable[ClipRequest], out_dir: Path) -> list[Deck]:
         decks.append(Deck(name, first.language, first.theme, first.preset.pixel_width, first.preset.pixel_height,
                           tuple(slides)))
     return decks
+
+
+def slide_cues(slide: Slide) -> list[Cue]:
+    """The clip's subtitle cues shown during the slide's beat, timed from the beat's start."""
+    if slide.captions is None or not slide.captions.is_file():
+        return []
+    length = slide.end - slide.start
+    return [
+        (round(max(start - slide.start, 0.0), 3), round(min(end - slide.start, length), 3), text)
+        for start, end, text in read_cues(slide.captions)
+        if end > slide.start and start < slide.end
+    ]
 
 
 def _frame_index(seconds: float, rate: Fraction) -> int:

@@ -26,6 +26,7 @@ import pytest
 from PIL import Image
 
 from gdanim.store.files import TEMP_PREFIX
+from gdanim.clip.subtitles import read_cues
 from gdanim.lecture.deck import collect_decks, shows_only_background
 from gdanim.lecture.export import export_lecture
 from gdanim.store.manifest import MANIFEST_NAME
@@ -93,8 +94,19 @@ STATE = (
     f"const slide = {VISIBLE}, video = slide.querySelector('video'); "
     "return {number: document.getElementById('slide-number').textContent, title: slide.dataset.title, "
     "time: video.currentTime, duration: video.duration, paused: video.paused, ended: video.ended, "
-    "notes: document.getElementById('notes').hidden ? null : document.getElementById('notes-text').textContent};"
+    "hash: location.hash, notes_shown: [...document.querySelectorAll('.slide-notes, #speaker')]"
+    ".some(e => e.offsetParent !== null)};"
 )
+SPEAKER_STATE = (
+    "const text = id => document.getElementById(id).textContent; "
+    f"const video = {VISIBLE}.querySelector('video'); "
+    "return {number: text('speaker-number'), title: text('speaker-title'), notes: text('speaker-notes'), "
+    "notes_dir: getComputedStyle(document.getElementById('speaker-notes')).direction, "
+    "next_title: text('next-title'), next_poster: document.getElementById('next-poster').getAttribute('src'), "
+    "clock: text('speaker-clock'), status: text('speaker-status'), paused: video.paused, time: video.currentTime, "
+    "poster_loaded: document.getElementById('next-poster').naturalWidth > 0};"
+)
+SCREENSHOTS = Path("/tmp")
 
 
 def _press(browser, key: str) -> None:
@@ -103,16 +115,33 @@ def _press(browser, key: str) -> None:
     ActionChains(browser).send_keys(key).perform()
 
 
+def _open_deck(browser, out_dir: Path, hash_: str = "") -> str:
+    """Open the deck from disk (``file://``) in the first window, closing any other; return the page's address."""
+    for handle in browser.window_handles[1:]:
+        browser.switch_to.window(handle)
+        browser.close()
+    browser.switch_to.window(browser.window_handles[0])
+    browser.set_window_size(1280, 720)
+    address = (out_dir / "slides" / DECK / "index.html").as_uri()
+    browser.get("about:blank")
+    browser.get(address + hash_)
+    assert wait_for(browser, f"return {VISIBLE}.querySelector('video').readyState >= 1")
+    return address
+
+
+def _number(browser) -> str:
+    return browser.execute_script(STATE)["number"]
+
+
 @needs_chromium
 def test_keys_step_through_the_beats_each_holding_its_last_frame(lecture, browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.keys import Keys
 
     out_dir, _ = lecture
-    beats = _beats(out_dir)
-    browser.get((out_dir / "slides" / DECK / "index.html").as_uri())
-    assert wait_for(browser, f"return {VISIBLE}.querySelector('video').readyState >= 1")
+    _open_deck(browser, out_dir)
     state = browser.execute_script(STATE)
     assert (state["number"], state["title"], state["time"], state["paused"]) == ("1 / 9", "rolling-descent · setup (1/4)", 0, True)
+    assert not state["notes_shown"]  # the audience sees the picture and the bar, never the notes
 
     _press(browser, Keys.ARROW_RIGHT)  # plays the first beat, to its end, and holds there
     assert wait_for(browser, f"return {VISIBLE}.querySelector('video').ended", timeout=15)
@@ -123,28 +152,262 @@ def test_keys_step_through_the_beats_each_holding_its_last_frame(lecture, browse
 
     _press(browser, Keys.SPACE)  # the next beat starts at once
     assert wait_for(browser, f"const v = {VISIBLE}.querySelector('video'); return !v.paused && v.currentTime > 0")
-    assert browser.execute_script(STATE)["number"] == "2 / 9"
+    assert _number(browser) == "2 / 9"
     _press(browser, Keys.PAGE_DOWN)
-    assert browser.execute_script(STATE)["number"] == "3 / 9"
+    assert _number(browser) == "3 / 9"
 
     _press(browser, Keys.ARROW_LEFT)  # back one beat, shown at its end
     assert wait_for(browser, f"const v = {VISIBLE}.querySelector('video'); return v.currentTime > 0 && v.currentTime === v.duration")
-    assert browser.execute_script(STATE)["number"] == "2 / 9"
-
-    _press(browser, "s")  # the speaker notes of this beat
-    state = browser.execute_script(STATE)
-    assert state["notes"] == beats[1][1]["notes"]
-    browser.find_element("id", "stage").click()  # a click plays the next beat
-    state = browser.execute_script(STATE)
-    assert state["number"] == "3 / 9" and state["notes"] == beats[2][1]["notes"]
+    assert _number(browser) == "2 / 9"
+    browser.find_element("id", "stage").click()  # a click on a held picture plays the next beat
+    assert _number(browser) == "3 / 9"
 
     _press(browser, Keys.END)
     state = browser.execute_script(STATE)
     assert (state["number"], state["title"]) == ("9 / 9", "slope-tangent · size (5/5)")
-    assert state["notes"] == beats[8][1]["notes"]
     screenshot = tmp_path / "slides.png"
     assert browser.save_screenshot(str(screenshot))
     shutil.copyfile(screenshot, SCREENSHOT_COPY)
+
+
+@needs_chromium
+def test_the_first_slide_shows_a_picture_not_a_blank_poster(lecture, browser) -> None:
+    out_dir, _ = lecture
+    _open_deck(browser, out_dir)
+    poster = browser.execute_script(f"return {VISIBLE}.querySelector('video').getAttribute('poster')")
+    picture = np.asarray(Image.open(out_dir / "slides" / DECK / poster).convert("RGB"))
+    assert len(np.unique(picture.reshape(-1, 3), axis=0)) > 1, "the first slide's poster is a single colour"
+
+
+@needs_chromium
+def test_the_address_keeps_the_slide_and_a_reload_returns_to_it(lecture, browser) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    out_dir, _ = lecture
+    _open_deck(browser, out_dir, "#5")
+    assert browser.execute_script(STATE)["number"] == "5 / 9"  # #N opens slide N
+    history = browser.execute_script("return history.length")
+    _press(browser, Keys.ARROW_RIGHT)  # plays 5
+    _press(browser, Keys.ARROW_RIGHT)  # plays 6
+    assert (_number(browser), browser.execute_script("return location.hash")) == ("6 / 9", "#6")
+    assert browser.execute_script("return history.length") == history  # slides add no history entries
+    browser.refresh()
+    assert wait_for(browser, f"return {VISIBLE}.querySelector('video').readyState >= 1")
+    state = browser.execute_script(STATE)
+    assert (state["number"], state["paused"], state["time"]) == ("6 / 9", True, 0)  # back where it was, ready to play
+    browser.execute_script("location.hash = '#2'")  # typed into the address bar
+    assert wait_for(browser, "return document.getElementById('slide-number').textContent === '2 / 9'")
+
+
+def _key_event(browser, key: str, code: int, auto_repeat: bool, kind: str = "keyDown") -> None:
+    """A real key event through the DevTools protocol, which can mark it as auto-repeated (Selenium cannot)."""
+    browser.execute_cdp_cmd("Input.dispatchKeyEvent", {
+        "type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code,
+        "autoRepeat": auto_repeat,
+    })
+
+
+@needs_chromium
+def test_a_held_key_is_one_press_its_auto_repeats_are_ignored(lecture, browser) -> None:
+    out_dir, _ = lecture
+    _open_deck(browser, out_dir)
+    _key_event(browser, "ArrowRight", 39, False)
+    for _ in range(30):
+        _key_event(browser, "ArrowRight", 39, True)
+    _key_event(browser, "ArrowRight", 39, False, "keyUp")
+    assert wait_for(browser, f"return !{VISIBLE}.querySelector('video').paused")
+    assert _number(browser) == "1 / 9"  # the press played the first beat; the 30 repeats did nothing
+    _key_event(browser, "ArrowRight", 39, False)
+    _key_event(browser, "ArrowRight", 39, False, "keyUp")
+    assert _number(browser) == "2 / 9"
+
+
+@needs_chromium
+def test_g_jumps_b_blacks_k_pauses_r_replays_and_the_keys_show_on_question_mark(lecture, browser) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    out_dir, _ = lecture
+    _open_deck(browser, out_dir)
+    for key in ("g", "7", Keys.ENTER):
+        _press(browser, key)
+    state = browser.execute_script(STATE)
+    assert (state["number"], state["hash"], state["paused"], state["time"]) == ("7 / 9", "#7", True, 0)
+    for key in ("g", "4", "2", Keys.ENTER):  # no slide 42: nothing happens
+        _press(browser, key)
+    assert _number(browser) == "7 / 9"
+
+    covered = "const e = document.elementFromPoint(innerWidth / 2, innerHeight / 2); return e && e.id;"
+    for black in ("b", "."):
+        _press(browser, black)
+        assert browser.execute_script(covered) == "blackout"
+        assert browser.execute_script("return getComputedStyle(document.getElementById('blackout')).backgroundColor") == "rgb(0, 0, 0)"
+        _press(browser, black)
+        assert browser.execute_script(covered) != "blackout"
+
+    _press(browser, Keys.HOME)
+    _press(browser, Keys.ARROW_RIGHT)  # the 3.6 s set-up beat runs
+    assert wait_for(browser, f"return {VISIBLE}.querySelector('video').currentTime > 0.3")
+    _press(browser, "k")
+    paused = browser.execute_script(STATE)
+    assert paused["paused"] and paused["time"] < paused["duration"]
+    time.sleep(0.4)
+    assert browser.execute_script(STATE)["time"] == paused["time"]
+    _press(browser, "k")
+    assert wait_for(browser, f"return {VISIBLE}.querySelector('video').currentTime > {paused['time']}")
+    browser.find_element("id", "stage").click()  # a click on the running beat pauses it, too
+    state = browser.execute_script(STATE)
+    assert state["paused"] and state["number"] == "1 / 9"
+    _press(browser, "r")  # replays from its start
+    assert wait_for(browser, f"const v = {VISIBLE}.querySelector('video'); return !v.paused && v.currentTime < {state['time']}")
+    assert _number(browser) == "1 / 9"
+
+    help_shown = "return getComputedStyle(document.getElementById('help')).display !== 'none'"
+    assert not browser.execute_script(help_shown)
+    _press(browser, "?")
+    assert browser.execute_script(help_shown)
+    assert browser.execute_script("return document.querySelectorAll('#help tr').length") == 12
+    browser.save_screenshot(str(SCREENSHOTS / "slides-keys.png"))
+    _press(browser, Keys.ESCAPE)
+    assert not browser.execute_script(help_shown)
+
+
+@needs_chromium
+def test_the_cursor_hides_when_still_and_the_bar_in_fullscreen(lecture, browser) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    out_dir, _ = lecture
+    _open_deck(browser, out_dir)
+    ActionChains(browser).move_to_element(browser.find_element("id", "stage")).move_by_offset(5, 5).perform()
+    cursor = "return getComputedStyle(document.getElementById('stage')).cursor"
+    assert browser.execute_script(cursor) == "pointer"
+    assert wait_for(browser, f"{cursor} === 'none'", timeout=5)
+    ActionChains(browser).move_by_offset(5, 5).perform()
+    assert browser.execute_script(cursor) == "pointer"
+
+    bar_shown = "return getComputedStyle(document.getElementById('bar')).display !== 'none'"
+    assert browser.execute_script(bar_shown)
+    _press(browser, "f")
+    assert wait_for(browser, "return document.fullscreenElement !== null")
+    assert wait_for(browser, f"return !(() => {{ {bar_shown} }})()")
+    _press(browser, "f")
+    assert wait_for(browser, "return document.fullscreenElement === null")
+    assert browser.execute_script(bar_shown)
+
+
+@needs_chromium
+def test_captions_are_loaded_from_the_page_off_by_default_and_on_with_c(lecture, browser) -> None:
+    out_dir, _ = lecture
+    page = (out_dir / "slides" / DECK / "index.html").read_text(encoding="utf-8")
+    assert "<track" not in page  # Chromium refuses a track file from file://
+    _open_deck(browser, out_dir)
+    tracks = browser.execute_script(
+        "return [...document.querySelectorAll('video')].map(v => [...v.textTracks].map(t => "
+        "[t.kind, t.language, t.mode, [...t.cues].map(c => [c.startTime, c.endTime, c.text])]))"
+    )
+    assert len(tracks) == 9 and all(len(video) == 1 for video in tracks)
+    assert all(track[0][:3] == ["captions", "he", "hidden"] for track in tracks)
+    vtt = out_dir / "rolling-descent" / f"he-light-{TINY_TAG}-steps2.vtt"
+    first_beat_end = _beats(out_dir)[0][1]["end"]
+    expected = [[start, min(end, first_beat_end), text] for start, end, text in read_cues(vtt) if start < first_beat_end]
+    assert tracks[0][0][3] == [[pytest.approx(start), pytest.approx(end), text] for start, end, text in expected]
+    assert all(len(track[0][3]) > 0 for track in tracks)
+    _press(browser, "c")
+    assert browser.execute_script("return [...document.querySelectorAll('video')].every(v => v.textTracks[0].mode === 'showing')")
+    _press(browser, "c")
+    assert browser.execute_script("return [...document.querySelectorAll('video')].every(v => v.textTracks[0].mode === 'hidden')")
+
+
+def _other_window(browser, first: str) -> str:
+    assert _wait_windows(browser, 2)
+    return next(handle for handle in browser.window_handles if handle != first)
+
+
+def _wait_windows(browser, count: int, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while len(browser.window_handles) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return len(browser.window_handles) >= count
+
+
+@needs_chromium
+def test_the_speaker_view_opens_on_s_and_both_windows_stay_in_step(lecture, browser) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    out_dir, _ = lecture
+    beats = _beats(out_dir)
+    address = _open_deck(browser, out_dir, "#2")
+    audience = browser.current_window_handle
+    _press(browser, "s")
+    speaker = _other_window(browser, audience)
+    browser.switch_to.window(speaker)
+    browser.set_window_size(1280, 800)
+    assert browser.current_url == address + "?speaker#2"
+
+    def speaker_state() -> dict:
+        browser.switch_to.window(speaker)
+        return browser.execute_script(SPEAKER_STATE)
+
+    def in_step(number: int) -> None:
+        """Both windows show slide ``number``; the speaker view its notes and the next beat's poster."""
+        browser.switch_to.window(speaker)
+        assert wait_for(browser, f"return document.getElementById('speaker-number').textContent === '{number} / 9'")
+        state = speaker_state()
+        scene, beat = beats[number - 1]
+        assert state["title"].startswith(f"{scene} · {beat['name']} (")
+        assert state["notes"] == beat["notes"] and state["notes_dir"] == "rtl"
+        if number < 9:
+            next_scene, next_beat = beats[number]
+            assert state["next_title"].startswith(f"{next_scene} · {next_beat['name']} (")
+            assert state["next_poster"] == browser.execute_script(
+                f"return document.querySelectorAll('.slide video')[{number}].getAttribute('poster')")
+            assert state["next_poster"].endswith(f"-{next_beat['name']}.png")
+            assert wait_for(browser, "return document.getElementById('next-poster').naturalWidth > 0")
+        browser.switch_to.window(audience)
+        assert _number(browser) == f"{number} / 9"
+
+    in_step(2)
+    assert re.fullmatch(r"0:00:0\d", speaker_state()["clock"])
+    browser.switch_to.window(speaker)
+    _press(browser, Keys.ARROW_RIGHT)  # a key in the speaker view plays the beat in the audience window
+    _press(browser, Keys.ARROW_RIGHT)
+    in_step(3)
+    assert not browser.execute_script(STATE)["paused"] or browser.execute_script(STATE)["ended"]
+    _press(browser, Keys.ARROW_RIGHT)  # a key in the audience window moves the speaker view
+    in_step(4)
+    assert wait_for(browser, "return !document.querySelector('.slide:not([hidden]) video').paused || "
+                             "document.querySelector('.slide:not([hidden]) video').ended")
+    browser.switch_to.window(audience)
+    _press(browser, Keys.ARROW_RIGHT)
+    in_step(5)  # the next scene's first beat
+    browser.switch_to.window(speaker)
+    for key in ("g", "8", Keys.ENTER):
+        _press(browser, key)
+    in_step(8)
+    browser.switch_to.window(speaker)
+    _press(browser, "b")  # blacks the audience's screen, and the speaker view says so
+    browser.switch_to.window(audience)
+    assert wait_for(browser, "return getComputedStyle(document.getElementById('blackout')).display !== 'none'")
+    assert speaker_state()["status"] != ""
+    browser.save_screenshot(str(SCREENSHOTS / "slides-speaker-black.png"))
+    _press(browser, "b")
+    browser.switch_to.window(audience)
+    assert wait_for(browser, "return getComputedStyle(document.getElementById('blackout')).display === 'none'")
+
+    browser.refresh()  # a reload of the audience window: back on its slide, and the speaker view finds it again
+    assert wait_for(browser, f"return {VISIBLE}.querySelector('video').readyState >= 1")
+    _press(browser, Keys.ARROW_RIGHT)
+    _press(browser, Keys.ARROW_RIGHT)
+    in_step(9)
+    assert speaker_state()["next_title"] and speaker_state()["next_poster"] is None
+    time.sleep(1.1)
+    assert re.fullmatch(r"0:00:\d\d", speaker_state()["clock"]) and speaker_state()["clock"] != "0:00:00"
+    browser.switch_to.window(speaker)
+    browser.save_screenshot(str(SCREENSHOTS / "slides-speaker.png"))
+    browser.switch_to.window(audience)
+    browser.save_screenshot(str(SCREENSHOTS / "slides-audience.png"))
+    browser.switch_to.window(speaker)
+    browser.close()
+    browser.switch_to.window(audience)
 
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
