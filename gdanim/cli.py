@@ -249,7 +249,7 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
 @click.option(
     "--force",
     is_flag=True,
-    help="Render even clips whose files are up to date.",
+    help="Render even clips whose files are up to date (and build the lecture again).",
 )
 @click.option(
     "--quiet",
@@ -342,7 +342,7 @@ def cli(
     if format_name.lower() in LECTURE_FORMATS:
         _export_lecture(requests, out_dir, format_name.lower())
     if format_name.lower() == "lecture":
-        _build_lectures(requests, out_dir, recordings, quiet)
+        _build_lectures(requests, out_dir, recordings, quiet, force)
     if format_name.lower() == "script":
         _write_scripts(requests, out_dir)
     if hugo_site is not None:
@@ -501,7 +501,7 @@ def _find_recordings(narration: Path, requests: list[ClipRequest]) -> Any:
         raise click.UsageError(str(error)) from None
 
 
-def _build_lectures(requests: list[ClipRequest], out_dir: Path, recordings: Any, quiet: bool) -> None:
+def _build_lectures(requests: list[ClipRequest], out_dir: Path, recordings: Any, quiet: bool, force: bool) -> None:
     from gdanim.lecture.narration import NarrationError
     from gdanim.lecture.video import build_lectures
 
@@ -513,7 +513,7 @@ def _build_lectures(requests: list[ClipRequest], out_dir: Path, recordings: Any,
             click.echo(f"building {event.clip_id}.mp4", err=True)
 
     try:
-        built = build_lectures(requests, out_dir, recordings, on_progress=building, on_message=warn)
+        built = build_lectures(requests, out_dir, recordings, on_progress=building, on_message=warn, force=force)
     except NarrationError as error:
         raise click.UsageError(str(error)) from None
     except KeyboardInterrupt:

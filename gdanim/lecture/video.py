@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import webvtt
 
@@ -287,17 +287,23 @@ def _write_ffmetadata(timeline: _Timeline, rate: int, target: Path) -> None:
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _frame_of(movie: Path, number: int):
-    """Frame ``number`` of a movie, decoded (RGB)."""
+def _frames_of(movie: Path, numbers: set[int]) -> dict[int, Any]:
+    """The frames ``numbers`` of a movie, decoded (RGB), in one pass over it."""
     import av
 
+    found = {}
     with av.open(str(movie)) as container:
         stream = container.streams.video[0]
         rate = stream.average_rate or stream.base_rate
         for frame in container.decode(stream):
-            if frame.pts is not None and round(frame.pts * stream.time_base * rate) == number:
-                return frame.to_ndarray(format="rgb24")
-    raise ValueError(f"{movie} has no frame {number}")
+            number = round(frame.pts * stream.time_base * rate) if frame.pts is not None else -1
+            if number in numbers:
+                found[number] = frame.to_ndarray(format="rgb24")
+                if len(found) == len(numbers):
+                    break
+    if len(found) < len(numbers):
+        raise ValueError(f"{movie} has no frame {min(numbers - set(found))}")
+    return found
 
 
 def _encode_pieces(parts: Sequence[LecturePart], timeline: _Timeline, work: Path) -> list[MoviePiece]:
@@ -306,6 +312,11 @@ def _encode_pieces(parts: Sequence[LecturePart], timeline: _Timeline, work: Path
 
     cards: dict[tuple[str, int], Path] = {}
     pieces: list[MoviePiece] = []
+    held_frames: dict[int, set[int]] = {}
+    for piece in timeline.pieces:
+        if isinstance(piece, _Hold):
+            held_frames.setdefault(piece.part, set()).add(piece.frame)
+    held = {part: _frames_of(parts[part].movie, numbers) for part, numbers in held_frames.items()}
     with media_slot() as media_dir:
         for number, piece in enumerate(timeline.pieces):
             part = parts[piece.part]
@@ -320,9 +331,9 @@ def _encode_pieces(parts: Sequence[LecturePart], timeline: _Timeline, work: Path
                     scene_render.encode_still(frame, piece.frames, part.request, cards[key])
                 pieces.append(MoviePiece(cards[key]))
                 continue
-            held = work / f"hold-{number}.mp4"
-            scene_render.encode_still(_frame_of(part.movie, piece.frame), piece.frames, part.request, held)
-            pieces.append(MoviePiece(held))
+            hold = work / f"hold-{number}.mp4"
+            scene_render.encode_still(held[piece.part][piece.frame], piece.frames, part.request, hold)
+            pieces.append(MoviePiece(hold))
     return pieces
 
 
@@ -496,6 +507,7 @@ def build_lectures(
     recordings: dict[tuple[str, str], Recording] | None = None,
     on_progress: ProgressCallback | None = None,
     on_message: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> list[tuple[dict[str, Path], bool]]:
     """Build (or find up to date) the lecture of each language, theme and quality of a run's rendered clips.
 
@@ -507,6 +519,8 @@ def build_lectures(
         The narration (:func:`gdanim.lecture.narration.find_recordings`), or ``None`` for silent lectures.
     on_message
         Receives the one ``warning:`` line naming the beats without a recording.
+    force
+        Build every lecture, even one whose inputs are unchanged.
 
     Returns
     -------
@@ -543,7 +557,7 @@ def build_lectures(
     results = []
     for name, parts in lectures.items():
         task = BuildLecture(name, parts, recordings, _input_hash(parts, recordings))
-        if _up_to_date(task, out_dir):
+        if not force and _up_to_date(task, out_dir):
             results.append((task.targets(out_dir), True))
             continue
         results.append((task.run(out_dir, on_progress).files, False))
