@@ -296,6 +296,8 @@ def test_every_embed_has_its_buttons_labels_and_a_transcript_of_its_subtitles(bu
     ]
     # Labels come from script: no button text in the page's text (its summary, its search index).
     assert re.findall(r"<button[^>]*>([^<]*)</button>", page) == ["", "", ""]
+    summary = (public / "index.html").read_text(encoding="utf-8").split('<article class="summary"')[1]
+    assert "ירידת מפל" in summary and not {"השהיה", "הפעלה", "Pause", "Play"} & set(re.findall(r"\w+", summary))
     transcripts = re.findall(r'<details class="gd-clip-transcript"><summary>([^<]*)</summary>(.*?)</details>', page, re.S)
     assert [summary for summary, _ in transcripts] == ["תמליל", "Transcript", "Transcript"]
     cues = [html.unescape(text) for text in re.findall(r"<p>(.*?)</p>", transcripts[0][1])]
