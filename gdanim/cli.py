@@ -21,6 +21,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from gdanim.options import (
     QUALITIES,
     QUALITY_ALIASES,
     THEME_NAMES,
+    VIDEO_LECTURE_FORMATS,
     expand_formats,
 )
 from gdanim.run.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
@@ -152,7 +154,17 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     default=DEFAULT_FORMAT,
     show_default=True,
     help="Files to write: mp4, gif, both, or png (a poster of the last frame); or, for a lecture, the MP4s and a "
-    "deck of their beats in OUT/slides/: slides (HTML to step through), pptx or pdf (a handout).",
+    "deck of their beats in OUT/slides/: slides (HTML to step through), pptx or pdf (a handout); or in OUT/lecture/: "
+    "lecture (one video of the scenes, title cards, chapters, subtitles) or script (its recording script, CSV and "
+    "Markdown).",
+)
+@click.option(
+    "--narration",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="With --format lecture: the lecturer's recordings, DIR/<scene>/<beat>.(wav|flac|mp3|m4a|ogg); each beat "
+    "holds its last frame until its recording ends.",
 )
 @click.option(
     "-o",
@@ -237,7 +249,7 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
 @click.option(
     "--force",
     is_flag=True,
-    help="Render even clips whose files are up to date.",
+    help="Render even clips whose files are up to date (and build the lecture again).",
 )
 @click.option(
     "--quiet",
@@ -269,6 +281,7 @@ def cli(
     list_scenes: bool,
     quality: str,
     format_name: str,
+    narration: Path | None,
     out_dir: Path,
     language: str,
     theme: str,
@@ -296,7 +309,7 @@ def cli(
     if watch:
         if len(scene_names) != 1 or hugo_site is not None or sweeps or scheduler is not None:
             raise click.UsageError(MESSAGES["watch_alone"])
-        if format_name.lower() in LECTURE_FORMATS:
+        if format_name.lower() in (*LECTURE_FORMATS, *VIDEO_LECTURE_FORMATS):
             raise click.UsageError(MESSAGES["watch_deck"].format(format=format_name.lower()))
         if context.get_parameter_source("quality") is ParameterSource.DEFAULT:
             quality = WATCH_QUALITY
@@ -314,6 +327,11 @@ def cli(
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     formats = expand_formats(format_name)
+    if hugo_site is not None:
+        _check_hugo_site(hugo_site)
+    if narration is not None and format_name.lower() != "lecture":
+        raise click.UsageError(MESSAGES["narration_needs_lecture"])
+    recordings = _find_recordings(narration, requests) if narration is not None else None
     if watch:
         _drop_invalid_manifest_entries(out_dir)
         _watch(requests[0], out_dir, formats, split or 1)
@@ -323,8 +341,13 @@ def cli(
     _render(requests, out_dir, formats, jobs, force, quiet, scheduler, split)
     if format_name.lower() in LECTURE_FORMATS:
         _export_lecture(requests, out_dir, format_name.lower())
+    if format_name.lower() == "lecture":
+        _build_lectures(requests, out_dir, recordings, quiet, force)
+    if format_name.lower() == "script":
+        _write_scripts(requests, out_dir)
     if hugo_site is not None:
-        _export(requests, out_dir, hugo_site)
+        _export(requests, out_dir, hugo_site, lambda again, kinds: _render(again, out_dir, kinds, jobs, True, quiet,
+                                                                          scheduler, split))
 
 
 def _sweep_values(context: click.Context, text: str) -> tuple[str, tuple[object, ...]]:
@@ -420,11 +443,35 @@ def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], proces
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
-def _export(requests: list[ClipRequest], out_dir: Path, hugo_site: Path) -> None:
-    from gdanim.publish.hugo import export_to_hugo
+def _check_hugo_site(hugo_site: Path) -> None:
+    """A usage error, before anything renders, unless ``--hugo-site`` is an existing Hugo site."""
+    from gdanim.publish.hugo import hugo_site_problem
 
+    problem = hugo_site_problem(hugo_site)
+    if problem is not None:
+        raise click.UsageError(problem)
+
+
+def _export(
+    requests: list[ClipRequest],
+    out_dir: Path,
+    hugo_site: Path,
+    render_again: Callable[[list[ClipRequest], tuple[str, ...]], None],
+) -> None:
+    """Export the clips; files the export refuses (changed, damaged, named outside ``--out``) are rendered
+    again once with ``render_again(requests, formats)``, then exported, or the run fails in one line."""
+    from gdanim.publish.hugo import UnpublishableFiles, export_to_hugo
+
+    clip_ids = [request.clip_id for request in requests]
     try:
-        exported = export_to_hugo(out_dir, hugo_site, [request.clip_id for request in requests])
+        try:
+            exported = export_to_hugo(out_dir, hugo_site, clip_ids)
+        except UnpublishableFiles as refused:
+            kinds = {"vtt": "mp4"}  # the subtitles come with the MP4
+            formats = tuple(sorted({kinds.get(kind, kind) for found in refused.problems.values() for kind in found}))
+            click.echo(MESSAGES["export_render_again"].format(reason=refused.summary), err=True)
+            render_again([request for request in requests if request.clip_id in refused.problems], formats)
+            exported = export_to_hugo(out_dir, hugo_site, clip_ids)
     except (OSError, ValueError) as error:
         raise click.ClickException(MESSAGES["export_failed"].format(site=hugo_site, reason=error)) from None
     for path in exported:
@@ -440,6 +487,53 @@ def _export_lecture(requests: list[ClipRequest], out_dir: Path, lecture_format: 
         raise _Interrupted(MESSAGES["interrupted"]) from None
     except Exception as error:  # one line, never a traceback; the export left no partial deck
         raise click.ClickException(MESSAGES["deck_failed"].format(format=lecture_format, reason=one_line(error))[:300]) from None
+    for path in written:
+        click.echo(_shown_path(out_dir, path))
+
+
+def _find_recordings(narration: Path, requests: list[ClipRequest]) -> Any:
+    """The narration folder's recordings, each checked before anything renders (a bad one: exit 2)."""
+    from gdanim.lecture.narration import NarrationError, find_recordings
+
+    try:
+        return find_recordings(narration, [request.scene for request in requests])
+    except NarrationError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _build_lectures(requests: list[ClipRequest], out_dir: Path, recordings: Any, quiet: bool, force: bool) -> None:
+    from gdanim.lecture.narration import NarrationError
+    from gdanim.lecture.video import build_lectures
+
+    def warn(line: str) -> None:
+        click.echo(line, err=True)
+
+    def building(event: Any) -> None:
+        if event.stage == "render" and not quiet:
+            click.echo(f"building {event.clip_id}.mp4", err=True)
+
+    try:
+        built = build_lectures(requests, out_dir, recordings, on_progress=building, on_message=warn, force=force)
+    except NarrationError as error:
+        raise click.UsageError(str(error)) from None
+    except KeyboardInterrupt:
+        raise _Interrupted(MESSAGES["interrupted"]) from None
+    except MissingToolError as error:
+        raise click.ClickException(str(error)) from None
+    except Exception as error:  # one line, never a traceback; no partial lecture is left
+        raise click.ClickException(MESSAGES["lecture_failed"].format(reason=one_line(error))[:300]) from None
+    for files, _ in built:
+        for path in files.values():
+            click.echo(_shown_path(out_dir, path))
+
+
+def _write_scripts(requests: list[ClipRequest], out_dir: Path) -> None:
+    from gdanim.lecture.script import write_scripts
+
+    try:
+        written = write_scripts(requests, out_dir)
+    except Exception as error:  # one line, never a traceback
+        raise click.ClickException(MESSAGES["script_failed"].format(reason=one_line(error))[:300]) from None
     for path in written:
         click.echo(_shown_path(out_dir, path))
 

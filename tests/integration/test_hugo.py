@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
+from PIL import Image
 
 from gdanim.store.manifest import ClipEntry
 from gdanim.publish.hugo import DATA_NAME, SHORTCODE_DIR, build_site_data, export_to_hugo
@@ -21,14 +25,32 @@ REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 SITE_FIXTURE: Path = REPO_ROOT / "tests" / "hugo_site"
 
 
-def _write_clip(out_dir: Path, scene: str, language: str, kinds: tuple[str, ...], content: bytes = b"x") -> dict:
-    """A manifest entry whose files exist (their bytes do not matter to the export)."""
+def _media(kind: str, shade: int) -> bytes:
+    """A small real file of this kind (the export decodes what it publishes), its colour set by ``shade``."""
+    if kind == "vtt":
+        return f"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nstep {shade}\n".encode()
+    stream = io.BytesIO()
+    if kind == "mp4":
+        with av.open(stream, "w", format="mp4") as container:
+            video = container.add_stream("libx264", rate=5)
+            video.width, video.height, video.pix_fmt = 16, 16, "yuv420p"
+            for _ in range(2):
+                frame = av.VideoFrame.from_ndarray(np.full((16, 16, 3), shade, np.uint8), format="rgb24")
+                container.mux(video.encode(frame))
+            container.mux(video.encode())
+    else:
+        Image.new("RGB", (4, 4), (shade, 0, 0)).save(stream, format=kind.upper())
+    return stream.getvalue()
+
+
+def _write_clip(out_dir: Path, scene: str, language: str, kinds: tuple[str, ...], shade: int = 40) -> dict:
+    """A manifest entry whose files exist and decode (their pictures do not matter to the export)."""
     stem = f"{language}-light-480p15"
     files = {}
     for kind in kinds:
         path = out_dir / scene / f"{stem}.{kind}"
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = content + kind.encode()
+        payload = _media(kind, shade)
         path.write_bytes(payload)
         files[kind] = {
             "path": f"{scene}/{stem}.{kind}",
@@ -58,6 +80,15 @@ def _write_manifest(out_dir: Path, clips: list[dict]) -> None:
 
 
 @pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """An empty Hugo site: a folder with ``hugo.toml``."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
 def out_dir(tmp_path: Path) -> Path:
     out = tmp_path / "out"
     out.mkdir()
@@ -71,8 +102,7 @@ def out_dir(tmp_path: Path) -> Path:
     return out
 
 
-def test_export_copies_files_writes_data_and_installs_the_shortcode(out_dir: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
+def test_export_copies_files_writes_data_and_installs_the_shortcode(out_dir: Path, site: Path) -> None:
     exported = export_to_hugo(out_dir, site, ["rolling-descent/he-light-480p15"])
     static = site / "static" / "gdanim" / "rolling-descent"
     assert exported == [
@@ -92,43 +122,40 @@ def test_export_copies_files_writes_data_and_installs_the_shortcode(out_dir: Pat
         "url": "gdanim/rolling-descent/he-light-480p15.mp4",
         "width": 640,
         "height": 360,
-        "bytes": 4,
-        "sha256": hashlib.sha256(b"xmp4").hexdigest(),
+        "bytes": len(_media("mp4", 40)),
+        "sha256": hashlib.sha256(_media("mp4", 40)).hexdigest(),
     }
     assert (site / "layouts/shortcodes/gd-clip.html").read_bytes() == (SHORTCODE_DIR / "gd-clip.html").read_bytes()
 
 
-def test_export_keeps_earlier_scenes_and_replaces_a_re_exported_clip(out_dir: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
+def test_export_keeps_earlier_scenes_and_replaces_a_re_exported_clip(out_dir: Path, site: Path) -> None:
     export_to_hugo(out_dir, site, ["slope-tangent/en-light-480p15"])
-    _write_manifest(out_dir, [_write_clip(out_dir, "rolling-descent", "he", ("gif",), content=b"new")])
+    _write_manifest(out_dir, [_write_clip(out_dir, "rolling-descent", "he", ("gif",), shade=200)])
     export_to_hugo(out_dir, site)
     data = json.loads((site / "data" / DATA_NAME).read_text(encoding="utf-8"))
     assert sorted(data["clips"]) == ["rolling-descent", "slope-tangent"]
-    assert (site / "static/gdanim/rolling-descent/he-light-480p15.gif").read_bytes() == b"newgif"
+    assert (site / "static/gdanim/rolling-descent/he-light-480p15.gif").read_bytes() == _media("gif", 200)
 
 
-def test_re_export_of_unchanged_clip_does_not_rewrite_files(out_dir: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
+def test_re_export_of_unchanged_clip_does_not_rewrite_files(out_dir: Path, site: Path) -> None:
     export_to_hugo(out_dir, site)
     written = {path: path.stat().st_mtime_ns for path in site.rglob("*") if path.is_file()}
     export_to_hugo(out_dir, site)
     assert {path: path.stat().st_mtime_ns for path in written} == written
 
 
-def test_unknown_clip_id_is_refused_before_writing(out_dir: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
+def test_unknown_clip_id_is_refused_before_writing(out_dir: Path, site: Path) -> None:
     with pytest.raises(ValueError, match="rolling-descent/en-dark-480p15"):
         export_to_hugo(out_dir, site, ["rolling-descent/en-dark-480p15"])
-    assert not site.exists()
+    assert [path.name for path in site.iterdir()] == ["hugo.toml"]
 
 
-def test_a_manifest_path_escaping_the_static_folder_is_refused(out_dir: Path, tmp_path: Path) -> None:
+def test_a_manifest_path_escaping_the_static_folder_is_refused(out_dir: Path, site: Path, tmp_path: Path) -> None:
     clip = _write_clip(out_dir, "rolling-descent", "he", ("gif",))
     clip["files"]["gif"]["path"] = "../../../escaped.gif"
     _write_manifest(out_dir, [clip])
-    with pytest.raises(ValueError, match="outside"):
-        export_to_hugo(out_dir, tmp_path / "site")
+    with pytest.raises(ValueError, match="not a file inside"):
+        export_to_hugo(out_dir, site)
     assert not (tmp_path / "escaped.gif").exists()
     assert not any(tmp_path.rglob("escaped.gif"))
 
@@ -139,7 +166,9 @@ def test_site_data_groups_variants_by_scene() -> None:
         ClipEntry.from_json({**_clip_stub("rolling-descent", "en"), "id": "rolling-descent/en"}),
     ]
     data = build_site_data(out)
-    assert [variant["language"] for variant in data["clips"]["rolling-descent"]] == ["he", "en"]
+    # Sorted by id, so the data never depends on the order of exports.
+    assert [variant["language"] for variant in data["clips"]["rolling-descent"]] == ["en", "he"]
+    assert build_site_data(out[::-1]) == data == build_site_data(out[:1], build_site_data(out[1:]))
     assert data["version"] == 1
 
 
