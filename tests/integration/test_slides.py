@@ -25,12 +25,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gdanim.store.files import TEMP_PREFIX
+from gdanim.clip.request import ClipRequest
 from gdanim.clip.subtitles import read_cues
 from gdanim.lecture.deck import collect_decks, shows_only_background
 from gdanim.lecture.export import export_lecture
+from gdanim.store.files import TEMP_PREFIX
 from gdanim.store.manifest import MANIFEST_NAME
-from gdanim.clip.request import ClipRequest
 from tests.chromium import browser, needs_chromium, wait_for
 from tests.render_runs import REPO_ROOT, TINY, TINY_TAG, decoded_frames, run_render
 
