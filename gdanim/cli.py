@@ -505,7 +505,7 @@ def _from_pages(
 ) -> None:
     """Render and export what the site's ``gd-clip`` shortcodes use (then prune the rest); say what was done."""
     from gdanim.publish.hugo import prune_site, read_site_data
-    from gdanim.publish.pages import PageError, chosen_variants, find_clip_uses
+    from gdanim.publish.pages import chosen_variants, find_clip_uses
 
     try:
         uses = find_clip_uses(hugo_site)
