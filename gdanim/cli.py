@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
@@ -49,7 +49,14 @@ from gdanim.run.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
 from gdmath import START_RANGE_WIDTHS
 from scenes.registry import SCENES
 
+if TYPE_CHECKING:
+    from gdanim.run.plan import ClipResult
+
 __all__ = ["cli", "main"]
+
+FROM_PAGES_QUALITY: str = "medium"
+"""What --from-pages renders for a page that names no quality and no --quality is given: the first the
+shortcode prefers (720p30 fits a book's column)."""
 
 DEFAULT_JOBS: int = os.cpu_count() or 1
 """One render process per core."""
@@ -273,8 +280,20 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     "--hugo-site",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Also export the clips (with a PNG poster) into this Hugo site's static/gdanim/ and "
+    help="Also export the clips (with a PNG poster) into this existing Hugo site's static/gdanim/ and "
     "data/gdanim.json, for the {{< gd-clip \"SCENE\" >}} shortcode.",
+)
+@click.option(
+    "--from-pages",
+    is_flag=True,
+    help="With --hugo-site and no scenes: render and export exactly the clips the site's gd-clip "
+    "shortcodes use (their languages, themes, qualities and modes; --quality for pages naming none, "
+    "default medium).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="With --from-pages: also remove the exported clips no page uses.",
 )
 def cli(
     scene_names: tuple[str, ...],
@@ -297,6 +316,8 @@ def cli(
     watch: bool,
     test_size: str | None,
     hugo_site: Path | None,
+    from_pages: bool,
+    prune: bool,
 ) -> None:
     """Render gradient-descent scenes (all of them if none is named) to MP4, GIF or PNG."""
     if list_scenes:
@@ -306,6 +327,16 @@ def cli(
             click.echo(f"{spec.name:<28} {spec.description}")
         return
     context = click.get_current_context()
+    if from_pages or prune:
+        _check_from_pages(context, scene_names, hugo_site, from_pages)
+        assert hugo_site is not None  # checked just above
+        _check_hugo_site(hugo_site)
+        knobs = {"quality": None if context.get_parameter_source("quality") is ParameterSource.DEFAULT else quality,
+                 "start": start, "learning_rate": learning_rate, "steps": steps, "test_size": test_size}
+        _from_pages(hugo_site, out_dir, knobs, prune,
+                    lambda requests, kinds: _render(requests, out_dir, kinds, jobs, force, quiet, scheduler, split),
+                    lambda requests, kinds: _render(requests, out_dir, kinds, jobs, True, quiet, scheduler, split))
+        return
     if watch:
         if len(scene_names) != 1 or hugo_site is not None or sweeps or scheduler is not None:
             raise click.UsageError(MESSAGES["watch_alone"])
@@ -383,7 +414,8 @@ def _render(
     quiet: bool,
     scheduler: str | None,
     split: int | None = None,
-) -> None:
+) -> list[ClipResult]:
+    """Render (or find up to date) the clips, print their paths; every failure is one line."""
     from gdanim.api import iter_render_clips
     from gdanim.run.progress import progress_bars
 
@@ -394,9 +426,12 @@ def _render(
             results = iter_render_clips(
                 requests, out_dir, formats, jobs, force, on_progress, scheduler, on_message, split
             )
+            done = []
             for result in results:
                 for path in result.files.values():
                     click.echo(_shown_path(out_dir, path))
+                done.append(result)
+        return done
     except (RenderError, MissingToolError, ClusterError) as error:
         raise click.ClickException(str(error)) from None
     except ValueError as error:
@@ -443,6 +478,75 @@ def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], proces
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
+_FROM_PAGES_CHOICES: tuple[str, ...] = ("language", "theme", "format_name", "sweeps", "watch", "narration")
+"""Options --from-pages takes from the pages instead."""
+
+
+def _check_from_pages(context: click.Context, scene_names: tuple[str, ...], hugo_site: Path | None,
+                      from_pages: bool) -> None:
+    """Usage errors of --from-pages and --prune: a site, no scene names, nothing the pages choose."""
+    if not from_pages:
+        raise click.UsageError(MESSAGES["prune_alone"])
+    if hugo_site is None:
+        raise click.UsageError(MESSAGES["from_pages_site"])
+    given = [name for name in _FROM_PAGES_CHOICES if context.get_parameter_source(name) is not ParameterSource.DEFAULT]
+    if scene_names or given:
+        options = [max(param.opts, key=len) for param in context.command.params if param.name in given]
+        raise click.UsageError(MESSAGES["from_pages_alone"].format(given=", ".join([*scene_names, *options])))
+
+
+def _from_pages(
+    hugo_site: Path,
+    out_dir: Path,
+    knobs: dict[str, Any],
+    prune: bool,
+    render: Callable[[list[ClipRequest], tuple[str, ...]], list[ClipResult]],
+    render_again: Callable[[list[ClipRequest], tuple[str, ...]], object],
+) -> None:
+    """Render and export what the site's ``gd-clip`` shortcodes use (then prune the rest); say what was done."""
+    from gdanim.publish.hugo import prune_site, read_site_data
+    from gdanim.publish.pages import PageError, chosen_variants, find_clip_uses
+
+    try:
+        uses = find_clip_uses(hugo_site)
+        wanted: dict[ClipRequest, set[str]] = {}
+        for use in uses:
+            for theme in use.themes:
+                request = ClipRequest.create(use.scene, **(knobs | {
+                    "quality": use.quality or knobs["quality"] or FROM_PAGES_QUALITY,
+                    "language": use.language, "theme": theme}))
+                wanted.setdefault(request, set()).update(use.formats)
+    except ValueError as error:  # a bad shortcode (PageError names its page and line), or a knob a scene refuses
+        raise click.UsageError(str(error)) from None
+    by_formats: dict[tuple[str, ...], list[ClipRequest]] = {}
+    for request, kinds in wanted.items():
+        by_formats.setdefault(tuple(sorted(kinds)), []).append(request)
+    results = [result for kinds, requests in sorted(by_formats.items()) for result in render(requests, kinds)]
+    exported = _export(list(wanted), out_dir, hugo_site, render_again) if wanted else []
+    pruned: list[str] = []
+    if prune:
+        try:
+            data = read_site_data(hugo_site)
+            keep = {variant["id"] for use in uses
+                    for variant in chosen_variants(data["clips"].get(use.scene, []), use)}
+            pruned = prune_site(hugo_site, keep)
+        except (OSError, ValueError) as error:
+            raise click.ClickException(MESSAGES["export_failed"].format(site=hugo_site, reason=error)) from None
+    for clip_id in pruned:
+        click.echo(MESSAGES["pruned"].format(clip=clip_id), err=True)
+    rendered = sum(not result.up_to_date for result in results)
+    pages = len({use.page for use in uses})
+    click.echo(MESSAGES["from_pages_done"].format(
+        uses=_count(len(uses), "gd-clip embed"), pages=_count(pages, "page"), clips=_count(len(wanted), "clip"),
+        rendered=rendered, up_to_date=len(results) - rendered, exported=_count(len(exported), "file"),
+        pruned=_count(len(pruned), "clip")), err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 page``, ``2 pages``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _check_hugo_site(hugo_site: Path) -> None:
     """A usage error, before anything renders, unless ``--hugo-site`` is an existing Hugo site."""
     from gdanim.publish.hugo import hugo_site_problem
@@ -456,8 +560,8 @@ def _export(
     requests: list[ClipRequest],
     out_dir: Path,
     hugo_site: Path,
-    render_again: Callable[[list[ClipRequest], tuple[str, ...]], None],
-) -> None:
+    render_again: Callable[[list[ClipRequest], tuple[str, ...]], object],
+) -> list[Path]:
     """Export the clips; files the export refuses (changed, damaged, named outside ``--out``) are rendered
     again once with ``render_again(requests, formats)``, then exported, or the run fails in one line."""
     from gdanim.publish.hugo import UnpublishableFiles, export_to_hugo
@@ -476,6 +580,7 @@ def _export(
         raise click.ClickException(MESSAGES["export_failed"].format(site=hugo_site, reason=error)) from None
     for path in exported:
         click.echo(path)
+    return exported
 
 
 def _export_lecture(requests: list[ClipRequest], out_dir: Path, lecture_format: str) -> None:

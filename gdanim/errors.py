@@ -46,6 +46,12 @@ MESSAGES: Final[dict[str, str]] = {
     "SHA-256)",
     "export_undecodable": "{path} cannot be decoded ({reason})",
     "export_refused": "{reasons}; nothing was exported",
+    "prune_alone": "--prune works with --from-pages: gdanim --hugo-site SITE --from-pages --prune",
+    "from_pages_site": "--from-pages reads a site's pages: give --hugo-site SITE",
+    "from_pages_alone": "--from-pages takes the scenes, languages, themes and formats from the pages; drop {given}",
+    "from_pages_done": "from the pages: {uses} on {pages} use {clips}; rendered {rendered}, {up_to_date} up to date; "
+    "exported {exported}; pruned {pruned}",
+    "pruned": "pruned {clip}: no page uses it",
     "export_render_again": "rendering again before the export: {reason}",
     "site_data_unreadable": "{path} is not gdanim's site data: {reason}; move it away to export afresh",
     "entries_dropped": "warning: {manifest}: dropped the {entries} validate ({listed}); {their} rendered again when asked for",

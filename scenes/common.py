@@ -107,7 +107,7 @@ def registry_defaults(scene_name: str) -> tuple[float, float, int]:
     Examples
     --------
     >>> registry_defaults("overshooting-learning-rate")
-    (-1.0, 0.9, 10)
+    (-1.0, 1.0, 10)
     """
     spec = SCENES[scene_name]
     return spec.start, spec.learning_rate, spec.steps

@@ -36,9 +36,20 @@ def read_cues(vtt: Path) -> list[Cue]:
 
     Chromium refuses a ``<track src>`` read from ``file://``; a page that is
     opened from disk ships the cues in its own script instead.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read.
+    ValueError
+        If it is not WebVTT.
     """
+    try:
+        captions = webvtt.read(str(vtt)).captions
+    except webvtt.errors.MalformedFileError as error:
+        raise ValueError(f"{vtt} is not WebVTT: {error}") from error
     return [(cue.start_time.in_milliseconds() / 1000, cue.end_time.in_milliseconds() / 1000, cue.text)
-            for cue in webvtt.read(str(vtt)).captions]
+            for cue in captions]
 
 
 def write_vtt(srt_file: Path | None, target: Path, language: str) -> int:

@@ -20,10 +20,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Final
 
-from gdanim.store.files import atomic_path, remove_stale_temporaries, reporting_full_disk, temp_prefix
+from gdanim.clip.request import ClipRequest
 from gdanim.lecture import LECTURE_FORMATS
 from gdanim.lecture.deck import Deck, Slide, collect_decks, cut_slide_media
-from gdanim.clip.request import ClipRequest
+from gdanim.store.files import (
+    atomic_path,
+    remove_stale_temporaries,
+    reporting_full_disk,
+    temp_prefix,
+)
 
 __all__ = ["LECTURE_FORMATS", "SLIDES_FOLDER", "current_umask", "exchange_paths", "export_lecture"]
 
@@ -34,7 +39,9 @@ Media = dict[Slide, tuple[Path, Path]]
 
 
 def _write_pptx(deck: Deck, media: Media, target: Path) -> Path:
-    from gdanim.lecture.powerpoint import write_pptx  # python-pptx loads lxml: only when asked for
+    from gdanim.lecture.powerpoint import (
+        write_pptx,  # python-pptx loads lxml: only when asked for
+    )
 
     return write_pptx(deck, media, target)
 

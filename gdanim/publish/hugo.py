@@ -50,6 +50,9 @@ __all__ = [
     "build_site_data",
     "export_to_hugo",
     "hugo_site_problem",
+    "prune_site",
+    "read_site_data",
+    "read_transcript",
     "write_site_data",
 ]
 
@@ -119,8 +122,8 @@ def _url(path: str) -> str:
     return f"{STATIC_PREFIX}/{PurePosixPath(path).as_posix()}"
 
 
-def _site_entry(clip: ClipEntry) -> dict[str, Any]:
-    """One clip as the shortcode reads it: URLs under ``static/`` plus sizes and alt text."""
+def _site_entry(clip: ClipEntry, transcript: list[str] | None = None) -> dict[str, Any]:
+    """One clip as the shortcode reads it: URLs under ``static/`` plus sizes, alt text and the transcript."""
     files = {
         kind: {
             "url": _url(file.path),
@@ -141,10 +144,15 @@ def _site_entry(clip: ClipEntry) -> dict[str, Any]:
         "parameters": dict(sorted(clip.parameters.items())),
         "alt": scene_alt_text(clip.scene, clip.language),
         "files": files,
+        **({"transcript": transcript} if transcript else {}),
     }
 
 
-def build_site_data(clips: Iterable[ClipEntry], previous: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_site_data(
+    clips: Iterable[ClipEntry],
+    previous: dict[str, Any] | None = None,
+    transcripts: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
     """Merge clips into the site's data, keyed by scene, one list of variants each.
 
     A variant with the same clip id as an earlier export replaces it; the others
@@ -157,6 +165,8 @@ def build_site_data(clips: Iterable[ClipEntry], previous: dict[str, Any] | None 
         Manifest clips to add.
     previous
         The site's current ``data/gdanim.json``, if any.
+    transcripts
+        Clip id → the text of its subtitles, one cue a line (:func:`read_transcript`).
 
     Returns
     -------
@@ -168,12 +178,24 @@ def build_site_data(clips: Iterable[ClipEntry], previous: dict[str, Any] | None 
         for scene, variants in (previous or {}).get("clips", {}).items()
     }
     for clip in clips:
-        entry = _site_entry(clip)
+        entry = _site_entry(clip, (transcripts or {}).get(clip.id))
         scenes.setdefault(entry["scene"], {})[entry["id"]] = entry
     return {
         "version": _DATA_VERSION,
         "clips": {scene: [variants[key] for key in sorted(variants)] for scene, variants in sorted(scenes.items())},
     }
+
+
+def read_transcript(vtt_path: Path) -> list[str]:
+    """The subtitles' text, one cue a line (a cue repeated by the next one is kept once)."""
+    import webvtt
+
+    lines: list[str] = []
+    for caption in webvtt.read(str(vtt_path)):
+        text = " ".join(caption.text.split())
+        if text and (not lines or lines[-1] != text):
+            lines.append(text)
+    return lines
 
 
 def _unsafe_source(out_dir: Path, record: FileRecord) -> str | None:
@@ -351,7 +373,8 @@ def export_to_hugo(out_dir: Path, site_dir: Path, clip_ids: Iterable[str] | None
         with _site_locked(site_dir):
             remove_stale_temporaries(static_root)  # the staging folders of killed exports
             data_path = site_dir / "data" / DATA_NAME
-            data = build_site_data(clips, _read_site_data(data_path))
+            transcripts = {clip.id: read_transcript(stage / clip.files["vtt"].path) for clip in clips if "vtt" in clip.files}
+            data = build_site_data(clips, _read_site_data(data_path), transcripts)
             exported = []
             for clip in clips:
                 for _, record in sorted(clip.files.items(), key=lambda item: _KIND_ORDER.index(item[0])):
@@ -366,3 +389,40 @@ def export_to_hugo(out_dir: Path, site_dir: Path, clip_ids: Iterable[str] | None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return exported
+
+
+def read_site_data(site_dir: Path) -> dict[str, Any]:
+    """``SITE/data/gdanim.json`` (empty clips when there is none); ``ValueError`` naming it if unreadable."""
+    return _read_site_data(Path(site_dir) / "data" / DATA_NAME) or {"version": _DATA_VERSION, "clips": {}}
+
+
+def prune_site(site_dir: Path, keep: Iterable[str]) -> list[str]:
+    """Remove from the site every exported variant whose id is not in ``keep``: its data entry and its files.
+
+    Runs under the site's lock, like an export. A file still named by a kept
+    variant stays. Returns the ids removed, sorted.
+    """
+    site_dir = Path(site_dir)
+    keep = set(keep)
+    static_root = site_dir / "static" / STATIC_PREFIX
+    with _site_locked(site_dir):
+        data_path = site_dir / "data" / DATA_NAME
+        data = _read_site_data(data_path)
+        if data is None:
+            return []
+        kept: dict[str, list[dict[str, Any]]] = {}
+        removed: list[dict[str, Any]] = []
+        for scene, variants in data["clips"].items():
+            for variant in variants:
+                (kept.setdefault(scene, []) if variant["id"] in keep else removed).append(variant)
+        if not removed:
+            return []
+        still_used = {record["url"] for variants in kept.values() for variant in variants
+                      for record in variant["files"].values()}
+        write_site_data(data_path, {**data, "clips": kept})
+        for variant in removed:
+            for record in variant["files"].values():
+                path = site_dir / "static" / record["url"]
+                if record["url"] not in still_used and is_inside(path, static_root):
+                    path.unlink(missing_ok=True)
+    return sorted(variant["id"] for variant in removed)
