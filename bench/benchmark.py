@@ -43,7 +43,8 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 REPO_ROOT: Path = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))

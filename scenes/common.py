@@ -7,7 +7,8 @@ and the catalogue's words; they never compute a slope or a step themselves.
 from __future__ import annotations
 
 import math
-from typing import Callable, ClassVar
+from typing import ClassVar
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 import numpy as np

@@ -133,7 +133,7 @@ class SlopeRiseOverRun(DescentScene):
 
     def get_leg_labels(self, line: Secant) -> VGroup:
         """"run" inside the triangle against its right angle, clear of the curve and the axis; "rise" right of the rise."""
-        left, corner, right = self.get_corners(line)
+        _left, corner, right = self.get_corners(line)
         run = get_readout("rise_over_run.run", self.language, self.palette)
         run.next_to(corner, DOWN if line.rise < 0 else UP, buff=0.15).align_to(corner + 0.15 * LEFT, RIGHT)
         rise = get_readout("rise_over_run.rise", self.language, self.palette)

@@ -126,7 +126,7 @@ def _read(path: Path) -> Any | None:
         return None
     try:
         value = pickle.loads(payload)
-    except Exception:  # noqa: BLE001 - any unreadable entry is only a miss
+    except Exception:
         return None
     try:
         os.utime(path)  # least recently used goes first when the folder is pruned

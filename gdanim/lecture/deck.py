@@ -174,7 +174,7 @@ def last_frame(video: Path) -> np.ndarray:
     """The last frame of a video, as RGB."""
     with av.open(str(video)) as container:
         frame = None
-        for frame in container.decode(video=0):
+        for frame in container.decode(video=0):  # noqa: B007 (the loop keeps the last frame)
             pass
         if frame is None:
             raise ValueError(f"{video} decodes to no frame")

@@ -139,7 +139,7 @@ def test_a_clip_missing_from_the_manifest_is_not_up_to_date(tmp_path: Path) -> N
 
 def _entry(clip_id: str, input_hash: str, formats: tuple[str, ...]) -> ClipEntry:
     """A manifest entry shaped like the ones render_clip writes."""
-    scene, stem = clip_id.split("/")
+    scene, _stem = clip_id.split("/")
     return ClipEntry.from_json({
         "id": clip_id, "scene": scene, "language": "he", "theme": "light", "quality": "low",
         "width": 854, "height": 480, "fps": 15,
@@ -223,10 +223,9 @@ def test_the_manifest_round_trips_through_its_dataclasses(tmp_path: Path) -> Non
 def test_atomic_path_leaves_the_old_file_when_the_writer_fails(tmp_path: Path) -> None:
     target = tmp_path / "clip.mp4"
     target.write_bytes(b"good")
-    with pytest.raises(RuntimeError):
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(b"half")
-            raise RuntimeError("encoder died")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("encoder died")
     assert target.read_bytes() == b"good"
     assert list(tmp_path.iterdir()) == [target]
 

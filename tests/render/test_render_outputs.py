@@ -195,7 +195,7 @@ def test_a_killed_worker_fails_the_run_in_one_line_and_leaves_no_debris(tmp_path
     wait_for_debris(process, out_dir)
     workers = subprocess.run(["pgrep", "-P", str(process.pid), "-f", "spawn_main"], capture_output=True, text=True).stdout
     os.kill(int(workers.split()[0]), signal.SIGKILL)
-    stdout, stderr = process.communicate(timeout=120)
+    _stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 1
     assert len(stderr.splitlines()) == 1, stderr
     assert stderr.startswith("Error: rendering ") and "render process died" in stderr

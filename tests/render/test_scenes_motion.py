@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 pytest.importorskip("manim")
-from tqdm import tqdm  # noqa: E402  (manim's own progress bar, with nothing shown)
+from tqdm import tqdm
 
-import scenes  # noqa: E402
-from gdmath import BOOK_CURVE, book_table, crosses_minimum, descend  # noqa: E402
-from scenes.captions import caption  # noqa: E402
-from tests.render.test_scenes_render import _manim_writes_into_media_dir, render  # noqa: E402,F401  (the fixture keeps manim text in media_dir)
+import scenes
+from gdmath import BOOK_CURVE, book_table, crosses_minimum, descend
+from scenes.captions import caption
+from tests.render.test_scenes_render import _manim_writes_into_media_dir, render  # noqa: F401  (the fixture keeps manim text in media_dir)
 
 SAMPLES_PER_PLAY: int = 12
 """Times each play is evaluated at; a ball rolling through the bottom is caught well within this."""

@@ -13,7 +13,7 @@ import os
 import string
 import subprocess
 import sys
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 from xml.sax.saxutils import unescape
 
@@ -331,7 +331,7 @@ def test_rise_over_run_readout_settles_on_the_slope_gdmath_reports(media_dir):
     assert shown[0] == "rise ÷ run = -15.0 ÷ 3.0 = -5.0" and shown[-1] == "rise ÷ run = -0.0799 ÷ 0.01 = -7.99"
     exact = float(BOOK_CURVE.slope(-1.0))
     misses = [abs(line.slope - exact) for line, _ in dict.fromkeys(scene.ratios)]
-    assert all(later <= earlier for earlier, later in zip(misses, misses[1:])) and misses[-1] <= 0.01 + 1e-12
+    assert all(later <= earlier for earlier, later in pairwise(misses)) and misses[-1] <= 0.01 + 1e-12
     assert scene.answer.original_text == caption("rise_over_run.slope", "en", slope=book_round(exact))
 
 
@@ -601,6 +601,5 @@ def test_caption_values_follow_the_reading_direction(key, language):
 @pytest.mark.parametrize(("knobs", "message"), [({"language": "fr"}, "unknown language"), ({"theme": "sepia"}, "unknown theme")])
 def test_unknown_language_or_theme_is_refused(media_dir, knobs, message):
     variant = type("Unknown", (scenes.RollingDescent,), knobs)
-    with tempconfig({**TINY, "media_dir": str(media_dir), "write_to_movie": False}):
-        with pytest.raises(ValueError, match=message):
-            variant().setup()
+    with tempconfig({**TINY, "media_dir": str(media_dir), "write_to_movie": False}), pytest.raises(ValueError, match=message):
+        variant().setup()

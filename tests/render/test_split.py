@@ -103,7 +103,7 @@ def test_ctrl_c_mid_split_exits_130_and_keeps_the_earlier_files(tmp_path):
     assert wait_for_debris(process, out_dir), "the render never started writing"
     time.sleep(0.3)
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    _stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert debris(out_dir) == []
     assert snapshot(out_dir) == before

@@ -164,7 +164,7 @@ def test_a_burst_of_saves_renders_once_and_errors_keep_the_watch_going(demo_pack
                 packages=["watchdemo"],
                 debounce=0.3,
             )
-        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+        except BaseException as error:
             outcome.append(error)
 
     thread = threading.Thread(target=run, daemon=True)
@@ -205,7 +205,7 @@ def test_a_scene_that_raises_system_exit_is_reported_and_the_watch_goes_on(demo_
         try:
             watch(render, on_paths=on_paths, on_error=errors.append, directories=[demo_package],
                   packages=["watchdemo"], debounce=0.1)
-        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+        except BaseException as error:
             outcome.append(error)
 
     thread = threading.Thread(target=run, daemon=True)
@@ -243,7 +243,7 @@ def _watch_in_thread(
         try:
             watch(render, on_paths=on_paths, on_error=errors.append, directories=[demo_package],
                   packages=["watchdemo"], debounce=0.1, **options)
-        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+        except BaseException as error:
             outcome.append(error)
 
     thread = threading.Thread(target=run, daemon=True)
