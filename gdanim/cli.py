@@ -302,7 +302,7 @@ def cli(
             quality = WATCH_QUALITY
         if context.get_parameter_source("format_name") is ParameterSource.DEFAULT:
             format_name = WATCH_FORMAT
-    knobs = {"quality": quality, "language": language, "theme": theme, "start": start,
+    knobs: dict[str, Any] = {"quality": quality, "language": language, "theme": theme, "start": start,
              "learning_rate": learning_rate, "steps": steps, "test_size": test_size}
     try:
         variants = sweep_variants([_sweep_values(context, text) for text in sweeps])

@@ -605,7 +605,7 @@ def caption_fields(key: str) -> frozenset[str]:
     >>> sorted(caption_fields("rolling_descent.detail"))
     ['delta', 'slope']
     """
-    names = set()
+    names: set[str] = set()
     for template in CAPTIONS[key].values():
         names.update(name for _, name, _, _ in string.Formatter().parse(template) if name)
     return frozenset(names)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Line, ReplacementTransform, ValueTracker, VGroup
 from manim import always_redraw, smooth
@@ -108,7 +108,7 @@ class SlopeRiseOverRun(DescentScene):
         return self.get_secant(math.exp(self.log_run.get_value()))
 
     @staticmethod
-    def get_secant_values(line: Secant) -> dict[str, str]:
+    def get_secant_values(line: Secant) -> dict[str, Any]:
         """``rise``, ``run`` and ``slope`` as the book prints numbers."""
         return {"rise": book_round(line.rise), "run": book_round(line.run), "slope": book_round(line.slope)}
 

@@ -24,7 +24,7 @@ def join_movies(movies: Sequence[Path], target: Path) -> None:
 
     listing = "".join(f"file 'file:{Path(movie).resolve().as_posix()}'\n" for movie in movies).encode()
     with BytesIO(listing) as manifest, av.open(
-        manifest, format="concat", options={"safe": "0", "an": "1"}
+        manifest, mode="r", format="concat", options={"safe": "0", "an": "1"}
     ) as joined, av.open(
         str(target), mode="w", format="mp4", options={"movflags": "+faststart"}
     ) as output:

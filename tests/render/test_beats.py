@@ -113,6 +113,7 @@ def _slopes_and_steps(scene) -> list[tuple[str, str]]:
     ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("key", list(SPEAKER_NOTES))
 def test_speaker_notes_have_every_language_with_the_same_fields_and_isolated_latin(key):
     assert set(SPEAKER_NOTES[key]) == set(LANGUAGES)

@@ -179,6 +179,7 @@ def test_jobs_render_several_scenes_in_parallel(tmp_path: Path) -> None:
             assert probe_video(Path(line))["codec"] == "h264"
 
 
+@pytest.mark.unit
 def test_console_script_lists_the_scenes() -> None:
     script = Path(sys.executable).parent / "gdanim"
     if not script.exists():
@@ -219,6 +220,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("mode", ["loud", "quiet"])
 def test_a_killed_workers_semaphore_adds_no_warning_to_stderr(tmp_path: Path, mode: str) -> None:
     """Without the filter the resource tracker warns of a leaked semaphore (the control); with it, nothing."""
@@ -329,6 +331,7 @@ def _ignore_ctrl_c_and_wait() -> None:
     time.sleep(600)
 
 
+@pytest.mark.unit
 def test_a_worker_that_ignores_ctrl_c_is_stopped_after_the_grace_period() -> None:
     import multiprocessing
     import time

@@ -8,7 +8,6 @@ change to a picture, look at the new frames, then regenerate them with::
 
 from __future__ import annotations
 
-import doctest
 import os
 import string
 import subprocess
@@ -116,6 +115,7 @@ def render(scene_class, media_dir: Path, **knobs):
 # --- Captions rendered ---------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("key", caption_keys())
 def test_every_caption_draws_one_glyph_per_character(key, language):
@@ -242,6 +242,7 @@ PROBES = {
 """The class rendered for each scene; a probe draws exactly what its scene draws."""
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name", list(SCENES))
 def test_each_scene_descends_the_curve_its_registry_entry_names(name):
     # The registry's curve bounds --start before manim is imported; the class's curve is what is drawn.
@@ -560,10 +561,6 @@ def test_text_stays_inside_and_apart_for_starts_at_the_edges(media_dir, name, la
                                                     start=start))
 
 
-def test_common_doctests():
-    assert doctest.testmod(scenes.common).failed == 0
-
-
 # --- Direction of mixed Hebrew, numbers and Latin ---------------------------------------------
 
 FIELD_COLOURS = ["#FF0000", "#00C000", "#0000FF"]
@@ -573,6 +570,7 @@ def _fields_in_order(key: str, language: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(CAPTIONS[key][language]) if name]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("key", [key for key in caption_keys() if caption_fields(key)])
 def test_caption_values_follow_the_reading_direction(key, language):
@@ -598,6 +596,7 @@ def test_caption_values_follow_the_reading_direction(key, language):
         assert colours[-1 if language == "he" else 0] == "#000000"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("knobs", "message"), [({"language": "fr"}, "unknown language"), ({"theme": "sepia"}, "unknown theme")])
 def test_unknown_language_or_theme_is_refused(media_dir, knobs, message):
     variant = type("Unknown", (scenes.RollingDescent,), knobs)

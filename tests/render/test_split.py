@@ -52,6 +52,7 @@ def _entry_without_timing(out_dir: Path) -> dict:
     return clip
 
 
+@pytest.mark.unit
 def test_shards_are_as_many_as_keep_the_workers_busy():
     assert [shard_count(None, 2, tasks) for tasks in (0, 1, 2, 3)] == [1, 2, 1, 1]
     assert shard_count(1, 8, 1) == 1 and shard_count(4, 1, 9) == 4

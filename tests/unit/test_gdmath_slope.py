@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import itertools
 
 import numpy as np
@@ -10,12 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import gdmath.slope
 from gdmath import BOOK_CURVE, TWO_VALLEYS, Quadratic, nearest_minimum, secant, secant_slope, slope_survey
-
-
-def test_doctests():
-    assert doctest.testmod(gdmath.slope).failed == 0
 
 
 @given(
