@@ -21,7 +21,9 @@ with real processes as a user runs them:
 10. **split**: one clip at ``-q high`` split across two workers against one process, the same
     on a local Dask cluster, and the peak memory of all processes together at ``4k``;
 11. **watch**: save → new low MP4 under ``--watch``;
-12. **render-all**: ``make render``'s command against a checkout of the code before issue 15.
+12. **render-all**: ``make render``'s command against a checkout of the code before issue 15;
+13. **lecture**: all scenes with ``--format lecture`` (render, then the lecture video joined from the
+    clips) against ``--format mp4`` of the same; the join alone (clips up to date); an unchanged lecture.
 
 Commands are timed with hyperfine (median of ``--runs`` runs after a warm-up),
 Python statements with pyperf, peak memory from the kernel's rusage. Writes
@@ -473,6 +475,47 @@ def bench_slides(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[s
     return rows, {**{name: timing.as_dict() for name, timing in timings.items()}, "beats": beats}
 
 
+# --- 13. lecture video --------------------------------------------------------------------------------------------
+
+_JOIN_ALONE: str = (
+    "import sys; from pathlib import Path; from gdanim.api import ClipRequest; "
+    "from gdanim.lecture.video import build_lectures; from scenes.registry import SCENES; "
+    "build_lectures([ClipRequest.create(name, quality=sys.argv[1]) for name in SCENES], Path(sys.argv[2]), force=True)"
+)
+"""The lecture built again from clips that are up to date: what ``--format lecture`` adds to a render."""
+
+
+def bench_lecture(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
+    """All scenes: ``--format lecture`` against ``--format mp4``, both rendering; the join alone; an unchanged lecture."""
+    lecture_out = str(work / "lecture")
+    timings = time_commands(
+        {
+            "mp4": _render("-q", quality, "-f", "mp4", "--force", "--out", str(work / "mp4")),
+            "lecture": _render("-q", quality, "-f", "lecture", "--force", "--out", lecture_out),
+            "join alone": [sys.executable, "-c", _JOIN_ALONE, quality, lecture_out],
+            "unchanged": _render("-q", quality, "-f", "lecture", "--out", lecture_out),
+        },
+        runs=runs, warmup=0, cwd=REPO_ROOT, env=_env(),
+    )
+    mp4, lecture, join, unchanged = (timings[name].median_s for name in ("mp4", "lecture", "join alone", "unchanged"))
+    videos = list((work / "lecture" / "lecture").glob("*.mp4"))
+    size_mb = sum(video.stat().st_size for video in videos) / 1e6
+    clips_mb = sum(clip.files["mp4"].bytes for clip in load_manifest(work / "lecture").clips) / 1e6
+    rows = [
+        Row(13, f"all scenes ({quality}) `--format lecture` vs `--format mp4`", _seconds(lecture), _seconds(mp4),
+            lecture / mp4, f"{lecture / mp4:.2f}×", "—", None,
+            f"one video of the {len(SCENES)} clips with title cards and chapters, {size_mb:.1f} MB "
+            f"(the clips {clips_mb:.1f} MB): clips' packets copied, cards encoded"),
+        Row(13, "the lecture alone (clips up to date, lecture rebuilt) vs the `--format mp4` render", _seconds(join),
+            _seconds(mp4), join / mp4, f"{join / mp4:.2f}×", "—", None,
+            "draw and encode the title cards, copy the packets, mux subtitles and chapters"),
+        Row(13, "an unchanged lecture (nothing written) vs the `--format mp4` render", _seconds(unchanged),
+            _seconds(mp4), unchanged / mp4, f"{unchanged / mp4:.3f}×", "—", None,
+            "clips answered from the manifest, the lecture from lectures.json"),
+    ]
+    return rows, {**{name: timing.as_dict() for name, timing in timings.items()}, "lecture_mb": round(size_mb, 2)}
+
+
 def _merge_earlier_run(results: dict[str, Any], rows: list[Row], earlier_file: Path) -> list[Row]:
     """With ``--only``: keep the earlier run's rows and data for the sections not measured again.
 
@@ -549,6 +592,7 @@ def _sections(
         "split": lambda: bench_split(scene, work / "split", runs),
         "watch": lambda: bench_watch_mp4(scene, runs),
         "render-all": lambda: bench_render_all(work / "render-all", arguments.baseline_rev),
+        "lecture": lambda: bench_lecture(arguments.lecture_quality, work / "lecture", runs),
     }
 
 
@@ -560,6 +604,7 @@ def main(argv: list[str] | None = None) -> int:
                         "section, else rolling-descent)")
     parser.add_argument("--jobs-quality", default="low")
     parser.add_argument("--slides-quality", default="high", help="quality of the slides section (default: high)")
+    parser.add_argument("--lecture-quality", default="high", help="quality of the lecture section (default: high)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per command (median reported)")
     parser.add_argument("--baseline-rev", default=BASELINE_REV,
                         help="the revision `make render` is compared with (section render-all)")

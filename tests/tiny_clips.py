@@ -18,8 +18,10 @@ TINY_RESOLUTION: str = "192x108@5"
 TINY_CLIPS: list[dict[str, object]] = [
     {"scene": "rolling-descent", "language": "he", "theme": "light", "steps": 2},
     {"scene": "rolling-descent", "language": "en", "theme": "dark", "steps": 2},
+    {"scene": "rolling-descent", "language": "he", "theme": "dark", "steps": 2},
 ]
-"""Two short descents: Hebrew on the book's light theme and English on the slides' dark theme."""
+"""Three short descents: Hebrew on the book's light theme, English on the slides' dark theme, and Hebrew
+on the dark theme (the page's clip for a reader who prefers dark)."""
 
 
 def tiny_option() -> list[str]:

@@ -37,6 +37,24 @@ determinism, path safety.
 4. **Determinism**: the same inputs give the same decoded MP4 frames, and
    byte-identical MP4s, GIFs and posters.
 5. **Path safety**: no parameter value puts a file outside ``--out``.
+6. **Book export** (``--hugo-site``, issue 26; tests/render/test_hugo_export_safety.py): a file a
+   manifest names by absolute path (a canary outside ``--out``) or by ``../`` never reaches the site;
+   a garbage MP4 (record unchanged, or rewritten to match it) is never published and the site's
+   checksums equal its files'; the clip is rendered again first, else the run fails in one line and the
+   site is byte for byte as it was (all or nothing); 4 exports at once into one site × 3 rounds all
+   land in ``data/gdanim.json``; a ``--hugo-site`` that is missing or has no Hugo configuration is a
+   usage error (exit 2, one line) and nothing is written.
+
+Issue 26, lecture decks (in tests/integration/test_slides.py, beside the deck they build):
+
+- **the deck swap killed between steps**: an ``--format slides`` export that
+  SIGKILLs itself just before or just after each of its renames always leaves a
+  whole deck (page, player, every video and poster) at its path; the next export
+  sweeps the rest (``test_an_export_killed_at_any_step_of_the_swap_…``);
+- **deck folder mode**: under umask 022 and 027 every deck folder has the umask's
+  mode (0755, 0750) and every file 0644, 0640, not 0700 (``test_deck_folders_get_the_umasks_mode``);
+- **deterministic PPTX**: two identical ``--format pptx`` exports, 2 s apart, give
+  identical bytes (``test_two_identical_pptx_exports_give_identical_bytes``).
 
 Every clip is tiny (``--test-size 160x90@5``, see :mod:`tests.render_runs`).
 """
