@@ -108,7 +108,7 @@ def registry_defaults(scene_name: str) -> tuple[float, float, int]:
     Examples
     --------
     >>> registry_defaults("overshooting-learning-rate")
-    (-1.0, 0.9, 10)
+    (-1.0, 1.0, 10)
     """
     spec = SCENES[scene_name]
     return spec.start, spec.learning_rate, spec.steps
@@ -170,7 +170,7 @@ class DescentScene(Scene):
 
     # --- Beats: the teaching moments a lecturer stops after ---------------------------------
 
-    def beat(self, key: str, number: int | None = None, name: str | None = None, **values: object) -> None:
+    def beat(self, key: str, number: int | None = None, name: str | None = None, **values: Any) -> None:
         """Start a teaching beat here: a manim section, with its speaker notes from the catalogue.
 
         Call it before the beat's first ``play``. The first beat starts at 0 s;

@@ -5,7 +5,7 @@ from __future__ import annotations
 from manim import DOWN, UP, Create, FadeIn, GrowArrow, ValueTracker, VGroup, always_redraw, smooth
 
 from gdmath import book_parameter, book_round, book_table, classify, follow_view, step_vector
-from scenes.captions import regime_key
+from scenes.captions import lesson_key, lesson_values, regime_key
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -30,7 +30,7 @@ AXES_CENTER_Y: float = -0.55
 
 
 class OvershootingLearningRate(DescentScene):
-    """The ball overshoots the minimum each step; at 0.9 it settles, at 1.1 it flies off.
+    """The ball overshoots the minimum each step; at 1.0 it bounces without settling, at 1.1 it flies off.
 
     The plot's window follows the ball (``gdmath.follow_view``), so however
     far it flies it stays on screen; the closing caption names the regime
@@ -64,7 +64,7 @@ class OvershootingLearningRate(DescentScene):
             self.animate_step(index)
 
         # Name what happened.
-        self.beat(f"lesson.{self.regime}", name="lesson")
+        self.beat(lesson_key(self.path), name="lesson", **lesson_values(self.path))
         self.play(FadeIn(self.get_caption(regime_key(self.regime)), shift=0.2 * UP), run_time=0.6)
         self.wait(2.0)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, smooth
 
 from gdmath import Regime, book_parameter, book_round, book_table, classify, step_vector, view_range
-from scenes.captions import regime_key
+from scenes.captions import lesson_key, lesson_values, regime_key
 from scenes.common import (
     DescentScene,
     get_axes,
@@ -82,8 +82,8 @@ class RollingDescent(DescentScene):
         # The lesson: the steps shrank as the slope flattened, unless the rate was too large.
         closing = self.get_closing_key()
         # A slow run's steps shrink too, and the caption says so: its notes are the shrinking steps' lesson.
-        notes = "lesson.converging" if closing == "rolling_descent.shrink" else f"lesson.{classify(self.path)}"
-        self.beat(notes, name="lesson")
+        notes = "lesson.converging" if closing == "rolling_descent.shrink" else lesson_key(self.path)
+        self.beat(notes, name="lesson", **lesson_values(self.path))
         self.caption = self.replace_text(self.caption, self.get_caption(closing))
         self.wait(2.0)
 

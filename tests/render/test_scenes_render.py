@@ -27,6 +27,8 @@ import scenes.common  # noqa: E402
 import scenes.slope_rise_over_run  # noqa: E402
 from gdmath import (  # noqa: E402
     BOOK_CURVE,
+    EXAMPLE_LEARNING_RATES,
+    Regime,
     TWO_VALLEYS,
     book_round,
     book_table,
@@ -278,7 +280,7 @@ def test_rolling_descent_table_scrolls_and_names_an_overshoot(media_dir):
     assert scene.caption.original_text == caption("regime.oscillating", "en")
 
 
-@pytest.mark.parametrize("learning_rate", [0.9, 1.1])
+@pytest.mark.parametrize("learning_rate", [EXAMPLE_LEARNING_RATES[Regime.OSCILLATING], 1.1])
 def test_overshooting_ball_follows_gdmath_and_stays_in_view(media_dir, learning_rate):
     knobs = {} if learning_rate == SCENES["overshooting-learning-rate"].learning_rate else {"learning_rate": learning_rate}
     scene = render_once(OvershootProbe, media_dir, language="en", theme="light", **knobs)
@@ -304,7 +306,8 @@ def test_a_tiny_learning_rate_is_shown_not_rounded_to_zero(media_dir):
 
 def test_comparison_balls_follow_their_paths(media_dir):
     scene = render_once(ComparisonProbe, media_dir, language="en", theme="light")
-    for panel_index, rate in enumerate((0.01, 0.1, 0.9)):
+    rates = [EXAMPLE_LEARNING_RATES[regime] for regime in (Regime.SLOW, Regime.CONVERGING, Regime.OSCILLATING)]
+    for panel_index, rate in enumerate(rates):
         path = descend(BOOK_CURVE, -1, rate, 10)
         visited = np.array([step[panel_index] for step in scene.visited])
         np.testing.assert_allclose(visited[:, 0], path.x[1:], rtol=0, atol=1e-9)
