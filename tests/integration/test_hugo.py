@@ -296,6 +296,8 @@ def test_every_embed_has_its_buttons_labels_and_a_transcript_of_its_subtitles(bu
     ]
     # Labels come from script: no button text in the page's text (its summary, its search index).
     assert re.findall(r"<button[^>]*>([^<]*)</button>", page) == ["", "", ""]
+    summary = (public / "index.html").read_text(encoding="utf-8").split('<article class="summary"')[1]
+    assert "ירידת מפל" in summary and not {"השהיה", "הפעלה", "Pause", "Play"} & set(re.findall(r"\w+", summary))
     transcripts = re.findall(r'<details class="gd-clip-transcript"><summary>([^<]*)</summary>(.*?)</details>', page, re.S)
     assert [summary for summary, _ in transcripts] == ["תמליל", "Transcript", "Transcript"]
     cues = [html.unescape(text) for text in re.findall(r"<p>(.*?)</p>", transcripts[0][1])]
@@ -485,3 +487,29 @@ def test_from_pages_refuses_a_bad_shortcode_naming_its_page_and_line(
     (line,) = refused.stderr.splitlines()
     assert line.startswith("Error: content/ch09.md:6: ") and message in line, line
     assert sorted(site.rglob("*")) == before and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("book_theme", "shortcode_theme", "shown"), [
+    ("dark", "", "dark"), ("light", "", "light"), ("my-dark", "", "dark"), ("auto", ' theme="light"', "light"),
+])
+def test_the_site_or_the_page_may_force_one_theme(
+    exported_site: tuple, tmp_path: Path, book_theme: str, shortcode_theme: str, shown: str
+) -> None:
+    site, _, entries, _ = exported_site
+    forced = tmp_path / "site"
+    shutil.copytree(site, forced)
+    config = forced / "hugo.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('BookTheme = "auto"', f'BookTheme = "{book_theme}"'),
+                      encoding="utf-8")
+    page = forced / "content" / "ch10.md"
+    page.write_text('---\ntitle: "10"\n---\n\n{{< gd-clip scene="rolling-descent"%s >}}\n' % shortcode_theme,
+                    encoding="utf-8")
+    public = tmp_path / "public"
+    assert build_site(hugo_binary("debian"), forced, public).returncode == 0
+    (tags,) = _figures(public)
+    sources = [attrs for tag, attrs in tags if tag == "source"]
+    (video,) = [attrs for tag, attrs in tags if tag == "video"]
+    files = entries["he", shown]["files"]
+    assert [source["src"] for source in sources] == ["/book/gdanim/" + files["mp4"]["path"]]
+    assert "media" not in sources[0] and "data-poster-dark" not in video
+    assert video["poster"] == "/book/gdanim/" + files["png"]["path"]
