@@ -45,7 +45,8 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 REPO_ROOT: Path = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -226,7 +227,8 @@ def bench_gif(scene: str, work: Path) -> tuple[list[Row], dict[str, Any]]:
         raise BenchError(f"manim --format gif failed: {completed.stderr.strip()[-500:]}")
     (manim_gif,) = (work / "media" / "videos").rglob(f"{SCENES[scene].class_name}*.gif")
     manim_bytes = manim_gif.stat().st_size
-    rows, data = [], {"manim_gif_bytes": manim_bytes}
+    rows: list[Row] = []
+    data: dict[str, object] = {"manim_gif_bytes": manim_bytes}
     for theme in ("light", "dark"):
         completed = subprocess.run(_render(scene, "-q", "low", "-f", "both", "--theme", theme, "--out",
                                            str(work / "out")), cwd=REPO_ROOT, capture_output=True, text=True)

@@ -29,7 +29,6 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
@@ -191,7 +190,7 @@ def read_transcript(vtt_path: Path) -> list[str]:
     import webvtt
 
     lines: list[str] = []
-    for caption in webvtt.read(str(vtt_path)):
+    for caption in webvtt.read(str(vtt_path)).captions:
         text = " ".join(caption.text.split())
         if text and (not lines or lines[-1] != text):
             lines.append(text)
