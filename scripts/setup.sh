@@ -49,8 +49,8 @@ fi
 
 stamp=.venv/.gdanim-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    echo "setup: installing gdanim with its test and bench tools into .venv" >&2
+    echo "setup: installing gdanim with its test, bench and dev tools into .venv" >&2
     .venv/bin/python -m pip install -q --upgrade pip >&2
-    .venv/bin/python -m pip install -q -e '.[test,bench]' >&2
+    .venv/bin/python -m pip install -q -e '.[test,bench,dev]' >&2
     touch "$stamp"
 fi

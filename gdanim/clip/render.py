@@ -178,7 +178,8 @@ class _ClipTask:
             raise RenderError(self.label, failure_reason(error, out_dir, targets)) from error
         return TaskOutput(targets, entry)
 
-    def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ClipEntry:
+    def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> Any:
+        """The clip's manifest entry (a :class:`ClipEntry`), or what a piece of a clip hands on."""
         raise NotImplementedError
 
 
@@ -221,6 +222,7 @@ class RenderClip(_ClipTask):
                 write_mp4_with_subtitles(rendered.movie, rendered.subtitles, temps["mp4"], temps["vtt"], request.language)
             if "gif" in temps:
                 report("gif", rendered.plays)
+                assert rendered.movie is not None  # a GIF is always cut from a movie render
                 make_gif(rendered.movie, temps["gif"], theme_colours(request.theme))
             if "png" in temps:
                 report("png", rendered.plays)

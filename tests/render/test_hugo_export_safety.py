@@ -191,6 +191,6 @@ def test_the_site_must_be_an_existing_hugo_site(out_copy: Path, tmp_path: Path, 
 
     assert done.returncode == 2
     (line,) = done.stderr.splitlines()
-    assert line.startswith("Error: --hugo-site") and "Hugo site" in line or "does not exist" in line
+    assert (line.startswith("Error: --hugo-site") and "Hugo site" in line) or "does not exist" in line
     assert done.stdout == ""
     assert snapshot(tmp_path / "not-a-site") == before and not (tmp_path / "not-a-site" / "missing").exists()
