@@ -488,6 +488,7 @@ _JOIN_ALONE: str = (
 def bench_lecture(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
     """All scenes: ``--format lecture`` against ``--format mp4``, both rendering; the join alone; an unchanged lecture."""
     lecture_out = str(work / "lecture")
+    load = _load()[0]
     timings = time_commands(
         {
             "mp4": _render("-q", quality, "-f", "mp4", "--force", "--out", str(work / "mp4")),
@@ -505,7 +506,9 @@ def bench_lecture(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[
         Row(13, f"all scenes ({quality}) `--format lecture` vs `--format mp4`", _seconds(lecture), _seconds(mp4),
             lecture / mp4, f"{lecture / mp4:.2f}×", "—", None,
             f"one video of the {len(SCENES)} clips with title cards and chapters, {size_mb:.1f} MB "
-            f"(the clips {clips_mb:.1f} MB): clips' packets copied, cards encoded"),
+            f"(the clips {clips_mb:.1f} MB): clips' packets copied, cards encoded; both commands render the same "
+            f"clips, so their difference here is the other load on the {CORES} cores (load ~{load:.0f}), the "
+            "lecture's own cost is the next row"),
         Row(13, "the lecture alone (clips up to date, lecture rebuilt) vs the `--format mp4` render", _seconds(join),
             _seconds(mp4), join / mp4, f"{join / mp4:.2f}×", "—", None,
             "draw and encode the title cards, copy the packets, mux subtitles and chapters"),
