@@ -18,7 +18,16 @@ from pathlib import Path
 import pytest
 
 from gdanim.publish.hugo import DATA_NAME, export_to_hugo
-from tests.render_runs import REPO_ROOT, TINY_OPTION, TINY_TAG, debris, probe_video, run_render, sha256, snapshot
+from tests.render_runs import (
+    REPO_ROOT,
+    TINY_OPTION,
+    TINY_TAG,
+    debris,
+    probe_video,
+    run_render,
+    sha256,
+    snapshot,
+)
 
 SCENE: tuple[str, ...] = ("rolling-descent", "-q", "l", "--steps", "2")
 """The clip every test exports: two steps of the rolling descent."""
