@@ -111,6 +111,9 @@ def test_a_lecture_is_title_cards_and_the_clips_frames_with_chapters_and_retimed
             assert shifted in cues
             assert bounds[index] <= shifted[0] < shifted[1] <= bounds[index + 1]
     assert ("\u200f" + titles[1]) in [text for *_, text in cues]  # the card's title is a cue too
+    # The cards were encoded with the clips' exact settings: one stream description (SPS/PPS) fits all.
+    with av.open(str(lecture)) as ours, av.open(str(out_dir / _clip(out_dir, SCENES[0])["files"]["mp4"]["path"])) as clip:
+        assert ours.streams.video[0].codec_context.extradata == clip.streams.video[0].codec_context.extradata
     with av.open(str(lecture)) as container:
         assert [stream.type for stream in container.streams if stream.type in ("video", "subtitle", "audio")] == [
             "video", "subtitle"]
