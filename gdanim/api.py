@@ -192,7 +192,7 @@ def iter_render_clips(
     gdanim.store.manifest.ManifestError
         If ``OUT/manifest.json`` is not a manifest this version reads.
     MissingToolError
-        If ffmpeg, gifsicle or LaTeX is needed and missing.
+        If ffmpeg or gifsicle is needed and missing.
     RenderError
         If a render fails; earlier files stay as they were.
     ClusterError

@@ -36,8 +36,6 @@ from gdanim.task import ProgressCallback, ProgressEvent, TaskOutput
 
 __all__ = ["CutGif", "RenderClip", "check_tools", "clip_entry", "clip_targets", "file_records", "theme_colours"]
 
-_LATEX_TOOLS: Final[tuple[str, ...]] = ("latex", "dvisvgm")
-
 COMPANION_FILES: Final[dict[str, tuple[str, ...]]] = {"mp4": ("vtt",)}
 """Files written beside a format: every MP4 has its WebVTT subtitles (:mod:`gdanim.clip.subtitles`)."""
 
@@ -125,7 +123,8 @@ def clip_entry(
 
 
 def check_tools(formats: tuple[str, ...]) -> None:
-    needed = list(_LATEX_TOOLS)
+    # No scene typesets TeX (tests/unit/test_static_checks.py keeps it so): LaTeX is never needed.
+    needed = []
     if "mp4" in formats or "gif" in formats:
         needed.append("ffmpeg")
     if "gif" in formats:
@@ -166,7 +165,7 @@ class _ClipTask:
             If manim or a tool fails; earlier files stay as they were, and a
             folder this render created is removed again.
         MissingToolError
-            If ffmpeg, gifsicle or LaTeX is needed and missing.
+            If ffmpeg or gifsicle is needed and missing.
         """
         targets = self.targets(out_dir)
         try:

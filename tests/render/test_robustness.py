@@ -439,7 +439,7 @@ def test_a_tool_killed_by_a_signal_is_named_with_the_signal(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("earlier", [False, True], ids=["empty out", "earlier files"])
 @pytest.mark.parametrize(
-    ("missing", "package"), [("gifsicle", "gifsicle"), ("ffmpeg", "ffmpeg"), ("latex", "texlive-latex-base")]
+    ("missing", "package"), [("gifsicle", "gifsicle"), ("ffmpeg", "ffmpeg")]
 )
 def test_a_missing_tool_names_its_package_and_writes_nothing(
     earlier_out: Path, tmp_path: Path, missing: str, package: str, earlier: bool
@@ -452,6 +452,14 @@ def test_a_missing_tool_names_its_package_and_writes_nothing(
                           f"Error: {missing} is not installed; install the Debian package: apt-get install {package}")
     assert snapshot(out_dir) == before
     assert debris(out_dir) == []
+
+
+def test_a_render_needs_no_latex(tmp_path: Path) -> None:
+    # No scene typesets TeX (tests/unit/test_static_checks.py): without latex and dvisvgm a clip still renders.
+    out_dir = tmp_path / "out"
+    completed = run_render(*TINY_CLIP_ARGUMENTS, "--out", str(out_dir), env=render_env(PATH=path_without(tmp_path, "")))
+    assert completed.returncode == 0, completed.stderr
+    assert sorted(p.suffix for p in (out_dir / "rolling-descent").iterdir()) == [".gif", ".mp4", ".vtt"]
 
 
 # --- 1b. A manifest with entries that do not validate ------------------------------------------
