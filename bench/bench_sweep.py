@@ -43,13 +43,15 @@ REPO_ROOT: Path = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.timing import time_commands  # noqa: E402
+from gdmath import EXAMPLE_LEARNING_RATES, book_parameter  # noqa: E402
 
 RESULTS_PATH: Path = REPO_ROOT / "bench" / "results" / "sweep.json"
 OVERHEAD_GOAL: float = 1.10
 """The Dask path may take at most 10 % longer than ``--jobs`` for the same sweep (issue 8)."""
 
 SCENE: str = "rolling-descent"
-LEARNING_RATES: str = "0.01,0.1,0.5,0.9"
+# The example rate of each regime (gdmath.EXAMPLE_LEARNING_RATES): the sweep renders one clip per regime.
+LEARNING_RATES: str = ",".join(book_parameter(rate) for rate in EXAMPLE_LEARNING_RATES.values())
 DESCRIPTION: str = f"{len(LEARNING_RATES.split(','))} learning rates of {SCENE}, -q low, GIF, --force"
 RERUN_RUNS: int = 5
 

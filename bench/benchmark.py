@@ -21,7 +21,9 @@ with real processes as a user runs them:
 10. **split**: one clip at ``-q high`` split across two workers against one process, the same
     on a local Dask cluster, and the peak memory of all processes together at ``4k``;
 11. **watch**: save → new low MP4 under ``--watch``;
-12. **render-all**: ``make render``'s command against a checkout of the code before issue 15.
+12. **render-all**: ``make render``'s command against a checkout of the code before issue 15;
+13. **lecture**: all scenes with ``--format lecture`` (render, then the lecture video joined from the
+    clips) against ``--format mp4`` of the same; the join alone (clips up to date); an unchanged lecture.
 
 Commands are timed with hyperfine (median of ``--runs`` runs after a warm-up),
 Python statements with pyperf, peak memory from the kernel's rusage. Writes
@@ -43,7 +45,8 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 REPO_ROOT: Path = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -224,7 +227,8 @@ def bench_gif(scene: str, work: Path) -> tuple[list[Row], dict[str, Any]]:
         raise BenchError(f"manim --format gif failed: {completed.stderr.strip()[-500:]}")
     (manim_gif,) = (work / "media" / "videos").rglob(f"{SCENES[scene].class_name}*.gif")
     manim_bytes = manim_gif.stat().st_size
-    rows, data = [], {"manim_gif_bytes": manim_bytes}
+    rows: list[Row] = []
+    data: dict[str, object] = {"manim_gif_bytes": manim_bytes}
     for theme in ("light", "dark"):
         completed = subprocess.run(_render(scene, "-q", "low", "-f", "both", "--theme", theme, "--out",
                                            str(work / "out")), cwd=REPO_ROOT, capture_output=True, text=True)
@@ -471,6 +475,50 @@ def bench_slides(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[s
     return rows, {**{name: timing.as_dict() for name, timing in timings.items()}, "beats": beats}
 
 
+# --- 13. lecture video --------------------------------------------------------------------------------------------
+
+_JOIN_ALONE: str = (
+    "import sys; from pathlib import Path; from gdanim.api import ClipRequest; "
+    "from gdanim.lecture.video import build_lectures; from scenes.registry import SCENES; "
+    "build_lectures([ClipRequest.create(name, quality=sys.argv[1]) for name in SCENES], Path(sys.argv[2]), force=True)"
+)
+"""The lecture built again from clips that are up to date: what ``--format lecture`` adds to a render."""
+
+
+def bench_lecture(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
+    """All scenes: ``--format lecture`` against ``--format mp4``, both rendering; the join alone; an unchanged lecture."""
+    lecture_out = str(work / "lecture")
+    load = _load()[0]
+    timings = time_commands(
+        {
+            "mp4": _render("-q", quality, "-f", "mp4", "--force", "--out", str(work / "mp4")),
+            "lecture": _render("-q", quality, "-f", "lecture", "--force", "--out", lecture_out),
+            "join alone": [sys.executable, "-c", _JOIN_ALONE, quality, lecture_out],
+            "unchanged": _render("-q", quality, "-f", "lecture", "--out", lecture_out),
+        },
+        runs=runs, warmup=0, cwd=REPO_ROOT, env=_env(),
+    )
+    mp4, lecture, join, unchanged = (timings[name].median_s for name in ("mp4", "lecture", "join alone", "unchanged"))
+    videos = list((work / "lecture" / "lecture").glob("*.mp4"))
+    size_mb = sum(video.stat().st_size for video in videos) / 1e6
+    clips_mb = sum(clip.files["mp4"].bytes for clip in load_manifest(work / "lecture").clips) / 1e6
+    rows = [
+        Row(13, f"all scenes ({quality}) `--format lecture` vs `--format mp4`", _seconds(lecture), _seconds(mp4),
+            lecture / mp4, f"{lecture / mp4:.2f}×", "—", None,
+            f"one video of the {len(SCENES)} clips with title cards and chapters, {size_mb:.1f} MB "
+            f"(the clips {clips_mb:.1f} MB): clips' packets copied, cards encoded; both commands render the same "
+            f"clips, so their difference here is the other load on the {CORES} cores (load ~{load:.0f}), the "
+            "lecture's own cost is the next row"),
+        Row(13, "the lecture alone (clips up to date, lecture rebuilt) vs the `--format mp4` render", _seconds(join),
+            _seconds(mp4), join / mp4, f"{join / mp4:.2f}×", "—", None,
+            "draw and encode the title cards, copy the packets, mux subtitles and chapters"),
+        Row(13, "an unchanged lecture (nothing written) vs the `--format mp4` render", _seconds(unchanged),
+            _seconds(mp4), unchanged / mp4, f"{unchanged / mp4:.3f}×", "—", None,
+            "clips answered from the manifest, the lecture from lectures.json"),
+    ]
+    return rows, {**{name: timing.as_dict() for name, timing in timings.items()}, "lecture_mb": round(size_mb, 2)}
+
+
 def _merge_earlier_run(results: dict[str, Any], rows: list[Row], earlier_file: Path) -> list[Row]:
     """With ``--only``: keep the earlier run's rows and data for the sections not measured again.
 
@@ -547,6 +595,7 @@ def _sections(
         "split": lambda: bench_split(scene, work / "split", runs),
         "watch": lambda: bench_watch_mp4(scene, runs),
         "render-all": lambda: bench_render_all(work / "render-all", arguments.baseline_rev),
+        "lecture": lambda: bench_lecture(arguments.lecture_quality, work / "lecture", runs),
     }
 
 
@@ -558,6 +607,7 @@ def main(argv: list[str] | None = None) -> int:
                         "section, else rolling-descent)")
     parser.add_argument("--jobs-quality", default="low")
     parser.add_argument("--slides-quality", default="high", help="quality of the slides section (default: high)")
+    parser.add_argument("--lecture-quality", default="high", help="quality of the lecture section (default: high)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per command (median reported)")
     parser.add_argument("--baseline-rev", default=BASELINE_REV,
                         help="the revision `make render` is compared with (section render-all)")

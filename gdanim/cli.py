@@ -21,8 +21,9 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
@@ -41,13 +42,21 @@ from gdanim.options import (
     QUALITIES,
     QUALITY_ALIASES,
     THEME_NAMES,
+    VIDEO_LECTURE_FORMATS,
     expand_formats,
 )
 from gdanim.run.sweep import SWEEP_FIELDS, split_sweep, sweep_variants
 from gdmath import START_RANGE_WIDTHS
 from scenes.registry import SCENES
 
+if TYPE_CHECKING:
+    from gdanim.run.plan import ClipResult
+
 __all__ = ["cli", "main"]
+
+FROM_PAGES_QUALITY: str = "medium"
+"""What --from-pages renders for a page that names no quality and no --quality is given: the first the
+shortcode prefers (720p30 fits a book's column)."""
 
 DEFAULT_JOBS: int = os.cpu_count() or 1
 """One render process per core."""
@@ -152,7 +161,17 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     default=DEFAULT_FORMAT,
     show_default=True,
     help="Files to write: mp4, gif, both, or png (a poster of the last frame); or, for a lecture, the MP4s and a "
-    "deck of their beats in OUT/slides/: slides (HTML to step through), pptx or pdf (a handout).",
+    "deck of their beats in OUT/slides/: slides (HTML to step through), pptx or pdf (a handout); or in OUT/lecture/: "
+    "lecture (one video of the scenes, title cards, chapters, subtitles) or script (its recording script, CSV and "
+    "Markdown).",
+)
+@click.option(
+    "--narration",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="With --format lecture: the lecturer's recordings, DIR/<scene>/<beat>.(wav|flac|mp3|m4a|ogg); each beat "
+    "holds its last frame until its recording ends.",
 )
 @click.option(
     "-o",
@@ -237,7 +256,7 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
 @click.option(
     "--force",
     is_flag=True,
-    help="Render even clips whose files are up to date.",
+    help="Render even clips whose files are up to date (and build the lecture again).",
 )
 @click.option(
     "--quiet",
@@ -261,14 +280,27 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     "--hugo-site",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Also export the clips (with a PNG poster) into this Hugo site's static/gdanim/ and "
+    help="Also export the clips (with a PNG poster) into this existing Hugo site's static/gdanim/ and "
     "data/gdanim.json, for the {{< gd-clip \"SCENE\" >}} shortcode.",
+)
+@click.option(
+    "--from-pages",
+    is_flag=True,
+    help="With --hugo-site and no scenes: render and export exactly the clips the site's gd-clip "
+    "shortcodes use (their languages, themes, qualities and modes; --quality for pages naming none, "
+    "default medium).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="With --from-pages: also remove the exported clips no page uses.",
 )
 def cli(
     scene_names: tuple[str, ...],
     list_scenes: bool,
     quality: str,
     format_name: str,
+    narration: Path | None,
     out_dir: Path,
     language: str,
     theme: str,
@@ -284,6 +316,8 @@ def cli(
     watch: bool,
     test_size: str | None,
     hugo_site: Path | None,
+    from_pages: bool,
+    prune: bool,
 ) -> None:
     """Render gradient-descent scenes (all of them if none is named) to MP4, GIF or PNG."""
     if list_scenes:
@@ -293,16 +327,26 @@ def cli(
             click.echo(f"{spec.name:<28} {spec.description}")
         return
     context = click.get_current_context()
+    if from_pages or prune:
+        _check_from_pages(context, scene_names, hugo_site, from_pages)
+        assert hugo_site is not None  # checked just above
+        _check_hugo_site(hugo_site)
+        page_knobs: dict[str, Any] = {"quality": None if context.get_parameter_source("quality") is ParameterSource.DEFAULT else quality,
+                 "start": start, "learning_rate": learning_rate, "steps": steps, "test_size": test_size}
+        _from_pages(hugo_site, out_dir, page_knobs, prune,
+                    lambda requests, kinds: _render(requests, out_dir, kinds, jobs, force, quiet, scheduler, split),
+                    lambda requests, kinds: _render(requests, out_dir, kinds, jobs, True, quiet, scheduler, split))
+        return
     if watch:
         if len(scene_names) != 1 or hugo_site is not None or sweeps or scheduler is not None:
             raise click.UsageError(MESSAGES["watch_alone"])
-        if format_name.lower() in LECTURE_FORMATS:
+        if format_name.lower() in (*LECTURE_FORMATS, *VIDEO_LECTURE_FORMATS):
             raise click.UsageError(MESSAGES["watch_deck"].format(format=format_name.lower()))
         if context.get_parameter_source("quality") is ParameterSource.DEFAULT:
             quality = WATCH_QUALITY
         if context.get_parameter_source("format_name") is ParameterSource.DEFAULT:
             format_name = WATCH_FORMAT
-    knobs = {"quality": quality, "language": language, "theme": theme, "start": start,
+    knobs: dict[str, Any] = {"quality": quality, "language": language, "theme": theme, "start": start,
              "learning_rate": learning_rate, "steps": steps, "test_size": test_size}
     try:
         variants = sweep_variants([_sweep_values(context, text) for text in sweeps])
@@ -314,6 +358,11 @@ def cli(
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     formats = expand_formats(format_name)
+    if hugo_site is not None:
+        _check_hugo_site(hugo_site)
+    if narration is not None and format_name.lower() != "lecture":
+        raise click.UsageError(MESSAGES["narration_needs_lecture"])
+    recordings = _find_recordings(narration, requests) if narration is not None else None
     if watch:
         _drop_invalid_manifest_entries(out_dir)
         _watch(requests[0], out_dir, formats, split or 1)
@@ -323,8 +372,13 @@ def cli(
     _render(requests, out_dir, formats, jobs, force, quiet, scheduler, split)
     if format_name.lower() in LECTURE_FORMATS:
         _export_lecture(requests, out_dir, format_name.lower())
+    if format_name.lower() == "lecture":
+        _build_lectures(requests, out_dir, recordings, quiet, force)
+    if format_name.lower() == "script":
+        _write_scripts(requests, out_dir)
     if hugo_site is not None:
-        _export(requests, out_dir, hugo_site)
+        _export(requests, out_dir, hugo_site, lambda again, kinds: _render(again, out_dir, kinds, jobs, True, quiet,
+                                                                          scheduler, split))
 
 
 def _sweep_values(context: click.Context, text: str) -> tuple[str, tuple[object, ...]]:
@@ -360,7 +414,8 @@ def _render(
     quiet: bool,
     scheduler: str | None,
     split: int | None = None,
-) -> None:
+) -> list[ClipResult]:
+    """Render (or find up to date) the clips, print their paths; every failure is one line."""
     from gdanim.api import iter_render_clips
     from gdanim.run.progress import progress_bars
 
@@ -371,9 +426,12 @@ def _render(
             results = iter_render_clips(
                 requests, out_dir, formats, jobs, force, on_progress, scheduler, on_message, split
             )
+            done = []
             for result in results:
                 for path in result.files.values():
                     click.echo(_shown_path(out_dir, path))
+                done.append(result)
+        return done
     except (RenderError, MissingToolError, ClusterError) as error:
         raise click.ClickException(str(error)) from None
     except ValueError as error:
@@ -420,15 +478,109 @@ def _watch(request: ClipRequest, out_dir: Path, formats: tuple[str, ...], proces
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
-def _export(requests: list[ClipRequest], out_dir: Path, hugo_site: Path) -> None:
-    from gdanim.publish.hugo import export_to_hugo
+_FROM_PAGES_CHOICES: tuple[str, ...] = ("language", "theme", "format_name", "sweeps", "watch", "narration")
+"""Options --from-pages takes from the pages instead."""
+
+
+def _check_from_pages(context: click.Context, scene_names: tuple[str, ...], hugo_site: Path | None,
+                      from_pages: bool) -> None:
+    """Usage errors of --from-pages and --prune: a site, no scene names, nothing the pages choose."""
+    if not from_pages:
+        raise click.UsageError(MESSAGES["prune_alone"])
+    if hugo_site is None:
+        raise click.UsageError(MESSAGES["from_pages_site"])
+    given = [name for name in _FROM_PAGES_CHOICES if context.get_parameter_source(name) is not ParameterSource.DEFAULT]
+    if scene_names or given:
+        options = [max(param.opts, key=len) for param in context.command.params if param.name in given]
+        raise click.UsageError(MESSAGES["from_pages_alone"].format(given=", ".join([*scene_names, *options])))
+
+
+def _from_pages(
+    hugo_site: Path,
+    out_dir: Path,
+    knobs: dict[str, Any],
+    prune: bool,
+    render: Callable[[list[ClipRequest], tuple[str, ...]], list[ClipResult]],
+    render_again: Callable[[list[ClipRequest], tuple[str, ...]], object],
+) -> None:
+    """Render and export what the site's ``gd-clip`` shortcodes use (then prune the rest); say what was done."""
+    from gdanim.publish.hugo import prune_site, read_site_data
+    from gdanim.publish.pages import chosen_variants, find_clip_uses
 
     try:
-        exported = export_to_hugo(out_dir, hugo_site, [request.clip_id for request in requests])
+        uses = find_clip_uses(hugo_site)
+        wanted: dict[ClipRequest, set[str]] = {}
+        for use in uses:
+            for theme in use.themes:
+                request = ClipRequest.create(use.scene, **(knobs | {
+                    "quality": use.quality or knobs["quality"] or FROM_PAGES_QUALITY,
+                    "language": use.language, "theme": theme}))
+                wanted.setdefault(request, set()).update(use.formats)
+    except ValueError as error:  # a bad shortcode (PageError names its page and line), or a knob a scene refuses
+        raise click.UsageError(str(error)) from None
+    by_formats: dict[tuple[str, ...], list[ClipRequest]] = {}
+    for request, kinds in wanted.items():
+        by_formats.setdefault(tuple(sorted(kinds)), []).append(request)
+    results = [result for kinds, requests in sorted(by_formats.items()) for result in render(requests, kinds)]
+    exported = _export(list(wanted), out_dir, hugo_site, render_again) if wanted else []
+    pruned: list[str] = []
+    if prune:
+        try:
+            data = read_site_data(hugo_site)
+            keep = {variant["id"] for use in uses
+                    for variant in chosen_variants(data["clips"].get(use.scene, []), use)}
+            pruned = prune_site(hugo_site, keep)
+        except (OSError, ValueError) as error:
+            raise click.ClickException(MESSAGES["export_failed"].format(site=hugo_site, reason=error)) from None
+    for clip_id in pruned:
+        click.echo(MESSAGES["pruned"].format(clip=clip_id), err=True)
+    rendered = sum(not result.up_to_date for result in results)
+    pages = len({use.page for use in uses})
+    click.echo(MESSAGES["from_pages_done"].format(
+        uses=_count(len(uses), "gd-clip embed"), pages=_count(pages, "page"), clips=_count(len(wanted), "clip"),
+        rendered=rendered, up_to_date=len(results) - rendered, exported=_count(len(exported), "file"),
+        pruned=_count(len(pruned), "clip")), err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 page``, ``2 pages``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _check_hugo_site(hugo_site: Path) -> None:
+    """A usage error, before anything renders, unless ``--hugo-site`` is an existing Hugo site."""
+    from gdanim.publish.hugo import hugo_site_problem
+
+    problem = hugo_site_problem(hugo_site)
+    if problem is not None:
+        raise click.UsageError(problem)
+
+
+def _export(
+    requests: list[ClipRequest],
+    out_dir: Path,
+    hugo_site: Path,
+    render_again: Callable[[list[ClipRequest], tuple[str, ...]], object],
+) -> list[Path]:
+    """Export the clips; files the export refuses (changed, damaged, named outside ``--out``) are rendered
+    again once with ``render_again(requests, formats)``, then exported, or the run fails in one line."""
+    from gdanim.publish.hugo import UnpublishableFiles, export_to_hugo
+
+    clip_ids = [request.clip_id for request in requests]
+    try:
+        try:
+            exported = export_to_hugo(out_dir, hugo_site, clip_ids)
+        except UnpublishableFiles as refused:
+            kinds = {"vtt": "mp4"}  # the subtitles come with the MP4
+            formats = tuple(sorted({kinds.get(kind, kind) for found in refused.problems.values() for kind in found}))
+            click.echo(MESSAGES["export_render_again"].format(reason=refused.summary), err=True)
+            render_again([request for request in requests if request.clip_id in refused.problems], formats)
+            exported = export_to_hugo(out_dir, hugo_site, clip_ids)
     except (OSError, ValueError) as error:
         raise click.ClickException(MESSAGES["export_failed"].format(site=hugo_site, reason=error)) from None
     for path in exported:
         click.echo(path)
+    return exported
 
 
 def _export_lecture(requests: list[ClipRequest], out_dir: Path, lecture_format: str) -> None:
@@ -440,6 +592,53 @@ def _export_lecture(requests: list[ClipRequest], out_dir: Path, lecture_format: 
         raise _Interrupted(MESSAGES["interrupted"]) from None
     except Exception as error:  # one line, never a traceback; the export left no partial deck
         raise click.ClickException(MESSAGES["deck_failed"].format(format=lecture_format, reason=one_line(error))[:300]) from None
+    for path in written:
+        click.echo(_shown_path(out_dir, path))
+
+
+def _find_recordings(narration: Path, requests: list[ClipRequest]) -> Any:
+    """The narration folder's recordings, each checked before anything renders (a bad one: exit 2)."""
+    from gdanim.lecture.narration import NarrationError, find_recordings
+
+    try:
+        return find_recordings(narration, [request.scene for request in requests])
+    except NarrationError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _build_lectures(requests: list[ClipRequest], out_dir: Path, recordings: Any, quiet: bool, force: bool) -> None:
+    from gdanim.lecture.narration import NarrationError
+    from gdanim.lecture.video import build_lectures
+
+    def warn(line: str) -> None:
+        click.echo(line, err=True)
+
+    def building(event: Any) -> None:
+        if event.stage == "render" and not quiet:
+            click.echo(f"building {event.clip_id}.mp4", err=True)
+
+    try:
+        built = build_lectures(requests, out_dir, recordings, on_progress=building, on_message=warn, force=force)
+    except NarrationError as error:
+        raise click.UsageError(str(error)) from None
+    except KeyboardInterrupt:
+        raise _Interrupted(MESSAGES["interrupted"]) from None
+    except MissingToolError as error:
+        raise click.ClickException(str(error)) from None
+    except Exception as error:  # one line, never a traceback; no partial lecture is left
+        raise click.ClickException(MESSAGES["lecture_failed"].format(reason=one_line(error))[:300]) from None
+    for files, _ in built:
+        for path in files.values():
+            click.echo(_shown_path(out_dir, path))
+
+
+def _write_scripts(requests: list[ClipRequest], out_dir: Path) -> None:
+    from gdanim.lecture.script import write_scripts
+
+    try:
+        written = write_scripts(requests, out_dir)
+    except Exception as error:  # one line, never a traceback
+        raise click.ClickException(MESSAGES["script_failed"].format(reason=one_line(error))[:300]) from None
     for path in written:
         click.echo(_shown_path(out_dir, path))
 

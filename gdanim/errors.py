@@ -37,6 +37,23 @@ MESSAGES: Final[dict[str, str]] = {
     "watch_deck": "--watch previews one clip; --format {format} builds a deck: drop one",
     "sweep_value": "{name}={value}: {reason}",
     "export_failed": "exporting to {site} failed: {reason}",
+    "hugo_site_missing": "--hugo-site {site} does not exist; create the site first (hugo new site {site})",
+    "hugo_site_not_a_site": "--hugo-site {site} is not a Hugo site: it has no hugo.toml, hugo.yaml, hugo.json "
+    "or config.* (hugo new site creates one)",
+    "export_outside": "the manifest names {path!r}, which is not a file inside {out_dir}",
+    "export_missing": "{path} is missing",
+    "export_mismatch": "{path} does not match its manifest record ({size} bytes, recorded {recorded}, or another "
+    "SHA-256)",
+    "export_undecodable": "{path} cannot be decoded ({reason})",
+    "export_refused": "{reasons}; nothing was exported",
+    "prune_alone": "--prune works with --from-pages: gdanim --hugo-site SITE --from-pages --prune",
+    "from_pages_site": "--from-pages reads a site's pages: give --hugo-site SITE",
+    "from_pages_alone": "--from-pages takes the scenes, languages, themes and formats from the pages; drop {given}",
+    "from_pages_done": "from the pages: {uses} on {pages} use {clips}; rendered {rendered}, {up_to_date} up to date; "
+    "exported {exported}; pruned {pruned}",
+    "pruned": "pruned {clip}: no page uses it",
+    "export_render_again": "rendering again before the export: {reason}",
+    "site_data_unreadable": "{path} is not gdanim's site data: {reason}; move it away to export afresh",
     "entries_dropped": "warning: {manifest}: dropped the {entries} validate ({listed}); {their} rendered again when asked for",
     "no_space": "no space left on device in {folder}; earlier files are kept",
     "steps_range": "steps must be between 1 and {cap}, got {steps}",
@@ -79,6 +96,14 @@ MESSAGES: Final[dict[str, str]] = {
     "other_code": "its scenes/, gdmath/ and render code hash to {theirs}, here to {ours}; run the same commit there",
     "other_tool": "it has {tool} {theirs!r}, here {ours!r}; install the same version there",
     "worker_broken": "it cannot run gdanim.run.cluster ({error}); run the same commit there",
+    "recording_misplaced": "{path}: a recording is <scene>/<beat>.({extensions}) in the narration folder",
+    "recording_unknown": "{path} names no beat of the lecture: no {what} (the lecture has: {known})",
+    "recording_twice": "{path}: its beat already has a recording, {other}",
+    "recording_undecodable": "{path} cannot be decoded: {reason}",
+    "recordings_missing": "warning: {count} of {total} beats have no recording and stay silent: {listed}",
+    "narration_needs_lecture": "--narration goes with --format lecture",
+    "lecture_failed": "building the lecture failed: {reason}",
+    "script_failed": "writing the recording script failed: {reason}",
     "odd_test_size": "the test size needs even sizes for H.264, got {size!r}",
 }
 """Every user-facing error message, with ``str.format`` fields."""
@@ -87,8 +112,6 @@ MESSAGES: Final[dict[str, str]] = {
 TOOL_PACKAGES: Final[dict[str, str]] = {
     "ffmpeg": "ffmpeg",
     "gifsicle": "gifsicle",
-    "latex": "texlive-latex-base texlive-latex-extra texlive-fonts-recommended",
-    "dvisvgm": "dvisvgm",
 }
 """The Debian package(s) that install each external program gdanim runs."""
 

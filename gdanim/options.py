@@ -30,6 +30,7 @@ __all__ = [
     "QUALITY_ALIASES",
     "TEXT_DIRECTIONS",
     "THEME_NAMES",
+    "VIDEO_LECTURE_FORMATS",
     "QualityPreset",
     "check_choice",
     "expand_formats",
@@ -65,11 +66,17 @@ FORMATS: Final[dict[str, tuple[str, ...]]] = {
     "slides": ("mp4",),
     "pptx": ("mp4",),
     "pdf": ("mp4",),
+    # One lecture video of the run's clips, and its recording script (gdanim.lecture.video, .script).
+    "lecture": ("mp4",),
+    "script": ("mp4",),
 }
 """``--format`` choices and the clip files each one writes."""
 
 LECTURE_FORMATS: Final[tuple[str, ...]] = ("slides", "pptx", "pdf")
 """``--format`` choices that build a deck of the run's beats from its MP4s (:mod:`gdanim.lecture.export`)."""
+
+VIDEO_LECTURE_FORMATS: Final[tuple[str, ...]] = ("lecture", "script")
+"""``--format`` choices that join the run's MP4s into one lecture video, or write its recording script."""
 
 FILE_FORMATS: Final[tuple[str, ...]] = ("mp4", "gif", "png")
 """File formats a clip can have, in the order they are written and listed."""

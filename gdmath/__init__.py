@@ -31,6 +31,9 @@ from gdmath.regimes import (
     Regime,
     classify,
     critical_learning_rates,
+    crosses_every_step,
+    minimum_distances,
+    settles,
 )
 from gdmath.book import book_line, book_parameter, book_round, book_table
 # Ch. 9: slope as rise over run, and its size against the distance to the minimum.
@@ -66,10 +69,13 @@ __all__ = [
     "book_table",
     "classify",
     "critical_learning_rates",
+    "crosses_every_step",
     "crosses_minimum",
     "descend",
     "downhill_direction",
     "follow_view",
+    "minimum_distances",
+    "settles",
     "start_range",
     "step_vector",
     "tangent_line",

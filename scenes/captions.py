@@ -21,19 +21,39 @@ one left-to-right run, reversing the numbers' order in a formula.
 
 from __future__ import annotations
 
+import functools
 import string
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 from gdanim.options import LANGUAGES, check_choice
+from gdmath import (
+    ARRIVAL_TOLERANCE,
+    EXAMPLE_LEARNING_RATES,
+    DescentResult,
+    Regime,
+    book_parameter,
+    book_round,
+    classify,
+    descend,
+    minimum_distances,
+    settles,
+    steps_to_tolerance,
+)
+from scenes.registry import SCENES, SceneSpec
 
 __all__ = [
     "CAPTIONS",
     "LANGUAGES",
     "SCENE_ALT_TEXT",
     "SPEAKER_NOTES",
+    "alt_text_values",
     "caption",
     "caption_fields",
     "caption_keys",
+    "lesson_key",
+    "lesson_values",
     "regime_key",
     "scene_alt_text",
     "signed_number",
@@ -273,22 +293,23 @@ SCENE_ALT_TEXT: dict[str, dict[str, str]] = {
         "וחץ מראה לאן לזוז.",
     },
     "rolling-descent": {
-        "en": "A ball starts at x = -1 and takes ten gradient-descent steps with learning rate 0.1 "
-        "towards the minimum at x = 3, each step smaller than the one before, beside a table of x and error.",
-        "he": f"כדור יוצא מ-{_ltr('x = -1')} ועושה עשרה צעדים של ירידת מפל בקצב למידה {_ltr('0.1')} "
-        f"אל המינימום ב-{_ltr('x = 3')}, כל צעד קטן מקודמו, לצד טבלה של x והטעות.",
+        "en": "A ball starts at x = {start} and takes {steps} gradient-descent steps with learning rate {learning_rate} "
+        "towards the minimum at x = {minimum}, each step smaller than the one before, beside a table of x and error.",
+        "he": f"כדור יוצא מ-{_ltr('x = {start}')} ועושה {_ltr('{steps}')} צעדים של ירידת מפל בקצב למידה "
+        f"{_ltr('{learning_rate}')} אל המינימום ב-{_ltr('x = {minimum}')}, כל צעד קטן מקודמו, לצד טבלה של x והטעות.",
     },
     "overshooting-learning-rate": {
-        "en": "With too large a learning rate the ball jumps across the valley and back, "
-        "settling slowly at 0.9 and flying off at 1.1.",
-        "he": f"בקצב למידה גדול מדי הכדור קופץ מעל העמק וחוזר, מתייצב לאט ב-{_ltr('0.9')} "
-        f"ועף החוצה ב-{_ltr('1.1')}.",
+        "en": "With too large a learning rate the ball jumps across the valley on every step: at {large} it bounces "
+        "between x = {start} and x = {far_side} without settling, and at {diverging} every jump grows and it flies off.",
+        "he": f"בקצב למידה גדול מדי הכדור קופץ מעל העמק בכל צעד: בקצב {_ltr('{large}')} הוא קופץ הלוך ושוב בין "
+        f"{_ltr('x = {start}')} ל-{_ltr('x = {far_side}')} בלי להתייצב, ובקצב {_ltr('{diverging}')} כל קפיצה גדלה "
+        "והוא עף החוצה.",
     },
     "learning-rate-comparison": {
-        "en": "Three descents side by side: a learning rate too small crawls, a balanced one "
-        "settles in the minimum, and one too large jumps across the valley.",
-        "he": "שלוש ירידות זו לצד זו: קצב למידה קטן מדי זוחל, קצב מאוזן מתייצב במינימום, "
-        "וקצב גדול מדי קופץ מעל העמק.",
+        "en": "Three descents side by side: a learning rate too small ({slow}) crawls, a balanced one ({balanced}) "
+        "settles in the minimum, and one too large ({large}) jumps across the valley on every step without settling.",
+        "he": f"שלוש ירידות זו לצד זו: קצב למידה קטן מדי ({_ltr('{slow}')}) זוחל, קצב מאוזן ({_ltr('{balanced}')}) "
+        f"מתייצב במינימום, וקצב גדול מדי ({_ltr('{large}')}) קופץ מעל העמק בכל צעד בלי להתייצב.",
     },
     "slope-rise-over-run": {
         "en": "Two points on the U-shaped error curve with the rise and run triangle between them; "
@@ -311,10 +332,12 @@ SCENE_ALT_TEXT: dict[str, dict[str, str]] = {
     },
     # Issue #12, scenes 4-6.
     "too-small-learning-rate": {
-        "en": "Two balls start at x = -1 on the same curve: with learning rate 0.1 one reaches the minimum "
-        "in 27 steps, while with 0.01 the other crawls for hundreds of steps in a speeding time-lapse.",
-        "he": f"שני כדורים יוצאים מ-{_ltr('x = -1')} על אותה עקומה: בקצב למידה {_ltr('0.1')} אחד מגיע "
-        f"למינימום ב-{_ltr('27')} צעדים, ובקצב {_ltr('0.01')} השני זוחל מאות צעדים בהילוך מהיר.",
+        "en": "Two balls start at x = {start} on the same curve: with learning rate {balanced} one comes within "
+        "{tolerance} of the minimum in {balanced_arrival} steps, while with {slow} the other crawls for "
+        "{slow_arrival} steps in a speeding time-lapse.",
+        "he": f"שני כדורים יוצאים מ-{_ltr('x = {start}')} על אותה עקומה: בקצב למידה {_ltr('{balanced}')} אחד מגיע "
+        f"לטווח {_ltr('{tolerance}')} מהמינימום ב-{_ltr('{balanced_arrival}')} צעדים, ובקצב {_ltr('{slow}')} "
+        f"השני זוחל {_ltr('{slow_arrival}')} צעדים בהילוך מהיר.",
     },
     "local-valley": {
         "en": "Balls start at several places on a curve with two valleys: those left of the ridge get stuck "
@@ -557,9 +580,18 @@ SPEAKER_NOTES: dict[str, dict[str, str]] = {
         "he": "אף אחד לא אמר לצעדים לקטון: הם קטנו כי השיפוע מתמתן ליד המינימום. קצב הלמידה נשאר קבוע לאורך כל הדרך.",
     },
     "lesson.oscillating": {
-        "en": "Too large a learning rate: each step jumps across the valley to the other side. "
-        "It still ends closer than it started, but it wastes steps zig-zagging.",
-        "he": "קצב למידה גדול מדי: כל צעד קופץ מעל העמק לצד השני. בסוף הוא עדיין קרוב יותר משהתחיל, אבל מבזבז צעדים בזיגזג.",
+        "en": "Too large a learning rate: every step jumps across the valley to the other side. "
+        "After {steps} steps the ball is still {distance} from the minimum; it started {initial} away. "
+        "It rolls from side to side without settling.",
+        "he": f"קצב למידה גדול מדי: כל צעד קופץ מעל העמק לצד השני. אחרי {_ltr('{steps}')} צעדים הכדור עדיין "
+        f"במרחק {_ltr('{distance}')} מהמינימום; הוא התחיל במרחק {_ltr('{initial}')}. הוא מתגלגל מצד לצד בלי להתייצב.",
+    },
+    "lesson.oscillating_settles": {
+        "en": "Too large a learning rate: the ball jumps across the valley and back. "
+        "After {steps} steps it is {distance} from the minimum, having started {initial} away: "
+        "it gets there, but zig-zagging.",
+        "he": f"קצב למידה גדול מדי: הכדור קופץ מעל העמק וחוזר. אחרי {_ltr('{steps}')} צעדים הוא במרחק "
+        f"{_ltr('{distance}')} מהמינימום, אחרי שהתחיל במרחק {_ltr('{initial}')}: הוא מגיע, אבל בזיגזג.",
     },
     "lesson.diverging": {
         "en": "Far too large: every jump lands higher than the one before, and the error grows without bound. The run diverges.",
@@ -605,7 +637,7 @@ def caption_fields(key: str) -> frozenset[str]:
     >>> sorted(caption_fields("rolling_descent.detail"))
     ['delta', 'slope']
     """
-    names = set()
+    names: set[str] = set()
     for template in CAPTIONS[key].values():
         names.update(name for _, name, _, _ in string.Formatter().parse(template) if name)
     return frozenset(names)
@@ -621,6 +653,34 @@ def regime_key(regime: object, short: bool = False) -> str:
     ('regime.oscillating', 'regime_short.slow')
     """
     return f"regime{'_short' if short else ''}.{regime}"
+
+
+def lesson_key(path: DescentResult) -> str:
+    """Speaker-notes key of the lesson a descent teaches: its regime, and for a too-large rate whether it settled.
+
+    Examples
+    --------
+    >>> from gdmath import BOOK_CURVE, descend
+    >>> [lesson_key(descend(BOOK_CURVE, -1, lr, 10)) for lr in (0.1, 0.9, 1.0)]
+    ['lesson.converging', 'lesson.oscillating_settles', 'lesson.oscillating']
+    """
+    regime = classify(path)
+    if regime is Regime.OSCILLATING and settles(path):
+        return "lesson.oscillating_settles"
+    return f"lesson.{regime}"
+
+
+def lesson_values(path: DescentResult) -> dict[str, Any]:
+    """The numbers a lesson's notes quote: steps taken, and the distance to the minimum at the start and end.
+
+    Examples
+    --------
+    >>> from gdmath import BOOK_CURVE, descend
+    >>> lesson_values(descend(BOOK_CURVE, -1, 1.0, 10))
+    {'steps': 10, 'distance': '4.0', 'initial': '4.0'}
+    """
+    distances = minimum_distances(path)
+    return {"steps": path.nit, "distance": book_round(distances[-1]), "initial": book_round(distances[0])}
 
 
 def caption(key: str, language: str, **values: object) -> str:
@@ -659,10 +719,48 @@ def scene_alt_text(scene_name: str, language: str) -> str:
     True
     """
     _check_language(language)
-    try:
-        return SCENE_ALT_TEXT[scene_name][language]
-    except KeyError:
-        raise ValueError(f"unknown scene {scene_name!r}") from None
+    if scene_name not in SCENE_ALT_TEXT:
+        raise ValueError(f"unknown scene {scene_name!r}")
+    return SCENE_ALT_TEXT[scene_name][language].format(**alt_text_values(scene_name))
+
+
+@functools.cache
+def alt_text_values(scene_name: str) -> dict[str, str]:
+    """The numbers a scene's alt text quotes, from its registry defaults and :mod:`gdmath`, never typed in the text.
+
+    Only the fields the scene's alt text uses are computed (an arrival count runs a long descent).
+
+    Examples
+    --------
+    >>> alt_text_values("overshooting-learning-rate")["far_side"]
+    '7'
+    """
+    spec = SCENES[scene_name]
+    fields = {name for text in SCENE_ALT_TEXT[scene_name].values()
+              for _, name, _, _ in string.Formatter().parse(text) if name}
+    return {name: _ALT_TEXT_FIELDS[name](spec) for name in fields}
+
+
+def _arrival(spec: SceneSpec, regime: Regime) -> str:
+    return str(steps_to_tolerance(spec.curve, spec.start, EXAMPLE_LEARNING_RATES[regime]))
+
+
+_ALT_TEXT_FIELDS: dict[str, Callable[[SceneSpec], str]] = {
+    "start": lambda spec: f"{spec.start:g}",
+    "steps": lambda spec: str(spec.steps),
+    "learning_rate": lambda spec: book_parameter(spec.learning_rate),
+    "minimum": lambda spec: f"{spec.curve.minima[0]:g}",
+    "slow": lambda spec: book_parameter(EXAMPLE_LEARNING_RATES[Regime.SLOW]),
+    "balanced": lambda spec: book_parameter(EXAMPLE_LEARNING_RATES[Regime.CONVERGING]),
+    "large": lambda spec: book_parameter(EXAMPLE_LEARNING_RATES[Regime.OSCILLATING]),
+    "diverging": lambda spec: book_parameter(EXAMPLE_LEARNING_RATES[Regime.DIVERGING]),
+    # Where the too-large example's first jump lands: the far side of its bounce.
+    "far_side": lambda spec: f"{descend(spec.curve, spec.start, EXAMPLE_LEARNING_RATES[Regime.OSCILLATING], 1).x[-1]:g}",
+    "tolerance": lambda spec: book_round(ARRIVAL_TOLERANCE),
+    "balanced_arrival": lambda spec: _arrival(spec, Regime.CONVERGING),
+    "slow_arrival": lambda spec: _arrival(spec, Regime.SLOW),
+}
+"""Alt-text field -> how to compute it for a scene."""
 
 
 def visible_characters(text: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from manim import DOWN, UP, Create, FadeIn, GrowArrow, ValueTracker, VGroup, always_redraw, smooth
 
 from gdmath import book_parameter, book_round, book_table, classify, follow_view, step_vector
-from scenes.captions import regime_key
+from scenes.captions import lesson_key, lesson_values, regime_key
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -30,7 +30,7 @@ AXES_CENTER_Y: float = -0.55
 
 
 class OvershootingLearningRate(DescentScene):
-    """The ball overshoots the minimum each step; at 0.9 it settles, at 1.1 it flies off.
+    """The ball overshoots the minimum each step; at 1.0 it bounces without settling, at 1.1 it flies off.
 
     The plot's window follows the ball (``gdmath.follow_view``), so however
     far it flies it stays on screen; the closing caption names the regime
@@ -64,7 +64,7 @@ class OvershootingLearningRate(DescentScene):
             self.animate_step(index)
 
         # Name what happened.
-        self.beat(f"lesson.{self.regime}", name="lesson")
+        self.beat(lesson_key(self.path), name="lesson", **lesson_values(self.path))
         self.play(FadeIn(self.get_caption(regime_key(self.regime)), shift=0.2 * UP), run_time=0.6)
         self.wait(2.0)
 
@@ -100,7 +100,7 @@ class OvershootingLearningRate(DescentScene):
         if window != self.window:
             # Redraw the plot every frame while the window's bounds glide to the new ones.
             bounds = [ValueTracker(value) for value in self.window]
-            zooming = always_redraw(lambda: self.get_plot(tuple(b.get_value() for b in bounds), visited))
+            zooming = always_redraw(lambda: self.get_plot(_bounds(bounds), visited))
             self.remove(self.plot)
             # Added after the plot, the ball updates after it and rides the new axes each frame.
             self.add(zooming, self.ball)
@@ -132,3 +132,9 @@ class OvershootingLearningRate(DescentScene):
             _, x, error = book_table(self.path)[index - 1]
         readout = get_readout("overshooting.readout", self.language, self.palette, step=index, x=x, error=error)
         return readout.next_to(self.rate, DOWN, buff=0.2)
+
+
+def _bounds(trackers: list[ValueTracker]) -> tuple[float, float, float, float]:
+    """A window's four bounds, as the trackers gliding between two windows hold them now."""
+    x_lo, x_hi, y_lo, y_hi = (tracker.get_value() for tracker in trackers)
+    return x_lo, x_hi, y_lo, y_hi

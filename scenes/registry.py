@@ -11,7 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gdmath import BOOK_CURVE, START_RANGE_WIDTHS, TWO_VALLEYS, Curve, start_range
+from gdmath import (
+    BOOK_CURVE,
+    EXAMPLE_LEARNING_RATES,
+    START_RANGE_WIDTHS,
+    TWO_VALLEYS,
+    Curve,
+    Regime,
+    book_parameter,
+    start_range,
+)
 
 __all__ = ["SCENES", "SceneSpec", "get_spec"]
 
@@ -92,9 +101,11 @@ SCENES: dict[str, SceneSpec] = {
             name="overshooting-learning-rate",
             class_name="OvershootingLearningRate",
             module="scenes.overshooting_learning_rate",
-            description="Ch. 10: too large a learning rate jumps across the valley, oscillating (0.9) or diverging (1.1).",
+            description="Ch. 10: too large a learning rate jumps across the valley, bouncing without settling "
+            f"({book_parameter(EXAMPLE_LEARNING_RATES[Regime.OSCILLATING])}) or diverging "
+            f"({book_parameter(EXAMPLE_LEARNING_RATES[Regime.DIVERGING])}).",
             start=-1.0,
-            learning_rate=0.9,
+            learning_rate=EXAMPLE_LEARNING_RATES[Regime.OSCILLATING],
             steps=10,
         ),
         SceneSpec(
@@ -103,7 +114,7 @@ SCENES: dict[str, SceneSpec] = {
             module="scenes.learning_rate_comparison",
             description="Ch. 10: too small, balanced and too large learning rates side by side, same steps, same time.",
             start=-1.0,
-            learning_rate=0.1,
+            learning_rate=EXAMPLE_LEARNING_RATES[Regime.CONVERGING],
             steps=10,
         ),
         # Ch. 9, issue #12 (scenes 1-3).
@@ -139,10 +150,11 @@ SCENES: dict[str, SceneSpec] = {
             name="too-small-learning-rate",
             class_name="TooSmallLearningRate",
             module="scenes.too_small_learning_rate",
-            description="Ch. 10: lr 0.01 against lr 0.1 from the same start, a time-lapse of hundreds of steps "
-            "and how many each needs to arrive.",
+            description=f"Ch. 10: lr {book_parameter(EXAMPLE_LEARNING_RATES[Regime.SLOW])} against lr "
+            f"{book_parameter(EXAMPLE_LEARNING_RATES[Regime.CONVERGING])} from the same start, a time-lapse of "
+            "hundreds of steps and how many each needs to arrive.",
             start=-1.0,
-            learning_rate=0.01,
+            learning_rate=EXAMPLE_LEARNING_RATES[Regime.SLOW],
             steps=300,
         ),
         SceneSpec(

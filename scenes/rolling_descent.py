@@ -5,7 +5,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, ValueTracker, VGroup, smooth
 
 from gdmath import Regime, book_parameter, book_round, book_table, classify, step_vector, view_range
-from scenes.captions import regime_key
+from scenes.captions import lesson_key, lesson_values, regime_key
 from scenes.common import (
     DescentScene,
     get_axes,
@@ -82,8 +82,8 @@ class RollingDescent(DescentScene):
         # The lesson: the steps shrank as the slope flattened, unless the rate was too large.
         closing = self.get_closing_key()
         # A slow run's steps shrink too, and the caption says so: its notes are the shrinking steps' lesson.
-        notes = "lesson.converging" if closing == "rolling_descent.shrink" else f"lesson.{classify(self.path)}"
-        self.beat(notes, name="lesson")
+        notes = "lesson.converging" if closing == "rolling_descent.shrink" else lesson_key(self.path)
+        self.beat(notes, name="lesson", **lesson_values(self.path))
         self.caption = self.replace_text(self.caption, self.get_caption(closing))
         self.wait(2.0)
 
@@ -133,7 +133,7 @@ class RollingDescent(DescentScene):
         if header:
             texts = [self.get_label(key) for key in cells]
         else:
-            self.table_rows.append(tuple(str(cell) for cell in cells))
+            self.table_rows.append((str(cells[0]), str(cells[1]), str(cells[2])))
             texts = [get_number(str(cell), self.palette, FONT_SIZE_LABEL) for cell in cells]
         row = VGroup()
         for column, text in enumerate(reading_order(texts, self.language)):

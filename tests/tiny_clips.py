@@ -18,8 +18,12 @@ TINY_RESOLUTION: str = "192x108@5"
 TINY_CLIPS: list[dict[str, object]] = [
     {"scene": "rolling-descent", "language": "he", "theme": "light", "steps": 2},
     {"scene": "rolling-descent", "language": "en", "theme": "dark", "steps": 2},
+    {"scene": "rolling-descent", "language": "he", "theme": "dark", "steps": 2},
+    {"scene": "rolling-descent", "language": "en", "theme": "light", "steps": 2},
 ]
-"""Two short descents: Hebrew on the book's light theme and English on the slides' dark theme."""
+"""Four short descents: Hebrew on the book's light theme, English on the slides' dark theme, Hebrew on the
+dark theme (the page's clip for a reader who prefers dark), and English on the light theme (the fourth of
+the concurrent exports in tests/render/test_hugo_export_safety.py)."""
 
 
 def tiny_option() -> list[str]:

@@ -19,7 +19,7 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from manim.utils.exceptions import EndSceneEarlyException
 from PIL import Image
 
-from gdanim.clip.encoding import HeldFrameFileWriter
+from gdanim.clip.encoding import HeldFrameFileWriter, _ConvertOnceEncoder
 from gdanim.clip.layers import LayeredRenderer
 from gdanim.clip.request import ClipRequest
 from gdanim.clip.movie import join_movies
@@ -32,6 +32,8 @@ __all__ = [
     "MAX_INFLIGHT_ENCODERS",
     "RenderedScene",
     "count_frames",
+    "draw_title_card",
+    "encode_still",
     "inflight_encoders",
     "remux_faststart",
     "render_scene",
@@ -253,7 +255,7 @@ def _abort_orphan_encoders() -> None:
     ``--jobs 2`` worker hung at exit after Ctrl-C).
     """
     for thread in threading.enumerate():
-        job = getattr(getattr(thread, "_target", None), "__self__", None)
+        job: Any = getattr(getattr(thread, "_target", None), "__self__", None)
         if thread.name.startswith(_ENCODER_THREAD_PREFIX) and callable(getattr(job, "abort", None)):
             job.abort()
 
@@ -358,6 +360,7 @@ def render_scene(
     logger.setLevel("CRITICAL")
     text_cache.configure(text_cache_dir())
     with tempconfig(_settings(request, media_dir, movie, output_file, shard=plays is not None)):
+        renderer: CairoRenderer
         if not movie:
             renderer = _LastFrameRenderer(skip_animations=True)
         elif plays is not None:
@@ -372,7 +375,6 @@ def render_scene(
         except BaseException:
             _abort_orphan_encoders()
             raise
-        renderer = scene.renderer
         movie_path = Path(renderer.file_writer.movie_file_path) if movie else None
         wrote_subtitles = movie and renderer.file_writer.subcaptions
         subtitles = Path(renderer.file_writer.output_plan.subcaption_file) if wrote_subtitles else None
@@ -410,3 +412,49 @@ def remux_faststart(source: Path, target: Path) -> None:
 def save_poster(frame: np.ndarray, target: Path) -> None:
     """Write a frame as an optimised RGB PNG."""
     Image.fromarray(np.ascontiguousarray(frame[..., :3])).save(target, format="PNG", optimize=True)
+
+
+def draw_title_card(request: ClipRequest, media_dir: Path) -> np.ndarray:
+    """The title card of the request's scene (:class:`scenes.title_card.TitleCard`), at its size, language and theme.
+
+    Returns
+    -------
+    numpy.ndarray
+        The card's one frame, RGBA, as the camera drew it.
+    """
+    from scenes.title_card import TitleCard
+
+    card = type("TitleCard", (TitleCard,), {"scene": request.scene, "language": request.language,
+                                            "theme": request.theme})
+    logger.setLevel("CRITICAL")
+    text_cache.configure(text_cache_dir())
+    with tempconfig(_settings(request, media_dir, False, f"{request.stem}-title-card")):
+        renderer = _LastFrameRenderer(skip_animations=True)
+        card(renderer=renderer).render()
+        return renderer.get_frame()
+
+
+def encode_still(frame: np.ndarray, frames: int, request: ClipRequest, target: Path) -> None:
+    """Encode ``frame`` (RGB or RGBA) ``frames`` times into the MP4 ``target``, exactly as the clip's frames are encoded.
+
+    The encoder settings are the ones manim resolves for the clip (codec,
+    pixel format, size, rate, :data:`ENCODER_OPTIONS`), and the encoder is the
+    clip render's own, so the movie joins the clip's by copying packets: same
+    stream parameters, each movie starting on a key frame.
+    """
+    from manim import config
+    from manim._config.render_session import resolve_render_session
+
+    with tempconfig(_settings(request, target.parent, True, target.stem)):
+        spec = resolve_render_session(config, CairoRenderer.capabilities, renderer_name="CairoRenderer").video_encoder
+    if spec is None:
+        raise RuntimeError("manim resolved no video encoder for an MP4")
+    if frame.shape[-1] == 3:
+        frame = np.dstack([frame, np.full(frame.shape[:2], 255, dtype=np.uint8)])
+    encoder = _ConvertOnceEncoder(target=target, spec=spec)
+    try:
+        encoder.write_frame(np.ascontiguousarray(frame, dtype=np.uint8), repeat=frames)
+    except BaseException:
+        encoder.abort()
+        raise
+    encoder.finish()

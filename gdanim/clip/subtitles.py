@@ -16,7 +16,7 @@ import webvtt
 
 from gdanim.errors import MissingToolError
 
-__all__ = ["RLM", "SUBTITLE_LANGUAGES", "mux_mp4", "write_mp4_with_subtitles", "write_vtt"]
+__all__ = ["RLM", "SUBTITLE_LANGUAGES", "Cue", "mux_mp4", "read_cues", "write_mp4_with_subtitles", "write_vtt"]
 
 RLM: Final[str] = "\u200f"
 """RIGHT-TO-LEFT MARK: first in a Hebrew cue, so a cue that opens with a number or a Latin word still reads right to left."""
@@ -25,6 +25,31 @@ SUBTITLE_LANGUAGES: Final[dict[str, str]] = {"he": "heb", "en": "eng"}
 """Caption language -> the ISO 639-2 tag of the MP4's subtitle track."""
 
 _RIGHT_TO_LEFT: Final[frozenset[str]] = frozenset({"he"})
+
+
+Cue = tuple[float, float, str]
+"""A subtitle cue: start and end in seconds, and its text."""
+
+
+def read_cues(vtt: Path) -> list[Cue]:
+    """The cues of a WebVTT file, for pages that add them with the TextTrack API.
+
+    Chromium refuses a ``<track src>`` read from ``file://``; a page that is
+    opened from disk ships the cues in its own script instead.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read.
+    ValueError
+        If it is not WebVTT.
+    """
+    try:
+        captions = webvtt.read(str(vtt)).captions
+    except webvtt.errors.MalformedFileError as error:
+        raise ValueError(f"{vtt} is not WebVTT: {error}") from error
+    return [(cue.start_time.in_milliseconds() / 1000, cue.end_time.in_milliseconds() / 1000, cue.text)
+            for cue in captions]
 
 
 def write_vtt(srt_file: Path | None, target: Path, language: str) -> int:

@@ -13,16 +13,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Final
 
 import av
 import numpy as np
 from PIL import Image
 
 from gdanim.clip.request import ClipRequest
+from gdanim.clip.subtitles import Cue, read_cues
 from gdanim.errors import MESSAGES
 from gdanim.store.manifest import ClipEntry, load_manifest
 
-__all__ = ["Deck", "Slide", "collect_decks", "cut_slide_media", "deck_name", "last_frame", "save_frame"]
+__all__ = [
+    "BACKGROUND_TOLERANCE", "Deck", "Slide", "collect_decks", "cut_slide_media", "deck_name", "last_frame",
+    "poster_frame", "save_frame", "shows_only_background", "slide_cues",
+]
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,8 @@ class Slide:
         Where the beat lies in the clip, in seconds.
     source
         The clip's MP4.
+    captions
+        The clip's WebVTT subtitles, if it has them.
     """
 
     clip_id: str
@@ -54,6 +61,7 @@ class Slide:
     start: float
     end: float
     source: Path
+    captions: Path | None = None
 
     @property
     def media_stem(self) -> str:
@@ -89,8 +97,9 @@ def _slides(entry: ClipEntry, out_dir: Path) -> list[Slide]:
     if not beats or "mp4" not in entry.files:
         raise ValueError(MESSAGES["no_beats"].format(clip=entry.id, out_dir=out_dir))
     source = out_dir / entry.files["mp4"].path
+    captions = out_dir / entry.files["vtt"].path if "vtt" in entry.files else None
     return [
-        Slide(entry.id, entry.scene, number, len(beats), beat.name, beat.notes, beat.start, beat.end, source)
+        Slide(entry.id, entry.scene, number, len(beats), beat.name, beat.notes, beat.start, beat.end, source, captions)
         for number, beat in enumerate(beats, start=1)
     ]
 
@@ -121,12 +130,24 @@ def collect_decks(requests: Iterable[ClipRequest], out_dir: Path) -> list[Deck]:
     return decks
 
 
-def _frame_index(seconds: float, rate: Fraction) -> int:
+def slide_cues(slide: Slide) -> list[Cue]:
+    """The clip's subtitle cues shown during the slide's beat, timed from the beat's start."""
+    if slide.captions is None or not slide.captions.is_file():
+        return []
+    length = slide.end - slide.start
+    return [
+        (round(max(start - slide.start, 0.0), 3), round(min(end - slide.start, length), 3), text)
+        for start, end, text in read_cues(slide.captions)
+        if end > slide.start and start < slide.end
+    ]
+
+
+def _frame_index(seconds: float | Fraction, rate: Fraction) -> int:
     return round(seconds * rate)
 
 
 def cut_slide_media(slide: Slide, folder: Path) -> tuple[Path, Path]:
-    """Write the slide's video (packets copied from its clip) and its first frame, a poster, under ``folder``.
+    """Write the slide's video (packets copied from its clip) and its poster (:func:`poster_frame`) under ``folder``.
 
     Returns
     -------
@@ -145,36 +166,78 @@ def cut_slide_media(slide: Slide, folder: Path) -> tuple[Path, Path]:
     ) as beat:
         stream_in = clip.streams.video[0]
         rate = stream_in.average_rate or stream_in.base_rate
+        if rate is None:
+            raise ValueError(f"{slide.source} has no frame rate")
         first, last = _frame_index(slide.start, rate), _frame_index(slide.end, rate)
+        time_base = stream_in.time_base
+        if time_base is None:
+            raise ValueError(f"{slide.source} has no time base")
         stream_out = beat.add_stream_from_template(template=stream_in)
-        offset = None
+        offset: int | None = None
         for packet in clip.demux(stream_in):
-            if packet.pts is None or not first <= _frame_index(packet.pts * stream_in.time_base, rate) < last:
+            if packet.pts is None or not first <= _frame_index(packet.pts * time_base, rate) < last:
                 continue
             if offset is None:
                 if not packet.is_keyframe:
                     raise ValueError(f"beat {slide.name} of {slide.clip_id} does not start on a key frame")
                 offset = packet.pts
             packet.pts -= offset
-            packet.dts -= offset
+            if packet.dts is not None:
+                packet.dts -= offset
             packet.stream = stream_out
             beat.mux(packet)
         if offset is None:
             raise ValueError(f"beat {slide.name} of {slide.clip_id} holds no frame")
-    poster = video.with_suffix(".png")
+    return video, save_frame(poster_frame(video), video.with_suffix(".png"))
+
+
+BACKGROUND_TOLERANCE: Final[int] = 6
+"""A frame whose every pixel is within this many levels of its corner pixel shows only the background."""
+
+
+def shows_only_background(frame: np.ndarray) -> bool:
+    """Whether an RGB frame is one colour (within :data:`BACKGROUND_TOLERANCE`): the theme's background, nothing drawn.
+
+    Examples
+    --------
+    >>> blank = np.full((9, 16, 3), 250, dtype=np.uint8)
+    >>> shows_only_background(blank)
+    True
+    >>> blank[4, 8] = (0, 114, 178)
+    >>> shows_only_background(blank)
+    False
+    """
+    difference = np.abs(frame.astype(np.int16) - frame[0, 0].astype(np.int16))
+    return bool(difference.max() <= BACKGROUND_TOLERANCE)
+
+
+def poster_frame(video: Path) -> np.ndarray:
+    """The frame a slide shows before its beat plays: the first frame, or the last when the first is blank.
+
+    A beat that goes on from the one before starts on that beat's last frame,
+    which is what the audience saw last. A scene's first beat starts on an
+    empty background (its set-up draws everything); its poster is then its
+    last frame, the picture the set-up builds, so no slide is blank. The
+    slides, the PowerPoint poster and thumbnails use the same frame.
+    """
     with av.open(str(video)) as container:
-        first = next(container.decode(video=0), None)
+        frames = container.decode(video=0)
+        first = next(frames, None)
         if first is None:
             raise ValueError(f"{video} decodes to no frame")
-        save_frame(first.to_ndarray(format="rgb24"), poster)
-    return video, poster
+        picture = first.to_ndarray(format="rgb24")
+        if not shows_only_background(picture):
+            return picture
+        for frame in frames:
+            picture = frame.to_ndarray(format="rgb24")
+        return picture
 
 
 def last_frame(video: Path) -> np.ndarray:
     """The last frame of a video, as RGB."""
     with av.open(str(video)) as container:
         frame = None
-        for frame in container.decode(video=0):
+        for frame in container.decode(video=0):  # noqa: B007 (the loop keeps the last frame)
             pass
         if frame is None:
             raise ValueError(f"{video} decodes to no frame")

@@ -2,20 +2,27 @@
 
 The page is plain HTML and CSS with relative links only, so it works when opened
 from disk (``file://``) and when the output folder is served or copied anywhere.
+Each MP4's subtitle cues are in the page (``data-cues``) and added by a few
+lines of script with the TextTrack API: Chromium refuses a ``<track>`` file
+from ``file://``. They are off by default (the clip draws its own captions);
+C, or the player's captions button, shows them.
 """
 
 from __future__ import annotations
 
 import html
+import json
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
+from gdanim.clip.subtitles import Cue, read_cues
 from gdanim.options import LANGUAGE_NAMES, TEXT_DIRECTIONS
 from gdanim.store.files import atomic_path
 from gdanim.store.manifest import MANIFEST_NAME, ClipEntry, Manifest
 from scenes.captions import scene_alt_text
 
-__all__ = ["GALLERY_NAME", "render_gallery", "write_gallery"]
+__all__ = ["GALLERY_NAME", "clip_cues", "render_gallery", "write_gallery"]
 
 GALLERY_NAME: str = "index.html"
 """File name of the gallery inside the output folder."""
@@ -36,7 +43,27 @@ h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
 .media img, .media video { display: block; width: 100%; height: auto; background: #f4f4f4; }
 .media figcaption { color: #555; font-size: .85rem; margin-top: .25rem; }
 .alt { margin: .5rem 0 0; color: #333; }
+kbd { border: 1px solid #bbb; border-bottom-width: 2px; border-radius: 3px; padding: 0 .3em; }
 """
+
+_CAPTIONS_SCRIPT: str = """
+(function () {
+  "use strict";
+  // Cues from data-cues, added with the TextTrack API (no file request, which Chromium refuses from file://).
+  var videos = Array.prototype.slice.call(document.querySelectorAll("video[data-cues]"));
+  videos.forEach(function (video) {
+    var track = video.addTextTrack("captions", video.getAttribute("data-cues-label"), video.getAttribute("data-cues-lang"));
+    JSON.parse(video.getAttribute("data-cues")).forEach(function (cue) { track.addCue(new VTTCue(cue[0], cue[1], cue[2])); });
+    track.mode = "hidden";
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.repeat || event.altKey || event.ctrlKey || event.metaKey || (event.key !== "c" && event.key !== "C")) { return; }
+    var on = !videos.some(function (video) { return video.textTracks[0].mode === "showing"; });
+    videos.forEach(function (video) { video.textTracks[0].mode = on ? "showing" : "hidden"; });
+  });
+})();
+"""
+"""Adds each video's captions track, hidden, and toggles them all on C."""
 
 
 def _href(relative_path: str) -> str:
@@ -73,10 +100,19 @@ def _parameter_rows(clip: ClipEntry) -> list[tuple[str, str]]:
     return rows
 
 
-def _media_html(clip: ClipEntry, alt: str) -> str:
-    """GIF and MP4 (with its captions track) side by side, each with its size; a PNG poster when there is no movie."""
+def _cues_attributes(clip: ClipEntry, cues: list[Cue] | None) -> str:
+    """The ``data-cues`` attributes of a clip's ``<video>``: its cues as JSON, their language and label."""
+    if not cues:
+        return ""
+    data = html.escape(json.dumps([list(cue) for cue in cues], ensure_ascii=False), quote=True)
+    language = html.escape(clip.language, quote=True)
+    label = html.escape(LANGUAGE_NAMES.get(clip.language, clip.language), quote=True)
+    return f' data-cues="{data}" data-cues-lang="{language}" data-cues-label="{label}"'
+
+
+def _media_html(clip: ClipEntry, alt: str, cues: list[Cue] | None = None) -> str:
+    """GIF and MP4 (with its captions' cues) side by side, each with its size; a PNG poster when there is no movie."""
     files = clip.files
-    language = clip.language
     poster = files.get("png")
     figures = []
     if "gif" in files:
@@ -89,15 +125,10 @@ def _media_html(clip: ClipEntry, alt: str) -> str:
     if "mp4" in files:
         mp4 = files["mp4"]
         poster_attribute = f' poster="{_href(poster.path)}"' if poster else ""
-        track = (
-            f'<track kind="captions" src="{_href(files["vtt"].path)}" srclang="{html.escape(language)}" '
-            f'label="{LANGUAGE_NAMES.get(language, language)}" default>'
-            if "vtt" in files else ""
-        )
         figures.append(
             f'<figure><video autoplay loop muted playsinline controls width="{mp4.width}" '
-            f'height="{mp4.height}"{poster_attribute} aria-label="{html.escape(alt)}">'
-            f'<source src="{_href(mp4.path)}" type="video/mp4">{track}</video>'
+            f'height="{mp4.height}"{poster_attribute} aria-label="{html.escape(alt)}"{_cues_attributes(clip, cues)}>'
+            f'<source src="{_href(mp4.path)}" type="video/mp4"></video>'
             f"<figcaption>MP4 · {mp4.width}×{mp4.height} · {_format_bytes(mp4.bytes)}</figcaption></figure>"
         )
     if poster and not figures:
@@ -110,7 +141,7 @@ def _media_html(clip: ClipEntry, alt: str) -> str:
     return f'<div class="media">{"".join(figures)}</div>'
 
 
-def _clip_html(clip: ClipEntry) -> str:
+def _clip_html(clip: ClipEntry, cues: list[Cue] | None = None) -> str:
     """One ``<section>`` for one manifest clip."""
     language = clip.language
     direction = TEXT_DIRECTIONS.get(language, "ltr")
@@ -123,19 +154,21 @@ def _clip_html(clip: ClipEntry) -> str:
         f'<section class="clip" id="{html.escape(clip.id, quote=True)}">'
         f'<h2>{html.escape(clip.scene)}</h2>'
         f'<dl class="parameters">{rows}</dl>'
-        f"{_media_html(clip, alt)}"
+        f"{_media_html(clip, alt, cues)}"
         f'<p class="alt" lang="{html.escape(language)}" dir="{direction}">{html.escape(alt)}</p>'
         "</section>"
     )
 
 
-def render_gallery(manifest: Manifest) -> str:
+def render_gallery(manifest: Manifest, cues: Mapping[str, list[Cue]] | None = None) -> str:
     """The gallery page for a manifest, as a string.
 
     Parameters
     ----------
     manifest
         An output folder's manifest.
+    cues
+        Each clip's subtitle cues by clip id (:func:`clip_cues`), shipped in the page.
 
     Returns
     -------
@@ -149,17 +182,31 @@ def render_gallery(manifest: Manifest) -> str:
     True
     """
     clips = manifest.clips
-    body = "".join(_clip_html(clip) for clip in clips) or "<p>No clips rendered yet.</p>"
+    cues = cues or {}
+    body = "".join(_clip_html(clip, cues.get(clip.id)) for clip in clips) or "<p>No clips rendered yet.</p>"
     count = f"{len(clips)} clip{'s' if len(clips) != 1 else ''}"
-    summary = f'{count} · manifest: <a href="{MANIFEST_NAME}">{MANIFEST_NAME}</a>'
+    summary = f'{count} · manifest: <a href="{MANIFEST_NAME}">{MANIFEST_NAME}</a> · <kbd>C</kbd> captions'
     return (
         '<!DOCTYPE html>\n<html lang="en" dir="ltr">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>gdanim gallery</title>\n"
         f"<style>{_STYLE}</style>\n</head>\n<body>\n"
         f'<h1>gdanim gallery</h1>\n<p class="summary">{summary}</p>\n'
-        f"{body}\n</body>\n</html>\n"
+        f"{body}\n<script>{_CAPTIONS_SCRIPT}</script>\n</body>\n</html>\n"
     )
+
+
+def clip_cues(out_dir: Path, manifest: Manifest) -> dict[str, list[Cue]]:
+    """Each clip's subtitle cues, read from its ``.vtt`` under ``out_dir``; a clip whose file is missing or broken has none."""
+    cues = {}
+    for clip in manifest.clips:
+        if "vtt" not in clip.files:
+            continue
+        try:
+            cues[clip.id] = read_cues(Path(out_dir) / clip.files["vtt"].path)
+        except (OSError, ValueError):
+            continue
+    return cues
 
 
 def write_gallery(out_dir: Path, manifest: Manifest) -> Path:
@@ -174,5 +221,5 @@ def write_gallery(out_dir: Path, manifest: Manifest) -> Path:
     """
     target = Path(out_dir) / GALLERY_NAME
     with atomic_path(target) as temporary:
-        temporary.write_text(render_gallery(manifest), encoding="utf-8")
+        temporary.write_text(render_gallery(manifest, clip_cues(out_dir, manifest)), encoding="utf-8")
     return target

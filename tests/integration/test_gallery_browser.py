@@ -52,3 +52,19 @@ def test_gallery_lists_every_clip_and_its_media_work_in_chromium(gallery, browse
     assert browser.save_screenshot(str(screenshot))
     assert screenshot.stat().st_size > 10_000
     shutil.copyfile(screenshot, SCREENSHOT_COPY)
+
+
+def test_gallery_captions_load_from_disk_off_by_default_and_on_with_c(gallery, browser) -> None:
+    """Issue 23: Chromium refuses a ``<track>`` file from ``file://``; the cues come from the page itself."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    page, _ = gallery
+    browser.get(page.as_uri())
+    tracks = browser.execute_script(
+        "return [...document.querySelectorAll('video')].map(v => [...v.textTracks].map(t => [t.kind, t.mode, t.cues.length]))"
+    )
+    assert tracks and all(len(video) == 1 and video[0][:2] == ["captions", "hidden"] and video[0][2] > 0 for video in tracks)
+    ActionChains(browser).send_keys("c").perform()
+    assert browser.execute_script("return [...document.querySelectorAll('video')].every(v => v.textTracks[0].mode === 'showing')")
+    ActionChains(browser).send_keys("c").perform()
+    assert browser.execute_script("return [...document.querySelectorAll('video')].every(v => v.textTracks[0].mode === 'hidden')")

@@ -80,6 +80,8 @@ def test_the_installed_command_lists_renders_and_exports(installed: tuple[Path, 
     assert as_module.stdout == listed.stdout
 
     site = tmp_path / "site"
+    site.mkdir()
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")  # an existing Hugo site
     rendered = _run([str(venv / "bin" / "gdanim"), "slope-tangent", "-q", "l", "-f", "mp4", "--steps", "1",
                      "--lang", "en", "--out", "out", "--hugo-site", str(site), "--test-size", TINY, "--quiet"],
                     tmp_path, env)

@@ -37,12 +37,30 @@ determinism, path safety.
 4. **Determinism**: the same inputs give the same decoded MP4 frames, and
    byte-identical MP4s, GIFs and posters.
 5. **Path safety**: no parameter value puts a file outside ``--out``.
-6. **Knob edges** (issue 26): every scene finishes at the edges of its knobs, read from the registry
+6. **Book export** (``--hugo-site``, issue 26; tests/render/test_hugo_export_safety.py): a file a
+   manifest names by absolute path (a canary outside ``--out``) or by ``../`` never reaches the site;
+   a garbage MP4 (record unchanged, or rewritten to match it) is never published and the site's
+   checksums equal its files'; the clip is rendered again first, else the run fails in one line and the
+   site is byte for byte as it was (all or nothing); 4 exports at once into one site × 3 rounds all
+   land in ``data/gdanim.json``; a ``--hugo-site`` that is missing or has no Hugo configuration is a
+   usage error (exit 2, one line) and nothing is written.
+7. **Knob edges** (issue 26): every scene finishes at the edges of its knobs, read from the registry
    (lr 1.1 and the largest finite lr, ``--steps`` 1, both ends of ``--start``; the ``--steps``
    maximum with ``GDANIM_SLOW_TESTS=1``), each a real PNG within a subprocess time limit
    (``local-valley --learning-rate 1.1`` never ended; ``slope-steepness`` at the largest lr
    failed); at ``--start -12`` and ``18`` the slope-steepness readout is crossed by no bracket,
    arrow or tangent — tests/render/test_knob_edges.py.
+
+Issue 26, lecture decks (in tests/integration/test_slides.py, beside the deck they build):
+
+- **the deck swap killed between steps**: an ``--format slides`` export that
+  SIGKILLs itself just before or just after each of its renames always leaves a
+  whole deck (page, player, every video and poster) at its path; the next export
+  sweeps the rest (``test_an_export_killed_at_any_step_of_the_swap_…``);
+- **deck folder mode**: under umask 022 and 027 every deck folder has the umask's
+  mode (0755, 0750) and every file 0644, 0640, not 0700 (``test_deck_folders_get_the_umasks_mode``);
+- **deterministic PPTX**: two identical ``--format pptx`` exports, 2 s apart, give
+  identical bytes (``test_two_identical_pptx_exports_give_identical_bytes``).
 
 Every clip is tiny (``--test-size 160x90@5``, see :mod:`tests.render_runs`).
 """
@@ -253,6 +271,7 @@ def test_bad_input_exits_2_in_one_line_and_writes_nothing(
     assert (_state(out_dir), _state(Path.cwd())) == before
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("arguments", "mentions"), SUBPROCESS_CASES, ids=map(_case_id, SUBPROCESS_CASES))
 def test_bad_input_in_a_real_process(tmp_path: Path, arguments: list[str], mentions: str) -> None:
     out_dir, arguments = _out_and_arguments(arguments, tmp_path / "out")
@@ -261,12 +280,14 @@ def test_bad_input_in_a_real_process(tmp_path: Path, arguments: list[str], menti
     assert _state(out_dir) == (False, [], {})
 
 
+@pytest.mark.unit
 def test_the_start_bound_is_in_the_help(runner: CliRunner) -> None:
     help_text = " ".join(runner.invoke(cli, ["--help"]).output.split())
     assert "Starting position x, within [-12, 18]: the error curve's plot range widened by its width" in help_text
     assert "local-valley: within its plot range [-1, 7]" in help_text
 
 
+@pytest.mark.unit
 def test_a_million_diverging_steps_are_refused_by_gdmath_too() -> None:
     # Up to MAX_STEPS a diverging run stops at the bound, finite and fast:
     # tests/unit/test_gdmath.py::test_divergence_stops_at_the_bound_without_inf_nan_or_warnings.
@@ -276,6 +297,7 @@ def test_a_million_diverging_steps_are_refused_by_gdmath_too() -> None:
     assert time.perf_counter() - started < 0.1
 
 
+@pytest.mark.unit
 def test_out_that_is_a_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "taken"
     target.write_text("keep me")
@@ -286,6 +308,7 @@ def test_out_that_is_a_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) 
     assert files_under(tmp_path) == [target]
 
 
+@pytest.mark.unit
 def test_out_that_is_not_writable_is_a_usage_error(tmp_path: Path) -> None:
     # Root may write anywhere (CI runs as root), so the command runs without any
     # capabilities: then even root meets the folder's permission bits.
@@ -422,7 +445,7 @@ def test_a_tool_killed_by_a_signal_is_named_with_the_signal(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("earlier", [False, True], ids=["empty out", "earlier files"])
 @pytest.mark.parametrize(
-    ("missing", "package"), [("gifsicle", "gifsicle"), ("ffmpeg", "ffmpeg"), ("latex", "texlive-latex-base")]
+    ("missing", "package"), [("gifsicle", "gifsicle"), ("ffmpeg", "ffmpeg")]
 )
 def test_a_missing_tool_names_its_package_and_writes_nothing(
     earlier_out: Path, tmp_path: Path, missing: str, package: str, earlier: bool
@@ -435,6 +458,14 @@ def test_a_missing_tool_names_its_package_and_writes_nothing(
                           f"Error: {missing} is not installed; install the Debian package: apt-get install {package}")
     assert snapshot(out_dir) == before
     assert debris(out_dir) == []
+
+
+def test_a_render_needs_no_latex(tmp_path: Path) -> None:
+    # No scene typesets TeX (tests/unit/test_static_checks.py): without latex and dvisvgm a clip still renders.
+    out_dir = tmp_path / "out"
+    completed = run_render(*TINY_CLIP_ARGUMENTS, "--out", str(out_dir), env=render_env(PATH=path_without(tmp_path, "")))
+    assert completed.returncode == 0, completed.stderr
+    assert sorted(p.suffix for p in (out_dir / "rolling-descent").iterdir()) == [".gif", ".mp4", ".vtt"]
 
 
 # --- 1b. A manifest with entries that do not validate ------------------------------------------
@@ -686,6 +717,7 @@ HOSTILE_TEXT = st.one_of(
 ANY_FLOAT = st.one_of(st.floats(), st.sampled_from([-0.0, 5e-324, 1.7976931348623157e308, -12.0, 18.0, 1e-300]))
 
 
+@pytest.mark.unit
 @settings(max_examples=200, deadline=None)
 @given(
     scene=st.one_of(st.sampled_from(list(SCENES)), HOSTILE_TEXT),
@@ -716,6 +748,7 @@ def test_no_parameter_value_puts_a_file_outside_out(
     assert math.isfinite(request.start) and math.isfinite(request.learning_rate)
 
 
+@pytest.mark.unit
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scene=HOSTILE_TEXT, option=st.sampled_from(["--lang", "--theme", "--quality", "--format"]), value=HOSTILE_TEXT)
 def test_hostile_names_on_the_command_line_write_nothing(
@@ -746,6 +779,7 @@ def test_a_render_with_hostile_but_valid_values_writes_only_under_out(tmp_path: 
                                                         MANIFEST_NAME, "index.html"}
 
 
+@pytest.mark.unit
 def test_a_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

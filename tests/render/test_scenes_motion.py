@@ -17,7 +17,7 @@ pytest.importorskip("manim")
 from tqdm import tqdm  # noqa: E402  (manim's own progress bar, with nothing shown)
 
 import scenes  # noqa: E402
-from gdmath import BOOK_CURVE, book_table, crosses_minimum, descend  # noqa: E402
+from gdmath import BOOK_CURVE, EXAMPLE_LEARNING_RATES, Regime, book_table, crosses_minimum, descend  # noqa: E402
 from scenes.captions import caption  # noqa: E402
 from tests.render.test_scenes_render import _manim_writes_into_media_dir, render  # noqa: E402,F401  (the fixture keeps manim text in media_dir)
 
@@ -168,9 +168,9 @@ def test_comparison_counter_names_the_step_being_taken(media_dir):
         assert set(texts) == {caption("comparison.step", "en", step=index + 1, steps=scene.steps)}
 
 
-@pytest.mark.parametrize("learning_rate", [0.9, 1.1])
+@pytest.mark.parametrize("learning_rate", [EXAMPLE_LEARNING_RATES[Regime.OSCILLATING], 1.1])
 def test_overshooting_readout_names_the_step_being_taken(media_dir, learning_rate):
-    knobs = {} if learning_rate == 0.9 else {"learning_rate": learning_rate}
+    knobs = {} if learning_rate == EXAMPLE_LEARNING_RATES[Regime.OSCILLATING] else {"learning_rate": learning_rate}
     scene = render_motion(OvershootMotion, media_dir, **knobs)
     table = book_table(descend(BOOK_CURVE, -1, learning_rate, 10))
     assert sorted(scene.texts) == list(range(10))
@@ -179,6 +179,7 @@ def test_overshooting_readout_names_the_step_being_taken(media_dir, learning_rat
         assert set(texts) == {caption("overshooting.readout", "en", step=step, x=x, error=error)}
 
 
+@pytest.mark.unit
 def test_a_jump_over_a_hump_clears_it():
     # Two valleys: a step from the left one into the right one flies over the hump between them.
     from manim import Axes

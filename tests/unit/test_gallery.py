@@ -90,7 +90,7 @@ def test_paths_and_values_are_escaped() -> None:
     clip["files"]["gif"]["path"] = 'odd dir/"quote" <x>.gif'
     clip["parameters"]["note"] = "<script>alert(1)</script>"
     page = render_gallery(_typed({"version": 1, "clips": [clip]}))
-    assert "<script>" not in page
+    assert "<script>alert" not in page and page.count("<script>") == 1  # only the page's own captions script
     image = next(attrs for tag, attrs in parse_tags(page) if tag == "img")
     assert image["src"] == "odd%20dir/%22quote%22%20%3Cx%3E.gif"
 
@@ -116,12 +116,32 @@ def test_a_foreign_manifest_is_one_clear_error(tmp_path: Path, manifest_text: st
         load_manifest(tmp_path)
 
 
-def test_each_video_carries_its_subtitles_as_a_default_captions_track() -> None:
+def test_each_video_carries_its_cues_in_the_page_and_no_track_file() -> None:
+    """Chromium refuses a ``<track>`` file from ``file://``: the cues ride in ``data-cues``, added by the page's script."""
     manifest = {"version": 1, "clips": [_clip("rolling-descent", "he", "light", ("mp4", "vtt")),
                                         _clip("slope-tangent", "en", "dark", ("mp4", "vtt"))]}
-    tags = parse_tags(render_gallery(_typed(manifest)))
-    tracks = [attrs for tag, attrs in tags if tag == "track"]
-    assert [(t["kind"], t["srclang"], t["src"], "default" in t) for t in tracks] == [
-        ("captions", "he", "rolling-descent/he-light-480p15.vtt", True),
-        ("captions", "en", "slope-tangent/en-dark-480p15.vtt", True),
+    cues = {"rolling-descent/he-light-480p15": [(0.0, 1.5, "\u200fשלום \"<b>\"")],
+            "slope-tangent/en-dark-480p15": [(0.5, 2.0, "one"), (2.0, 3.25, "two")]}
+    page = render_gallery(_typed(manifest), cues)
+    tags = parse_tags(page)
+    assert [tag for tag, _ in tags if tag == "track"] == []
+    videos = [attrs for tag, attrs in tags if tag == "video"]
+    assert [(json.loads(v["data-cues"]), v["data-cues-lang"], v["data-cues-label"]) for v in videos] == [
+        ([[0.0, 1.5, "\u200fשלום \"<b>\""]], "he", "עברית"),
+        ([[0.5, 2.0, "one"], [2.0, 3.25, "two"]], "en", "English"),
     ]
+    assert "addTextTrack" in page and 'track.mode = "hidden"' in page
+
+
+def test_write_gallery_reads_each_clips_vtt_and_skips_a_broken_one(tmp_path: Path) -> None:
+    manifest = {"version": 1, "clips": [_clip("rolling-descent", "he", "light", ("mp4", "vtt")),
+                                        _clip("slope-tangent", "en", "dark", ("mp4", "vtt"))]}
+    (tmp_path / "rolling-descent").mkdir()
+    (tmp_path / "rolling-descent" / "he-light-480p15.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n\u200fצעד\n", encoding="utf-8")
+    (tmp_path / "slope-tangent").mkdir()
+    (tmp_path / "slope-tangent" / "en-dark-480p15.vtt").write_text("not webvtt", encoding="utf-8")
+    page = write_gallery(tmp_path, _typed(manifest)).read_text(encoding="utf-8")
+    videos = [attrs for tag, attrs in parse_tags(page) if tag == "video"]
+    assert json.loads(videos[0]["data-cues"]) == [[1.0, 2.5, "\u200fצעד"]]
+    assert "data-cues" not in videos[1]

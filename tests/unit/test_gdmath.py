@@ -30,8 +30,11 @@ from gdmath import (
     book_table,
     classify,
     critical_learning_rates,
+    crosses_every_step,
     descend,
+    minimum_distances,
     ridges,
+    settles,
     spread_starts,
     step_vector,
     steps_to_tolerance,
@@ -146,13 +149,43 @@ def test_quadratic_lands_on_minimum_at_one_step_rate(curve, start, steps):
 
 # --------------------------------------------------------------------------- regimes
 
-BOOK_REGIMES = [(0.01, Regime.SLOW), (0.1, Regime.CONVERGING), (0.9, Regime.OSCILLATING), (1.1, Regime.DIVERGING)]
+BOOK_REGIMES = [(0.01, Regime.SLOW), (0.1, Regime.CONVERGING), (1.0, Regime.OSCILLATING), (1.1, Regime.DIVERGING)]
 
 
 @pytest.mark.parametrize(("learning_rate", "regime"), BOOK_REGIMES)
 def test_book_learning_rates_fall_in_their_regimes(learning_rate, regime):
     assert classify(descend(BOOK_CURVE, -1, learning_rate, 10)) is regime
     assert EXAMPLE_LEARNING_RATES[regime] == learning_rate
+
+
+def test_the_too_large_example_crosses_every_step_and_does_not_settle():
+    # Issue 21: lr 0.9 shrank the distance by 0.8 a step, as 0.1 does, and ended where the balanced run ends.
+    too_large = descend(BOOK_CURVE, -1, EXAMPLE_LEARNING_RATES[Regime.OSCILLATING], 10)
+    balanced = descend(BOOK_CURVE, -1, EXAMPLE_LEARNING_RATES[Regime.CONVERGING], 10)
+    distances = minimum_distances(too_large)
+    assert too_large.success and crosses_every_step(too_large)
+    assert not settles(too_large) and distances[-1] >= 0.5 * distances[0]
+    assert classify(too_large) is Regime.OSCILLATING
+    # Its last frame differs from the balanced run's by most of the starting distance.
+    assert abs(too_large.x[-1] - balanced.x[-1]) > 0.5 * distances[0]
+    # The diverging example is a different run: it also crosses every step, but every jump grows.
+    diverging = descend(BOOK_CURVE, -1, EXAMPLE_LEARNING_RATES[Regime.DIVERGING], 10)
+    assert crosses_every_step(diverging) and np.all(np.diff(minimum_distances(diverging)) > 0)
+    assert EXAMPLE_LEARNING_RATES[Regime.OSCILLATING] < EXAMPLE_LEARNING_RATES[Regime.DIVERGING]
+
+
+def test_the_old_too_large_rate_settled_where_the_balanced_one_lands():
+    # Why 0.9 had to go: |1 - 2 lr| is 0.8 for both, so both end 0.4295 from the minimum.
+    old, balanced = (descend(BOOK_CURVE, -1, rate, 10) for rate in (0.9, 0.1))
+    assert settles(old) and classify(old) is Regime.OSCILLATING
+    np.testing.assert_allclose(minimum_distances(old)[-1], minimum_distances(balanced)[-1])
+
+
+def test_an_end_as_far_as_the_start_is_not_called_diverging():
+    # lr 1.0 maps x to 6 - x; from starts that are not whole numbers rounding can add an ulp.
+    for start in (0.3, -1.7, 5.9, 123.456):
+        path = descend(BOOK_CURVE, start, 1.0, 11)
+        assert classify(path) is Regime.OSCILLATING, start
 
 
 def test_regime_is_a_string_enum():
@@ -343,9 +376,9 @@ def test_steps_to_tolerance_refuses_a_tolerance_that_is_not_positive(tolerance):
 
 
 def test_steps_to_tolerance_measures_from_the_valley_the_run_settles_in():
+    xs = descend(TWO_VALLEYS, 0.0, 0.05, 500).x  # once: the search below would descend again at every n
     assert steps_to_tolerance(TWO_VALLEYS, 0.0, 0.05) == next(
-        n for n, x in enumerate(descend(TWO_VALLEYS, 0.0, 0.05, 500).x)
-        if np.all(np.abs(descend(TWO_VALLEYS, 0.0, 0.05, 500).x[n:] - TWO_VALLEYS.minima[0]) <= ARRIVAL_TOLERANCE)
+        n for n in range(len(xs)) if np.all(np.abs(xs[n:] - TWO_VALLEYS.minima[0]) <= ARRIVAL_TOLERANCE)
     )
 
 
