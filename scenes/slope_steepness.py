@@ -143,13 +143,14 @@ class SlopeSteepness(DescentScene):
         lines = []
         for sample in self.survey:
             lines.append(get_tangent(self.axes, self.curve, sample.x, self.palette, length=2.0))
-            lines.extend(self.get_bracket(sample))
+            lines.extend(line for line in self.get_bracket(sample) if isinstance(line, Line))
             arrow = self.get_step_arrow(sample)
             if arrow is not None:
                 lines.append(Line(arrow.get_start(), arrow.get_end()))
         shares = np.linspace(0.0, 1.0, MARK_SAMPLES)[:, None]
         points = [line.get_start() + shares * (line.get_end() - line.get_start()) for line in lines]
-        xs = np.linspace(*self.axes.x_range[:2], 4 * MARK_SAMPLES)
+        x_lo, x_hi = self.axes.x_range[:2]
+        xs = np.linspace(x_lo, x_hi, 4 * MARK_SAMPLES)
         points.append(np.array([ball_point(self.axes, self.curve, x) for x in xs]))
         return np.concatenate(points)
 
@@ -186,7 +187,8 @@ class SlopeSteepness(DescentScene):
         if downhill_direction(self.curve, sample.x, flat_below=FLAT_BELOW) == 0:
             return None
         # A huge learning rate asks for a step far off the plot (inf past 1e308): the arrow stops at its edge.
-        x_to = float(np.clip(sample.x + sample.step, *self.axes.x_range[:2]))
+        x_lo, x_hi = self.axes.x_range[:2]
+        x_to = min(max(sample.x + sample.step, x_lo), x_hi)
         return get_level_step_arrow(self.axes, self.curve, sample.x, x_to, self.palette)
 
     def _point(self):
