@@ -50,6 +50,10 @@ determinism, path safety.
    (``local-valley --learning-rate 1.1`` never ended; ``slope-steepness`` at the largest lr
    failed); at ``--start -12`` and ``18`` the slope-steepness readout is crossed by no bracket,
    arrow or tangent — tests/render/test_knob_edges.py.
+8. **Worker bounds** (issue 26): ``--jobs 1000`` renders with the machine's cores and one
+   ``warning:`` line (``GDANIM_MAX_JOBS`` allows more; a remote scheduler is left alone);
+   ``--split 1000`` counts the clip's plays and cuts it into no more shards than plays, and
+   finishes — tests/render/test_worker_bounds.py.
 
 Issue 26, lecture decks (in tests/integration/test_slides.py, beside the deck they build):
 
