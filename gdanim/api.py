@@ -108,7 +108,9 @@ def run_plan(plan: Plan, executor: Executor, on_progress: ProgressCallback | Non
             if on_progress is not None:
                 on_progress(ProgressEvent(result.request.clip_id, "done"))
             yield result
-        for folder in plan.folders:
+        # Every clip folder this run touches, up to date or not: a run killed outright left its temporaries there.
+        up_to_date_folders = {result.request.output_path(plan.out_dir, "mp4").parent for result in plan.up_to_date}
+        for folder in plan.folders | up_to_date_folders:
             remove_stale_temporaries(folder)
         unfinished: dict[str, Task] = {task.key: task for task in plan.tasks}
         unfinished.update(plan.joins)

@@ -5,7 +5,7 @@ It renders gdanim's scenes to MP4, GIF and PNG.
 stdout carries only the paths of the files written (or already up to date),
 one per line; progress and messages go to stderr. Exit status: 0 done,
 1 a render failed or a tool is missing (or a Dask worker differs from this
-checkout), 2 bad usage (an unreachable ``--scheduler`` too), 130 interrupted.
+checkout), 2 bad usage (an unreachable ``--scheduler`` too), 130 interrupted, 143 terminated (SIGTERM).
 
 Environment: ``GDANIM_CACHE_DIR`` moves manim's media folders and gdanim's
 caches (see :func:`gdanim.store.cache.get_cache_dir`). The test suite passes
@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import math
 import os
+import signal
 import sys
 import threading
 import time
@@ -29,7 +30,7 @@ import click
 from click.core import ParameterSource
 
 from gdanim.clip.request import ClipRequest
-from gdanim.errors import EXIT_INTERRUPTED, MESSAGES, ClusterError, MissingToolError, RenderError, one_line
+from gdanim.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, MESSAGES, ClusterError, MissingToolError, RenderError, one_line
 from gdanim.options import (
     DEFAULT_FORMAT,
     DEFAULT_LANGUAGE,
@@ -99,27 +100,64 @@ WATCH_FORMAT: str = "mp4"
 
 
 class _OneLineErrorCommand(click.Command):
-    """A command whose every failure is one line on stderr and an exit status: 2 usage, 1 render, 130 Ctrl-C."""
+    """A command whose every failure is one line on stderr and an exit status: 2 usage, 1 render, 130 Ctrl-C,
+    143 ``SIGTERM`` (taken like Ctrl-C: workers stopped, temporaries removed)."""
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
+        global _terminated
+        _terminated = False
+        previous = _handle_sigterm()
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _Interrupted:
+            _exit_interrupted()
         except click.ClickException as error:
             click.echo(f"Error: {' '.join(error.format_message().split())}", err=True)
             sys.exit(error.exit_code)
         except (click.Abort, KeyboardInterrupt):
-            click.echo(f"Error: {MESSAGES['interrupted']}", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            _exit_interrupted()
         except BrokenPipeError:
             # The reader of stdout went away (``| head -1``); say nothing more, as Click does.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+        if _terminated:  # --watch stops quietly, its own way, on SIGTERM as on Ctrl-C
+            sys.exit(EXIT_TERMINATED)
         sys.exit(code if isinstance(code, int) else 0)
 
 
 class _Interrupted(click.ClickException):
     exit_code = EXIT_INTERRUPTED
+
+
+_terminated: bool = False
+"""Whether this command was stopped by ``SIGTERM`` (exit 143) rather than Ctrl-C (exit 130)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """Stop the command as Ctrl-C does, once: workers stopped, temporaries removed (a second one is ignored)."""
+    global _terminated
+    if _terminated:
+        return
+    _terminated = True
+    raise KeyboardInterrupt
+
+
+def _handle_sigterm() -> Any:
+    """Take ``SIGTERM`` like Ctrl-C in the main thread (elsewhere Python cannot); the previous handler, or ``None``."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _exit_interrupted() -> None:
+    """The one line and status of an interruption: 143 after ``SIGTERM``, 130 after Ctrl-C."""
+    key, code = ("terminated", EXIT_TERMINATED) if _terminated else ("interrupted", EXIT_INTERRUPTED)
+    click.echo(f"Error: {MESSAGES[key]}", err=True)
+    sys.exit(code)
 
 
 def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:

@@ -6,6 +6,7 @@ from typing import Final
 
 __all__ = [
     "EXIT_INTERRUPTED",
+    "EXIT_TERMINATED",
     "EXIT_RENDER_FAILED",
     "MESSAGES",
     "one_line",
@@ -21,10 +22,14 @@ EXIT_RENDER_FAILED: Final[int] = 1
 EXIT_INTERRUPTED: Final[int] = 130
 """Exit status after Ctrl-C: 128 + SIGINT, as shells report it."""
 
+EXIT_TERMINATED: Final[int] = 143
+"""Exit status after ``SIGTERM`` (``kill``, ``timeout``, systemd, CI): 128 + SIGTERM, as shells report it."""
+
 MESSAGES: Final[dict[str, str]] = {
     "render_failed": "rendering {scene} failed: {reason}",
     "missing_tool": "{tool} is not installed; install the Debian package: apt-get install {package}",
     "interrupted": "interrupted; finished files are kept, unfinished ones were removed",
+    "terminated": "terminated (SIGTERM); finished files are kept, unfinished ones were removed",
     "out_problem": "--out {problem}",
     "folder_empty_name": "is empty; name a folder (. for this one)",
     "folder_is_file": "{path} is a file, not a folder",

@@ -54,6 +54,10 @@ determinism, path safety.
    ``warning:`` line (``GDANIM_MAX_JOBS`` allows more; a remote scheduler is left alone);
    ``--split 1000`` counts the clip's plays and cuts it into no more shards than plays, and
    finishes — tests/render/test_worker_bounds.py.
+9. **SIGTERM and killed runs** (issue 26): ``SIGTERM`` mid re-render (``--jobs`` 1 and 2) exits
+   143 with one ``Error: terminated (SIGTERM)`` line, no debris, the earlier files byte for byte;
+   after a ``kill -9`` mid re-render, the next run of the same clip, up to date, removes the dead
+   run's temporaries — tests/render/test_sigterm.py.
 
 Issue 26, lecture decks (in tests/integration/test_slides.py, beside the deck they build):
 
