@@ -17,8 +17,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from gdanim.publish.hugo import (
+    DATA_NAME,
+    SHORTCODE_DIR,
+    build_site_data,
+    export_to_hugo,
+    read_transcript,
+)
 from gdanim.store.manifest import ClipEntry
-from gdanim.publish.hugo import DATA_NAME, SHORTCODE_DIR, build_site_data, export_to_hugo, read_transcript
 from scenes.captions import scene_alt_text
 from tests.html_tags import parse_tags
 from tests.hugo_tools import build_site, hugo_binary
@@ -211,7 +217,7 @@ def exported_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path,
         command = [sys.executable, str(REPO_ROOT / "render.py"), str(clip["scene"]), "--quality", "low"]
         command += ["--lang", str(clip["language"]), "--theme", str(clip["theme"]), "--steps", str(clip["steps"])]
         command += ["--format", "both", "--out", str(out_dir), "--hugo-site", str(site), "--quiet", *tiny_option()]
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         assert completed.returncode == 0, completed.stderr
         exported += completed.stdout.splitlines()
     entries = {(result.entry.language, result.entry.theme): result.entry.to_json() for result in results}
@@ -298,7 +304,7 @@ def test_every_embed_has_its_buttons_labels_and_a_transcript_of_its_subtitles(bu
     assert re.findall(r"<button[^>]*>([^<]*)</button>", page) == ["", "", ""]
     summary = (public / "index.html").read_text(encoding="utf-8").split('<article class="summary"')[1]
     assert "ירידת מפל" in summary and not {"השהיה", "הפעלה", "Pause", "Play"} & set(re.findall(r"\w+", summary))
-    transcripts = re.findall(r'<details class="gd-clip-transcript"><summary>([^<]*)</summary>(.*?)</details>', page, re.S)
+    transcripts = re.findall(r'<details class="gd-clip-transcript"><summary>([^<]*)</summary>(.*?)</details>', page, re.DOTALL)
     assert [summary for summary, _ in transcripts] == ["תמליל", "Transcript", "Transcript"]
     cues = [html.unescape(text) for text in re.findall(r"<p>(.*?)</p>", transcripts[0][1])]
     assert cues == read_transcript(out_dir / entries["he", "light"]["files"]["vtt"]["path"])
@@ -389,7 +395,7 @@ def test_the_embedded_variant_and_the_data_do_not_depend_on_the_export_order(
 def _from_pages(site: Path, out_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, str(REPO_ROOT / "render.py"), "--hugo-site", str(site), "--from-pages", "-q", "low",
                "--steps", "2", "--out", str(out_dir), "--quiet", *tiny_option(), *options]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
 
 
 def _embedded_urls(public: Path) -> set[str]:
@@ -502,7 +508,7 @@ def test_the_site_or_the_page_may_force_one_theme(
     config.write_text(config.read_text(encoding="utf-8").replace('BookTheme = "auto"', f'BookTheme = "{book_theme}"'),
                       encoding="utf-8")
     page = forced / "content" / "ch10.md"
-    page.write_text('---\ntitle: "10"\n---\n\n{{< gd-clip scene="rolling-descent"%s >}}\n' % shortcode_theme,
+    page.write_text(f'---\ntitle: "10"\n---\n\n{{{{< gd-clip scene="rolling-descent"{shortcode_theme} >}}}}\n',
                     encoding="utf-8")
     public = tmp_path / "public"
     assert build_site(hugo_binary("debian"), forced, public).returncode == 0

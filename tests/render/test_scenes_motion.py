@@ -179,6 +179,7 @@ def test_overshooting_readout_names_the_step_being_taken(media_dir, learning_rat
         assert set(texts) == {caption("overshooting.readout", "en", step=step, x=x, error=error)}
 
 
+@pytest.mark.unit
 def test_a_jump_over_a_hump_clears_it():
     # Two valleys: a step from the left one into the right one flies over the hump between them.
     from manim import Axes
