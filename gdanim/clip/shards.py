@@ -341,8 +341,9 @@ class JoinShards(_ClipTask):
 
 
 UNCOUNTED_SPLIT_LIMIT: Final[int] = 8
-"""Most shards a clip is cut into before its plays are counted; a larger ``--split`` counts them first
-(in this process, a few percent of a render) so that no clip gets more shards than plays."""
+"""Most shards a clip is cut into without counting its plays; a larger ``--split`` counts them first
+(in this process, a few percent of a render) unless a remembered count has enough, so that no clip gets
+more shards than plays. Up to it, shards past the last play draw nothing, as before."""
 
 
 def count_plays_here(request: ClipRequest) -> tuple[int, ...]:
@@ -359,9 +360,9 @@ def split_tasks(tasks: Sequence[Task], pieces: int) -> tuple[list[Task], dict[st
     """Each clip render among ``tasks`` as ``pieces`` shards, and the join that makes each clip from its shards.
 
     Only :class:`RenderClip` tasks that write a video are split; other tasks
-    are kept. ``pieces`` of 1 changes nothing. No clip gets more shards than
-    plays (counted first past :data:`UNCOUNTED_SPLIT_LIMIT` pieces); a clip of
-    one play is not split.
+    are kept. ``pieces`` of 1 changes nothing. Past
+    :data:`UNCOUNTED_SPLIT_LIMIT` pieces no clip gets more shards than plays
+    (counted first); a clip of one play is then not split.
     """
     if pieces <= 1:
         return list(tasks), {}
@@ -372,10 +373,12 @@ def split_tasks(tasks: Sequence[Task], pieces: int) -> tuple[list[Task], dict[st
             split.append(task)
             continue
         counts = cached_frame_counts(task.request)
-        if counts is None and pieces > UNCOUNTED_SPLIT_LIMIT:
+        clip_pieces = pieces
+        if pieces > UNCOUNTED_SPLIT_LIMIT and (counts is None or len(counts) < pieces):
+            # A shard past the clip's last play would draw nothing but still build the whole scene;
+            # the count is taken afresh (a remembered one may be stale) only for such a large split.
             counts = count_plays_here(task.request)
-        # A shard past the clip's last play would draw nothing but still build the whole scene.
-        clip_pieces = max(1, min(pieces, len(counts))) if counts else pieces
+            clip_pieces = max(1, min(pieces, len(counts)))
         if clip_pieces == 1:
             split.append(task)
             continue
