@@ -58,6 +58,8 @@ MESSAGES: Final[dict[str, str]] = {
     "site_data_unreadable": "{path} is not gdanim's site data: {reason}; move it away to export afresh",
     "entries_dropped": "warning: {manifest}: dropped the {entries} validate ({listed}); {their} rendered again when asked for",
     "no_space": "no space left on device in {folder}; earlier files are kept",
+    "jobs_capped": "warning: --jobs {jobs} is more than the {limit} cores here; rendering with {limit} "
+    "(set {env}=N to allow more)",
     "steps_range": "steps must be between 1 and {cap}, got {steps}",
     "start_range": "start must be within [{low:g}, {high:g}], the curve's plot range widened by its width "
     "on each side (farther starts squash the valley flat), got {start!r}",

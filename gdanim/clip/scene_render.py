@@ -354,6 +354,7 @@ def render_scene(
     output_file = request.stem if plays is None else f"{request.stem}-plays{plays[0]}-{plays[1] or 'end'}"
     logger.setLevel("CRITICAL")
     text_cache.configure(text_cache_dir())
+    text_cache.release_between_clips()  # a long-lived process stays bounded (issue 26)
     with tempconfig(_settings(request, media_dir, movie, output_file, shard=plays is not None)):
         renderer: CairoRenderer
         if not movie:
@@ -393,6 +394,7 @@ def count_frames(request: ClipRequest, media_dir: Path) -> list[int]:
     """
     logger.setLevel("CRITICAL")
     text_cache.configure(text_cache_dir())
+    text_cache.release_between_clips()  # a long-lived process stays bounded (issue 26)
     with tempconfig(_settings(request, media_dir, False, f"{request.stem}-count")):
         renderer = _CountingRenderer()
         _scene_class(request, None)(renderer=renderer).render()
@@ -423,6 +425,7 @@ def draw_title_card(request: ClipRequest, media_dir: Path) -> np.ndarray:
                                             "theme": request.theme})
     logger.setLevel("CRITICAL")
     text_cache.configure(text_cache_dir())
+    text_cache.release_between_clips()  # a long-lived process stays bounded (issue 26)
     with tempconfig(_settings(request, media_dir, False, f"{request.stem}-title-card")):
         renderer = _LastFrameRenderer(skip_animations=True)
         card(renderer=renderer).render()
