@@ -76,6 +76,11 @@ Issue 26, the state a process and its folders keep (tests/render/test_long_runs_
   Python API, in a subprocess: ``bench/memory_per_clip.py --clips 30``) end within 1.3× of the
   RSS after the first five (1.76× before: manim's unbounded ``SVG_HASH_TO_MOB_MAP`` and a text
   cache without a byte budget);
+- **read-only ``--out``**: one whose clips are up to date (a read-only bind mount, and a 0555
+  folder under ``setpriv`` without capabilities) is answered, exit 0, nothing written; one that
+  needs a render is refused in one line (``--out OUT is not writable``, exit 2), before anything
+  renders; ``--out afile/sub`` says ``afile is a file, not a folder`` (exit 2; it said "afile is
+  not writable");
 
 Every clip is tiny (``--test-size 160x90@5``, see :mod:`tests.render_runs`).
 """
@@ -213,7 +218,7 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["--out", "d" * 4444], "'--out': cannot be used: File name too long"),  # before: a 35-line traceback
     (["--out", "/".join(["d" * 100] * 44)], "'--out': cannot be used: File name too long"),
     # --out that cannot be a folder
-    (["--out", "/dev/null/clips"], "not writable"),
+    (["--out", "/dev/null/clips"], "/dev/null is a file, not a folder"),
     (["--out", "/proc/gdanim-out"], "not writable"),
     # --sweep: each value checked as its single option is; no NAME or value twice; no clash with --NAME
     (["--sweep", "colour=red"], "--sweep"),
