@@ -1,6 +1,6 @@
 # The two entry points of the README: `make render` and `make test`.
 # Both run the idempotent set-up first, so each works on a fresh machine.
-.PHONY: setup render test bench
+.PHONY: setup render test check bench
 
 setup:
 	@bash scripts/setup.sh
@@ -8,8 +8,15 @@ setup:
 render: setup
 	.venv/bin/gdanim --out out
 
+# The whole suite; ruff and mypy run in it too (tests/unit/test_static_checks.py).
 test: setup
 	.venv/bin/python -m pytest
+
+# ruff and mypy alone.
+
+check: setup
+	.venv/bin/ruff check .
+	.venv/bin/mypy
 
 bench: setup
 	.venv/bin/python bench/benchmark.py --update-readme

@@ -45,7 +45,8 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 REPO_ROOT: Path = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -226,7 +227,8 @@ def bench_gif(scene: str, work: Path) -> tuple[list[Row], dict[str, Any]]:
         raise BenchError(f"manim --format gif failed: {completed.stderr.strip()[-500:]}")
     (manim_gif,) = (work / "media" / "videos").rglob(f"{SCENES[scene].class_name}*.gif")
     manim_bytes = manim_gif.stat().st_size
-    rows, data = [], {"manim_gif_bytes": manim_bytes}
+    rows: list[Row] = []
+    data: dict[str, object] = {"manim_gif_bytes": manim_bytes}
     for theme in ("light", "dark"):
         completed = subprocess.run(_render(scene, "-q", "low", "-f", "both", "--theme", theme, "--out",
                                            str(work / "out")), cwd=REPO_ROOT, capture_output=True, text=True)
@@ -486,6 +488,7 @@ _JOIN_ALONE: str = (
 def bench_lecture(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
     """All scenes: ``--format lecture`` against ``--format mp4``, both rendering; the join alone; an unchanged lecture."""
     lecture_out = str(work / "lecture")
+    load = _load()[0]
     timings = time_commands(
         {
             "mp4": _render("-q", quality, "-f", "mp4", "--force", "--out", str(work / "mp4")),
@@ -503,7 +506,9 @@ def bench_lecture(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[
         Row(13, f"all scenes ({quality}) `--format lecture` vs `--format mp4`", _seconds(lecture), _seconds(mp4),
             lecture / mp4, f"{lecture / mp4:.2f}×", "—", None,
             f"one video of the {len(SCENES)} clips with title cards and chapters, {size_mb:.1f} MB "
-            f"(the clips {clips_mb:.1f} MB): clips' packets copied, cards encoded"),
+            f"(the clips {clips_mb:.1f} MB): clips' packets copied, cards encoded; both commands render the same "
+            f"clips, so their difference here is the other load on the {CORES} cores (load ~{load:.0f}), the "
+            "lecture's own cost is the next row"),
         Row(13, "the lecture alone (clips up to date, lecture rebuilt) vs the `--format mp4` render", _seconds(join),
             _seconds(mp4), join / mp4, f"{join / mp4:.2f}×", "—", None,
             "draw and encode the title cards, copy the packets, mux subtitles and chapters"),

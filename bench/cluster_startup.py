@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gdanim.run.cluster import LOCAL_SCHEDULER, _connect  # noqa: E402
+from gdanim.run.cluster import LOCAL_SCHEDULER, _connect
 
 WORKERS: int = 2
 

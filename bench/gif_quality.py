@@ -95,7 +95,10 @@ def measure_gif(gif: Path, source: Path, colours: Mapping[str, str], stride: int
         stream = container.streams.video[0]
         width, height = stream.codec_context.width, stream.codec_context.height
     with av.open(str(source)) as container:
-        fps = gif_frame_rate(Fraction(container.streams.video[0].base_rate))
+        base_rate = container.streams.video[0].base_rate
+        if base_rate is None:
+            raise ValueError(f"{source} has no frame rate")
+        fps = gif_frame_rate(Fraction(base_rate))
     scale = f"scale={width}:{height}:flags=lanczos"
     targets = {role: np.array(hex_to_rgb(colour), dtype=np.int16) for role, colour in colours.items()}
     distances: dict[str, list[np.ndarray]] = {role: [] for role in targets}

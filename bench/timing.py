@@ -17,7 +17,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 __all__ = ["BenchError", "CommandTiming", "peak_rss_mib", "peak_total_rss_mib", "time_commands", "time_statement"]
 

@@ -134,7 +134,8 @@ def run_plan(plan: Plan, executor: Executor, on_progress: ProgressCallback | Non
                         entry = record_clip(plan.out_dir, output.entry, then=write_gallery)
                     except Exception as error:  # the files are in place, but the clip is not recorded
                         raise RenderError(task.label, failure_reason(error, plan.out_dir, output.files)) from error
-                    yield ClipResult(task.request, output.files, False, entry)
+                    # Only a clip's task (RenderClip, JoinShards) hands back an entry, and each has its request.
+                    yield ClipResult(task.request, output.files, False, entry)  # type: ignore[attr-defined]
         finally:
             for task in unfinished.values():
                 if isinstance(task, JoinShards):  # the finished shards of a clip that was not joined
@@ -191,7 +192,7 @@ def iter_render_clips(
     gdanim.store.manifest.ManifestError
         If ``OUT/manifest.json`` is not a manifest this version reads.
     MissingToolError
-        If ffmpeg, gifsicle or LaTeX is needed and missing.
+        If ffmpeg or gifsicle is needed and missing.
     RenderError
         If a render fails; earlier files stay as they were.
     ClusterError

@@ -331,9 +331,9 @@ def cli(
         _check_from_pages(context, scene_names, hugo_site, from_pages)
         assert hugo_site is not None  # checked just above
         _check_hugo_site(hugo_site)
-        knobs = {"quality": None if context.get_parameter_source("quality") is ParameterSource.DEFAULT else quality,
+        page_knobs: dict[str, Any] = {"quality": None if context.get_parameter_source("quality") is ParameterSource.DEFAULT else quality,
                  "start": start, "learning_rate": learning_rate, "steps": steps, "test_size": test_size}
-        _from_pages(hugo_site, out_dir, knobs, prune,
+        _from_pages(hugo_site, out_dir, page_knobs, prune,
                     lambda requests, kinds: _render(requests, out_dir, kinds, jobs, force, quiet, scheduler, split),
                     lambda requests, kinds: _render(requests, out_dir, kinds, jobs, True, quiet, scheduler, split))
         return
@@ -346,7 +346,7 @@ def cli(
             quality = WATCH_QUALITY
         if context.get_parameter_source("format_name") is ParameterSource.DEFAULT:
             format_name = WATCH_FORMAT
-    knobs = {"quality": quality, "language": language, "theme": theme, "start": start,
+    knobs: dict[str, Any] = {"quality": quality, "language": language, "theme": theme, "start": start,
              "learning_rate": learning_rate, "steps": steps, "test_size": test_size}
     try:
         variants = sweep_variants([_sweep_values(context, text) for text in sweeps])
@@ -505,7 +505,7 @@ def _from_pages(
 ) -> None:
     """Render and export what the site's ``gd-clip`` shortcodes use (then prune the rest); say what was done."""
     from gdanim.publish.hugo import prune_site, read_site_data
-    from gdanim.publish.pages import PageError, chosen_variants, find_clip_uses
+    from gdanim.publish.pages import chosen_variants, find_clip_uses
 
     try:
         uses = find_clip_uses(hugo_site)

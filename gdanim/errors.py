@@ -112,8 +112,6 @@ MESSAGES: Final[dict[str, str]] = {
 TOOL_PACKAGES: Final[dict[str, str]] = {
     "ffmpeg": "ffmpeg",
     "gifsicle": "gifsicle",
-    "latex": "texlive-latex-base texlive-latex-extra texlive-fonts-recommended",
-    "dvisvgm": "dvisvgm",
 }
 """The Debian package(s) that install each external program gdanim runs."""
 

@@ -30,9 +30,15 @@ class Curve(Protocol):
         Positions of the local minima, sorted, as a tuple of floats.
     """
 
-    name: str
-    label: str
-    x_range: tuple[float, float]
+    # Read-only, as the frozen dataclasses that implement it hold them.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def x_range(self) -> tuple[float, float]: ...
 
     @property
     def minima(self) -> tuple[float, ...]: ...
@@ -47,9 +53,8 @@ def _as_float_or_array(x: ArrayLike) -> FloatOrArray:
     if isinstance(x, (float, int)):
         # The descent loop's case, once per step: skip NumPy's dispatch, which costs ~1 µs a call.
         return float(x)
-    if np.ndim(x) == 0:
-        return float(x)
-    return np.asarray(x, dtype=np.float64)
+    array = np.asarray(x, dtype=np.float64)
+    return float(array) if array.ndim == 0 else array
 
 
 @dataclass(frozen=True)

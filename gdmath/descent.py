@@ -157,7 +157,7 @@ def descend(curve: Curve, start: float, learning_rate: float, steps: int) -> Des
     status = StopReason.COMPLETED
     slope = curve.slope  # looked up once: the loop runs up to MAX_STEPS times
     for _ in range(steps):
-        candidate = x - learning_rate * slope(x)
+        candidate = x - learning_rate * float(slope(x))  # a float in, a float out: float() tells mypy so
         if not math.isfinite(candidate) or abs(candidate) > DIVERGENCE_BOUND:
             status = StopReason.DIVERGED
             break

@@ -87,13 +87,15 @@ def minimum_distances(path: DescentResult) -> NDArray[np.float64]:
     >>> minimum_distances(descend(BOOK_CURVE, -1, 1.0, 2)).tolist()
     [4.0, 4.0, 4.0]
     """
-    return np.abs(_offsets(path))
+    distances: NDArray[np.float64] = np.abs(_offsets(path))
+    return distances
 
 
 def _offsets(path: DescentResult) -> NDArray[np.float64]:
     """Signed ``x - minimum`` of every point, to the minimum nearest to where the path ended."""
     minima = np.asarray(path.curve.minima, dtype=np.float64)
-    return path.x - minima[np.argmin(np.abs(minima - path.x[-1]))]
+    offsets: NDArray[np.float64] = path.x - minima[np.argmin(np.abs(minima - path.x[-1]))]
+    return offsets
 
 
 def crosses_every_step(path: DescentResult) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,7 +109,7 @@ def ridges(curve: Curve, samples: int = 2001) -> tuple[float, ...]:
     """
     minima = curve.minima
     tops = []
-    for left, right in zip(minima, minima[1:]):
+    for left, right in itertools.pairwise(minima):
         xs = np.linspace(left, right, samples)
         tops.append(float(xs[np.argmax(curve.error(xs))]))
     return tuple(tops)

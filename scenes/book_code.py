@@ -180,7 +180,7 @@ class BookCode(DescentScene):
         """Add ``text`` at the bottom of the output panel, as the program prints it."""
         self.printed.append(text)
         line = get_code_line(text, self.palette)
-        line.move_to([0, OUTPUT_TOP - 0.12 - len(self.output) * OUTPUT_LINE_HEIGHT, 0], UP).set_x(CODE_LEFT + 0.15, LEFT)
+        line.move_to((0.0, OUTPUT_TOP - 0.12 - len(self.output) * OUTPUT_LINE_HEIGHT, 0.0), UP).set_x(CODE_LEFT + 0.15, LEFT)
         self.output.add(line)
         self.play(FadeIn(line, shift=0.1 * UP), run_time=run_time)
 
@@ -208,7 +208,7 @@ class BookCode(DescentScene):
         """The output panel's outline, as tall as the header and every printed line."""
         height = (self.steps + 1) * OUTPUT_LINE_HEIGHT + 0.2
         frame = Rectangle(width=6.9, height=height).set_stroke(self.palette.muted, width=2)
-        return frame.move_to([0, OUTPUT_TOP, 0], UP).set_x(CODE_LEFT, LEFT)
+        return frame.move_to((0.0, OUTPUT_TOP, 0.0), UP).set_x(CODE_LEFT, LEFT)
 
     def get_curve_axes(self):
         """Axes for the book's curve to the right of the output panel."""
@@ -221,7 +221,7 @@ class BookCode(DescentScene):
     def stack(lines: VGroup, pitch: float) -> VGroup:
         """Place ``lines`` one under the other, ``pitch`` apart, left edges aligned (their struts keep indentation)."""
         for number, line in enumerate(lines):
-            line.move_to([0, -number * pitch, 0]).align_to(lines[0], LEFT)
+            line.move_to((0.0, -number * pitch, 0.0)).align_to(lines[0], LEFT)
         return lines
 
     def _point(self):

@@ -24,7 +24,8 @@ from __future__ import annotations
 import functools
 import string
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from gdanim.options import LANGUAGES, check_choice
 from gdmath import (
@@ -692,7 +693,7 @@ def caption_fields(key: str) -> frozenset[str]:
     >>> sorted(caption_fields("rolling_descent.detail"))
     ['delta', 'slope']
     """
-    names = set()
+    names: set[str] = set()
     for template in CAPTIONS[key].values():
         names.update(name for _, name, _, _ in string.Formatter().parse(template) if name)
     return frozenset(names)
@@ -725,7 +726,7 @@ def lesson_key(path: DescentResult) -> str:
     return f"lesson.{regime}"
 
 
-def lesson_values(path: DescentResult) -> dict[str, object]:
+def lesson_values(path: DescentResult) -> dict[str, Any]:
     """The numbers a lesson's notes quote: steps taken, and the distance to the minimum at the start and end.
 
     Examples
@@ -779,7 +780,7 @@ def scene_alt_text(scene_name: str, language: str) -> str:
     return SCENE_ALT_TEXT[scene_name][language].format(**alt_text_values(scene_name))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def alt_text_values(scene_name: str) -> dict[str, str]:
     """The numbers a scene's alt text quotes, from its registry defaults and :mod:`gdmath`, never typed in the text.
 

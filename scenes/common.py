@@ -7,7 +7,8 @@ and the catalogue's words; they never compute a slope or a step themselves.
 from __future__ import annotations
 
 import math
-from typing import Callable, ClassVar
+from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -114,6 +115,9 @@ def registry_defaults(scene_name: str) -> tuple[float, float, int]:
     return spec.start, spec.learning_rate, spec.steps
 
 
+# What a helper hands back is what it was given: a MarkupText stays a MarkupText.
+ShownT = TypeVar("ShownT", bound=Mobject)
+
 PACED_STEPS: int = 10
 """Up to this many steps each step plays at full length; more steps play faster.
 
@@ -162,12 +166,12 @@ class DescentScene(Scene):
         check_choice("language", self.language, LANGUAGES)
         check_choice("theme", self.theme, THEME_NAMES)
         self.palette: Theme = THEMES[self.theme]
-        self.camera.background_color = self.palette.background
+        self.camera.background_color = self.palette.background  # type: ignore[union-attr]  # Cairo camera only
         self.path: DescentResult = descend(self.curve, self.start, self.learning_rate, self.steps)
 
     # --- Beats: the teaching moments a lecturer stops after ---------------------------------
 
-    def beat(self, key: str, number: int | None = None, name: str | None = None, **values: object) -> None:
+    def beat(self, key: str, number: int | None = None, name: str | None = None, **values: Any) -> None:
         """Start a teaching beat here: a manim section, with its speaker notes from the catalogue.
 
         Call it before the beat's first ``play``. The first beat starts at 0 s;
@@ -191,7 +195,7 @@ class DescentScene(Scene):
         self.next_section(name)
         self._beat_starts.append((name, notes, round(float(self.time), 6)))
 
-    def step_beat(self, key: str, index: int, last: int, **values: object) -> None:
+    def step_beat(self, key: str, index: int, last: int, **values: Any) -> None:
         """The beat of step ``index`` (from 0) of ``last``: its own for the first :data:`PACED_STEPS`, then one for the rest."""
         if index < PACED_STEPS:
             self.beat(key, index + 1, **values)
@@ -200,16 +204,16 @@ class DescentScene(Scene):
 
     # --- Subtitles: every title and caption, for as long as it is on screen -----------------
 
-    def as_subtitle(self, mobject: Mobject, text: str, slot: str) -> Mobject:
+    def as_subtitle(self, mobject: ShownT, text: str, slot: str) -> ShownT:
         """Mark ``mobject`` (showing ``text``) as a subtitle cue while it is on screen.
 
         A new cue in the same ``slot`` (``"title"``, ``"caption"``) ends the one
         before it, so fading one caption into the next gives back-to-back cues.
         """
-        mobject.subtitle = (slot, text)
+        mobject.subtitle = (slot, text)  # type: ignore[attr-defined]  # manim mobjects take any attribute
         return mobject
 
-    def add(self, *mobjects: Mobject) -> DescentScene:
+    def add(self, *mobjects: Any) -> DescentScene:
         super().add(*mobjects)
         for mobject in mobjects:
             if hasattr(mobject, "subtitle") and hasattr(self, "_subtitles_on_screen"):
@@ -273,7 +277,7 @@ class DescentScene(Scene):
         label = self.get_label("learning_rate", learning_rate=book_parameter(path.learning_rate))
         label.next_to(axes, UP, buff=0.25)
         panel = VGroup(label, axes, get_curve_graph(axes, path.curve, self.palette))
-        panel.axes = axes
+        panel.axes = axes  # type: ignore[attr-defined]  # manim mobjects take any attribute
         return panel
 
     def get_step_counter(self, step: int) -> MarkupText:
@@ -308,7 +312,7 @@ class DescentScene(Scene):
         if seconds > 1e-6:
             self.wait(seconds)
 
-    def replace_text(self, old: Mobject, new: Mobject, run_time: float = 0.5) -> Mobject:
+    def replace_text(self, old: Mobject, new: ShownT, run_time: float = 0.5) -> ShownT:
         """Fade ``old`` out, then ``new`` in, never both at once (overlaid text is unreadable).
 
         A caption or title is first left on screen for its reading time
@@ -521,7 +525,7 @@ def get_axes(
         # "move" arrow above it) then has the space to the right of the axis to itself.
         y_label.next_to(axes.y_axis.get_top(), UP, buff=0.2).align_to(axes.y_axis.get_left() + 0.25 * LEFT, RIGHT)
         decorations.add(x_label, y_label)
-    axes.decorations = decorations
+    axes.decorations = decorations  # type: ignore[attr-defined]  # manim mobjects take any attribute
     axes.add(decorations)
     return axes
 
@@ -585,7 +589,7 @@ def time_lapse_rate(first: float, last: float):
     return lambda t: min(1.0, max(0.0, (first * ratio**t - first) / (last - first)))
 
 
-def time_lapse_durations(marks: list[float], run_time: float) -> list[float]:
+def time_lapse_durations(marks: Sequence[float], run_time: float) -> list[float]:
     """Run time of each stretch between consecutive step ``marks``, ``run_time`` in all.
 
     Each stretch gets time in proportion to ``log(end / start)``, so one

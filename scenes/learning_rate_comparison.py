@@ -65,7 +65,7 @@ class LearningRateComparison(DescentScene):
         # Three balls at the same start, all as far into their paths as ``progress`` says.
         self.progress = ValueTracker(0)
         self.balls = [
-            get_path_ball(self.palette, path, self.progress, lambda axes=panel.axes: axes)
+            get_path_ball(self.palette, path, self.progress, lambda axes=panel.axes: axes)  # type: ignore[misc]
             for path, panel in zip(self.paths, self.panels)
         ]
         self.counter = self.get_step_counter(0)

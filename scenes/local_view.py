@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import DOWN, UP, Create, FadeIn, FadeOut, GrowArrow, Rectangle, ValueTracker, VGroup, always_redraw, smooth
+from manim import DOWN, UP, Create, FadeIn, FadeOut, GrowArrow, MarkupText, Rectangle, ValueTracker, VGroup, always_redraw, smooth
 
 from gdmath import book_round, step_vector, view_range
 from scenes.captions import signed_number
@@ -68,7 +68,7 @@ class LocalView(DescentScene):
         self.wait(1.2)
 
         # Steps on the slope under the ball, and nothing else.
-        self.readout = None
+        self.readout: MarkupText | None = None
         for index in range(self.path.nit):
             self.animate_step(index)
 

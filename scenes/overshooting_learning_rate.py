@@ -145,7 +145,7 @@ class OvershootingLearningRate(DescentScene):
         if window != self.window:
             # Redraw the plot every frame while the window's bounds glide to the new ones.
             bounds = [ValueTracker(value) for value in self.window]
-            zooming = always_redraw(lambda: self.get_plot(tuple(b.get_value() for b in bounds), visited))
+            zooming = always_redraw(lambda: self.get_plot(_bounds(bounds), visited))
             self.remove(self.plot)
             # Added after the plot, the ball updates after it and rides the new axes each frame.
             self.add(zooming, self.ball)
@@ -177,3 +177,9 @@ class OvershootingLearningRate(DescentScene):
             _, x, error = book_table(self.path)[index - 1]
         readout = get_readout("overshooting.readout", self.language, self.palette, step=index, x=x, error=error)
         return readout.next_to(self.rate, DOWN, buff=0.2)
+
+
+def _bounds(trackers: list[ValueTracker]) -> tuple[float, float, float, float]:
+    """A window's four bounds, as the trackers gliding between two windows hold them now."""
+    x_lo, x_hi, y_lo, y_hi = (tracker.get_value() for tracker in trackers)
+    return x_lo, x_hi, y_lo, y_hi

@@ -133,7 +133,7 @@ class RollingDescent(DescentScene):
         if header:
             texts = [self.get_label(key) for key in cells]
         else:
-            self.table_rows.append(tuple(str(cell) for cell in cells))
+            self.table_rows.append((str(cells[0]), str(cells[1]), str(cells[2])))
             texts = [get_number(str(cell), self.palette, FONT_SIZE_LABEL) for cell in cells]
         row = VGroup()
         for column, text in enumerate(reading_order(texts, self.language)):

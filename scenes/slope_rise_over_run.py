@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Line, ReplacementTransform, ValueTracker, VGroup
 from manim import always_redraw, smooth
@@ -108,7 +108,7 @@ class SlopeRiseOverRun(DescentScene):
         return self.get_secant(math.exp(self.log_run.get_value()))
 
     @staticmethod
-    def get_secant_values(line: Secant) -> dict[str, str]:
+    def get_secant_values(line: Secant) -> dict[str, Any]:
         """``rise``, ``run`` and ``slope`` as the book prints numbers."""
         return {"rise": book_round(line.rise), "run": book_round(line.run), "slope": book_round(line.slope)}
 
@@ -133,7 +133,7 @@ class SlopeRiseOverRun(DescentScene):
 
     def get_leg_labels(self, line: Secant) -> VGroup:
         """"run" inside the triangle against its right angle, clear of the curve and the axis; "rise" right of the rise."""
-        left, corner, right = self.get_corners(line)
+        _left, corner, right = self.get_corners(line)
         run = get_readout("rise_over_run.run", self.language, self.palette)
         run.next_to(corner, DOWN if line.rise < 0 else UP, buff=0.15).align_to(corner + 0.15 * LEFT, RIGHT)
         rise = get_readout("rise_over_run.rise", self.language, self.palette)

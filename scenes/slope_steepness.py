@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import DOWN, UP, Create, FadeIn, GrowArrow, Line, ValueTracker, VGroup, smooth
+from manim import DOWN, UP, Create, FadeIn, GrowArrow, Line, Mobject, ValueTracker, VGroup, smooth
 
 from gdmath import SlopeSample, book_parameter, book_round, downhill_direction, follow_view, slope_survey
 from scenes.common import (
@@ -70,7 +70,8 @@ class SlopeSteepness(DescentScene):
         self.position = ValueTracker(self.survey[0].x)
         self.ball = get_ball(self.palette).move_to(self._point())
         self.ball.add_updater(lambda ball: ball.move_to(self._point()))
-        self.explanation = self.readout = None
+        self.explanation: Mobject | None = None
+        self.readout: Mobject | None = None
         self.seen = VGroup()
         for number, sample in enumerate(self.survey, start=1):
             self.show_place(number, sample)
@@ -78,6 +79,7 @@ class SlopeSteepness(DescentScene):
         # All the places side by side.
         self.beat("steepness.lesson")
         self.play(self.seen.animate.set_opacity(1.0), run_time=0.6)
+        assert self.explanation is not None  # every place shows one
         self.explanation = self.replace_text(self.explanation, self.get_caption("steepness.lesson"))
         self.hold_reading(2.5)
 
@@ -133,7 +135,7 @@ class SlopeSteepness(DescentScene):
         The step arrow runs along it, so the share of the distance one step covers shows.
         """
         ends = [self.axes.c2p(x, sample.error) for x in (sample.x, sample.minimum)]
-        bracket = VGroup(Line(*ends, color=self.palette.muted, stroke_width=3))
+        bracket = VGroup(Line(ends[0], ends[1], color=self.palette.muted, stroke_width=3))
         for end in ends:
             bracket.add(Line(end + BRACKET_TICK * DOWN, end + BRACKET_TICK * UP, color=self.palette.muted, stroke_width=3))
         return bracket

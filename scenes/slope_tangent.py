@@ -8,6 +8,7 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    MarkupText,
     Succession,
     ValueTracker,
     VGroup,
@@ -94,7 +95,7 @@ class SlopeTangent(DescentScene):
         positive = self.get_caption("slope_tangent.positive")
         mirrored_start = x_hi - (self.start - x_lo)
         self.play(
-            self.position.animate(run_time=3.0, rate_func=smooth).set_value(mirrored_start),
+            self.position.animate(run_time=3.0, rate_func=smooth).set_value(mirrored_start),  # type: ignore[operator]
             Succession(Wait(0.2), FadeOut(explanation, run_time=0.3), FadeIn(positive, run_time=0.3)),
         )
         explanation = positive
@@ -105,7 +106,7 @@ class SlopeTangent(DescentScene):
         explanation = self.replace_text(explanation, self.get_caption("slope_tangent.size"))
         self.hold_reading(2.0)
 
-    def get_slope_readout(self) -> VGroup:
+    def get_slope_readout(self) -> MarkupText:
         """The live ``slope = …`` readout, high in the middle of the valley."""
         slope = tangent_line(self.curve, self.position.get_value()).slope
         self.readout_text = caption("slope_tangent.readout", self.language, slope=signed_number(slope, SLOPE_READOUT_PLACES))

@@ -126,7 +126,7 @@ def _read(path: Path) -> Any | None:
         return None
     try:
         value = pickle.loads(payload)
-    except Exception:  # noqa: BLE001 - any unreadable entry is only a miss
+    except Exception:
         return None
     try:
         os.utime(path)  # least recently used goes first when the folder is pruned
@@ -199,7 +199,7 @@ def cached_mobject(kind: str, arguments: dict[str, Any], build: Callable[[], M])
     A copy (``.copy()``) the caller may move, scale and recolour freely.
     """
     key = entry_key(kind, arguments)
-    value = _memory.get(key)
+    value: Any = _memory.get(key)  # a mobject: it has .copy()
     if value is not None:
         _memory.move_to_end(key)
         _counts["memory"] += 1

@@ -40,12 +40,12 @@ class TitleCard(Scene):
 
     def construct(self) -> None:
         palette = THEMES[self.theme]
-        self.camera.background_color = palette.background
+        self.camera.background_color = palette.background  # type: ignore[union-attr]  # Cairo camera only
         title = get_number(scene_title(self.scene, self.language), palette, TITLE_CARD_FONT_SIZE)
         if title.width > _MAX_TITLE_WIDTH:
             title.scale_to_fit_width(_MAX_TITLE_WIDTH)
-        title.move_to([0, 0.25, 0])
-        rule = Line([-1.2, 0, 0], [1.2, 0, 0], color=palette.curve, stroke_width=STROKE_WIDTH_CURVE)
+        title.move_to((0.0, 0.25, 0.0))
+        rule = Line((-1.2, 0.0, 0.0), (1.2, 0.0, 0.0), color=palette.curve, stroke_width=STROKE_WIDTH_CURVE)
         rule.next_to(title, DOWN, buff=0.45)
         self.add(title, rule)
         self.wait(1 / max(1, int(self.camera.frame_rate)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import DOWN, RIGHT, UP, FadeIn, ValueTracker, VGroup, always_redraw, smooth
+from manim import DOWN, RIGHT, UP, FadeIn, Mobject, ValueTracker, VGroup, always_redraw, smooth
 
 from gdmath import (
     ARRIVAL_TOLERANCE,
@@ -73,7 +73,7 @@ class TooSmallLearningRate(DescentScene):
 
         # Two balls at the same start, and one step counter for both.
         self.progress = ValueTracker(0)
-        self.balls = [get_path_ball(self.palette, path, self.progress, lambda axes=panel.axes: axes)
+        self.balls = [get_path_ball(self.palette, path, self.progress, lambda axes=panel.axes: axes)  # type: ignore[misc]
                       for panel, path in zip(self.panels, self.paths)]
         self.counter = always_redraw(lambda: self.get_step_counter(int(self.progress.get_value() + 1e-9)))
         self.caption = self.get_caption("same_start")
@@ -84,7 +84,7 @@ class TooSmallLearningRate(DescentScene):
         # The first steps one by one: the small rate barely moves.
         self.beat("too_small.crawl")
         self.caption = self.replace_text(self.caption, self.get_caption("too_small.crawl"))
-        self.verdicts = [None] * len(self.paths)
+        self.verdicts: list[Mobject | None] = [None] * len(self.paths)
         for step in range(1, min(self.steps, PACED_STEPS) + 1):
             self.play(self.progress.animate.set_value(step), run_time=STEP_RUN_TIME, rate_func=smooth)
             self.show_arrivals(step)
@@ -126,22 +126,27 @@ class TooSmallLearningRate(DescentScene):
                    and self.verdicts[number] is None]
         if not arrived:
             return
-        for number in arrived:
-            self.verdicts[number] = self.get_verdict(number, "too_small.arrived", self.arrivals[number])
-        self.play(*(FadeIn(self.verdicts[number], shift=0.15 * UP) for number in arrived), run_time=0.5)
+        shown = [self.get_verdict(number, "too_small.arrived", arrival) for number in arrived
+                 if (arrival := self.arrivals[number]) is not None]
+        for number, verdict in zip(arrived, shown):
+            self.verdicts[number] = verdict
+        self.play(*(FadeIn(verdict, shift=0.15 * UP) for verdict in shown), run_time=0.5)
         self.wait(0.6)
 
     def show_shortfalls(self) -> None:
         """Label the panels whose ball never arrived: how many steps it needs, or that it never gets there."""
         missing = [number for number, verdict in enumerate(self.verdicts) if verdict is None]
+        shown = []
         for number in missing:
             arrival = self.arrivals[number]
             if arrival is None:
-                self.verdicts[number] = self.get_verdict(number, "too_small.never", self.steps)
+                verdict = self.get_verdict(number, "too_small.never", self.steps)
             else:
-                self.verdicts[number] = self.get_verdict(number, "too_small.needs", arrival)
+                verdict = self.get_verdict(number, "too_small.needs", arrival)
+            self.verdicts[number] = verdict
+            shown.append(verdict)
         if missing:
-            self.play(*(FadeIn(self.verdicts[number], shift=0.15 * UP) for number in missing), run_time=0.6)
+            self.play(*(FadeIn(verdict, shift=0.15 * UP) for verdict in shown), run_time=0.6)
 
     def get_verdict(self, number: int, key: str, steps: int):
         """The line under panel ``number``: arrived after, or needs, ``steps`` steps."""

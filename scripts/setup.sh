@@ -5,14 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Why each package: pango/cairo/pkg-config build manimpango and pycairo; ffmpeg
-# and gifsicle make the web GIFs; texlive + dvisvgm render MathTex and axis
-# numbers; DejaVu has Hebrew glyphs; hugo and chromium test the book embedding
+# and gifsicle make the web GIFs; DejaVu has Hebrew glyphs (no LaTeX: no scene
+# typesets TeX, tests/unit/test_static_checks.py keeps it so); hugo and chromium test the book embedding
 # and the slide player; poppler-utils turns the PDF handout into pictures for its
 # test; hyperfine times whole commands for `make bench`.
 APT_PACKAGES=(
     build-essential pkg-config libpango1.0-dev libcairo2-dev
     ffmpeg gifsicle
-    texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
     fonts-dejavu-core
     hugo chromium chromium-driver poppler-utils
     hyperfine
@@ -49,8 +48,8 @@ fi
 
 stamp=.venv/.gdanim-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    echo "setup: installing gdanim with its test and bench tools into .venv" >&2
+    echo "setup: installing gdanim with its test, bench and dev tools into .venv" >&2
     .venv/bin/python -m pip install -q --upgrade pip >&2
-    .venv/bin/python -m pip install -q -e '.[test,bench]' >&2
+    .venv/bin/python -m pip install -q -e '.[test,bench,dev]' >&2
     touch "$stamp"
 fi

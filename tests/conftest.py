@@ -2,7 +2,9 @@
 
 Tests live by level, each folder marked so ``pytest -m unit`` picks one:
 
-- ``tests/unit/`` (``unit``): no manim render, seconds in all;
+- ``tests/unit/`` (``unit``): no manim render, seconds in all; a test elsewhere
+  that renders nothing says so with ``@pytest.mark.unit`` (its level wins over its
+  folder's), and a ``unit`` test that starts a manim render fails;
 - ``tests/render/`` (``render``): real tiny renders through the API and the CLI;
 - ``tests/integration/`` (``integration``): renders plus another real system:
   headless Chromium, the ``hugo`` binary, a Dask cluster, a wheel installed in a fresh venv.
@@ -49,12 +51,27 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test with its folder's level (doctests of the packages count as unit tests)."""
+    """Mark each test with its folder's level, unless it names its own (doctests of the packages count as unit tests)."""
     tests = Path(__file__).resolve().parent
     for item in items:
+        if any(item.get_closest_marker(level) for level in LEVELS):
+            continue
         path = Path(str(item.path)).resolve()
         level = path.relative_to(tests).parts[0] if path.is_relative_to(tests) else "unit"
         item.add_marker(getattr(pytest.mark, level if level in LEVELS else "unit"))
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_render_nothing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make a ``unit`` test that starts a manim render in this process fail, naming the rule it broke."""
+    scene_module = sys.modules.get("manim.scene.scene")
+    if scene_module is None or request.node.get_closest_marker("unit") is None:
+        return
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a test marked unit rendered a manim scene: mark it render (or drop the render)")
+
+    monkeypatch.setattr(scene_module.Scene, "render", refuse)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -125,10 +125,10 @@ def decoded_frames(path: Path) -> list[np.ndarray]:
 
 
 def path_without(folder: Path, missing: str) -> str:
-    """A ``PATH`` (a new folder of links in ``folder``) with ffmpeg, gifsicle, latex and dvisvgm, except ``missing``."""
+    """A ``PATH`` (a new folder of links in ``folder``) with ffmpeg and gifsicle, except ``missing``; never LaTeX."""
     tools = folder / "bin"
     tools.mkdir()
-    for tool in ("ffmpeg", "gifsicle", "latex", "dvisvgm", "kpsewhich"):
+    for tool in ("ffmpeg", "gifsicle"):
         found = subprocess.run(["which", tool], capture_output=True, text=True, check=False).stdout.strip()
         if tool != missing and found:
             (tools / tool).symlink_to(found)

@@ -22,7 +22,7 @@ import time
 import traceback
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -86,7 +86,7 @@ def project_dirs() -> list[Path]:
     Resolved through the import system rather than assumed next to this file,
     so a checkout (or a copy of one) watches the sources it actually runs.
     """
-    return [Path(importlib.import_module(name).__file__).resolve().parent for name in PROJECT_PACKAGES]
+    return [Path(str(importlib.import_module(name).__file__)).resolve().parent for name in PROJECT_PACKAGES]
 
 
 def _imported_names(module: str, source: str, is_package: bool) -> set[str]:
@@ -127,7 +127,7 @@ def import_graph(packages: Sequence[str] = PROJECT_PACKAGES) -> dict[str, set[st
     }
     graph: dict[str, set[str]] = {}
     for name, module in loaded.items():
-        path = Path(module.__file__)
+        path = Path(str(module.__file__))
         try:
             source = path.read_text(encoding="utf-8")
             imported = _imported_names(name, source, path.name == "__init__.py")
@@ -287,8 +287,8 @@ def describe_error(error: BaseException, directories: Sequence[Path]) -> str:
     else:
         frames = traceback.extract_tb(original.__traceback__)
         inside = [frame for frame in frames if any(Path(frame.filename).is_relative_to(d) for d in directories)]
-        frame = (inside or frames or [None])[-1]
-        location = f"{_display_path(frame.filename, directories)}:{frame.lineno}" if frame else "<unknown>"
+        last = (inside or frames)[-1] if (inside or frames) else None
+        location = f"{_display_path(last.filename, directories)}:{last.lineno}" if last else "<unknown>"
         message = str(original)
     first_line = (message.strip().splitlines() or [""])[0]
     return f"{location}: {kind}: {first_line}" if first_line else f"{location}: {kind}"
@@ -462,10 +462,11 @@ def watch(
                 sources = handler.take_paths()
                 forget_bytecode(sources)
                 names = [module_name(source, roots) for source in sources]
-                if None in names:
+                known = [name for name in names if name is not None]
+                if len(known) < len(names):
                     purge_project_modules(packages)
                 else:
-                    purge_changed_modules(names, packages)
+                    purge_changed_modules(known, packages)
             first = False
             try:
                 with _stoppable(changed, time_limit):
@@ -521,7 +522,7 @@ class WarmExecutor(Executor):
 
     def run(
         self, tasks: Sequence[Task], out_dir: Path, on_progress: ProgressCallback | None
-    ) -> Iterator[tuple[Task, TaskOutput]]:
+    ) -> Generator[tuple[Task, TaskOutput], None, None]:
         if not tasks:
             return
         futures = {self._pool.submit(_run_fresh, task, out_dir): task for task in tasks[1:]}

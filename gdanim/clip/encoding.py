@@ -14,10 +14,11 @@ import ctypes
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import av
 from av.video.reformatter import VideoReformatter
+from av.video.stream import VideoStream
 from manim.scene.scene_file_writer import SceneFileWriter
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
@@ -35,19 +36,20 @@ class _ConvertOnceEncoder(VideoSegmentEncoder):
         self._validate_frame(pixels, repeat)
         rate = self.spec.frame_rate
         time_base = Fraction(rate.denominator, rate.numerator)
-        codec = self._stream.codec_context
+        stream = cast(VideoStream, self._stream)  # manim's segment encoder holds one video stream
+        codec = stream.codec_context
         try:
             # The arguments PyAV's encoder passes to its own reformatter.
             frame = self._reformatter.reformat(
                 av.VideoFrame.from_ndarray(pixels, format="rgba"),
-                codec.width, codec.height, codec.format, threads=codec.thread_count,
+                codec.width, codec.height, codec.format.name if codec.format else None, threads=codec.thread_count,
             )
             frame.time_base = time_base
             for _ in range(repeat):
                 # The encoder takes its own reference to the frame as sent: the next pts does not change it.
                 frame.pts = self._next_pts
                 self._next_pts += 1
-                for packet in self._stream.encode(frame):
+                for packet in stream.encode(frame):
                     self._container.mux(packet)
         except BaseException as error:
             raise self._operation_error("encode", error) from error

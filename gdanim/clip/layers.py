@@ -275,7 +275,7 @@ class LayeredRenderer(CairoRenderer):
         self._check_still(plan)
         camera = self.camera
         runs = _runs(self._draw_order(scene), plan.watched_ids)
-        if runs and not runs[0][0] and plan.base and tuple(map(id, runs[0][1])) == plan.base:
+        if runs and not runs[0][0] and plan.base and tuple(map(id, runs[0][1])) == plan.base and self.static_image is not None:
             runs.pop(0)
             camera.set_frame_to_background(self.static_image)
         else:
@@ -288,7 +288,7 @@ class LayeredRenderer(CairoRenderer):
                 self._composite(layer)
 
     def _composite(self, layer: _Layer) -> None:
-        if layer.pixels is None:
+        if layer.pixels is None or layer.surface is None:
             return
         pixels = self.camera.pixel_array
         if self._target is None or self._target[0] is not pixels:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 __all__ = ["MoviePiece", "join_movies", "join_pieces"]
 
@@ -26,7 +27,7 @@ def join_movies(movies: Sequence[Path], target: Path) -> None:
 
     listing = "".join(f"file 'file:{Path(movie).resolve().as_posix()}'\n" for movie in movies).encode()
     with BytesIO(listing) as manifest, av.open(
-        manifest, format="concat", options={"safe": "0", "an": "1"}
+        manifest, mode="r", format="concat", options={"safe": "0", "an": "1"}
     ) as joined, av.open(
         str(target), mode="w", format="mp4", options={"movflags": "+faststart"}
     ) as output:
@@ -82,12 +83,12 @@ def join_pieces(pieces: Sequence[MoviePiece], target: Path, frame_rate: int) -> 
                 stream_in = movie.streams.video[0]
                 if stream_out is None:
                     stream_out = output.add_stream_from_template(template=stream_in)
-                    time_base = stream_in.time_base  # the output's, whatever each piece's
+                    time_base = _time_base(stream_in)  # the output's, whatever each piece's
                 count = 0
                 for packet in movie.demux(stream_in):
                     if packet.pts is None:
                         continue
-                    number = round(packet.pts * stream_in.time_base * rate)
+                    number = round(packet.pts * _time_base(stream_in) * rate)
                     if number < piece.first or (piece.end is not None and number >= piece.end):
                         continue
                     if count == 0 and not packet.is_keyframe:
@@ -103,3 +104,10 @@ def join_pieces(pieces: Sequence[MoviePiece], target: Path, frame_rate: int) -> 
             placed += count
             counts.append(count)
     return counts
+
+
+def _time_base(stream: Any) -> Fraction:
+    """A stream's time base; PyAV types it optional, though every stream of a movie has one."""
+    if stream.time_base is None:
+        raise ValueError("a video stream without a time base")
+    return Fraction(stream.time_base)

@@ -36,8 +36,6 @@ from gdanim.task import ProgressCallback, ProgressEvent, TaskOutput
 
 __all__ = ["CutGif", "RenderClip", "check_tools", "clip_entry", "clip_targets", "file_records", "theme_colours"]
 
-_LATEX_TOOLS: Final[tuple[str, ...]] = ("latex", "dvisvgm")
-
 COMPANION_FILES: Final[dict[str, tuple[str, ...]]] = {"mp4": ("vtt",)}
 """Files written beside a format: every MP4 has its WebVTT subtitles (:mod:`gdanim.clip.subtitles`)."""
 
@@ -125,7 +123,8 @@ def clip_entry(
 
 
 def check_tools(formats: tuple[str, ...]) -> None:
-    needed = list(_LATEX_TOOLS)
+    # No scene typesets TeX (tests/unit/test_static_checks.py keeps it so): LaTeX is never needed.
+    needed = []
     if "mp4" in formats or "gif" in formats:
         needed.append("ffmpeg")
     if "gif" in formats:
@@ -166,7 +165,7 @@ class _ClipTask:
             If manim or a tool fails; earlier files stay as they were, and a
             folder this render created is removed again.
         MissingToolError
-            If ffmpeg, gifsicle or LaTeX is needed and missing.
+            If ffmpeg or gifsicle is needed and missing.
         """
         targets = self.targets(out_dir)
         try:
@@ -178,7 +177,8 @@ class _ClipTask:
             raise RenderError(self.label, failure_reason(error, out_dir, targets)) from error
         return TaskOutput(targets, entry)
 
-    def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> ClipEntry:
+    def _write(self, out_dir: Path, targets: dict[str, Path], on_progress: ProgressCallback | None) -> Any:
+        """The clip's manifest entry (a :class:`ClipEntry`), or what a piece of a clip hands on."""
         raise NotImplementedError
 
 
@@ -221,6 +221,7 @@ class RenderClip(_ClipTask):
                 write_mp4_with_subtitles(rendered.movie, rendered.subtitles, temps["mp4"], temps["vtt"], request.language)
             if "gif" in temps:
                 report("gif", rendered.plays)
+                assert rendered.movie is not None  # a GIF is always cut from a movie render
                 make_gif(rendered.movie, temps["gif"], theme_colours(request.theme))
             if "png" in temps:
                 report("png", rendered.plays)

@@ -255,7 +255,7 @@ def _abort_orphan_encoders() -> None:
     ``--jobs 2`` worker hung at exit after Ctrl-C).
     """
     for thread in threading.enumerate():
-        job = getattr(getattr(thread, "_target", None), "__self__", None)
+        job: Any = getattr(getattr(thread, "_target", None), "__self__", None)
         if thread.name.startswith(_ENCODER_THREAD_PREFIX) and callable(getattr(job, "abort", None)):
             job.abort()
 
@@ -360,6 +360,7 @@ def render_scene(
     logger.setLevel("CRITICAL")
     text_cache.configure(text_cache_dir())
     with tempconfig(_settings(request, media_dir, movie, output_file, shard=plays is not None)):
+        renderer: CairoRenderer
         if not movie:
             renderer = _LastFrameRenderer(skip_animations=True)
         elif plays is not None:
@@ -374,7 +375,6 @@ def render_scene(
         except BaseException:
             _abort_orphan_encoders()
             raise
-        renderer = scene.renderer
         movie_path = Path(renderer.file_writer.movie_file_path) if movie else None
         wrote_subtitles = movie and renderer.file_writer.subcaptions
         subtitles = Path(renderer.file_writer.output_plan.subcaption_file) if wrote_subtitles else None

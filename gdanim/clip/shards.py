@@ -260,7 +260,7 @@ class RenderShard(_ClipTask):
                 rendered = scene_render.render_scene(request, media_dir, movie=True, plays=(first, last))
                 # A count from before the scene lost plays may start this range past its end: no movie.
                 drew = rendered.movie is not None and rendered.movie.exists()
-                if drew:
+                if drew and rendered.movie is not None:
                     _copy(rendered.movie, temps["mp4"])
                 if last is None:
                     _remember_counts(request, rendered.frames_per_play)

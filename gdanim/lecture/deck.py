@@ -142,7 +142,7 @@ def slide_cues(slide: Slide) -> list[Cue]:
     ]
 
 
-def _frame_index(seconds: float, rate: Fraction) -> int:
+def _frame_index(seconds: float | Fraction, rate: Fraction) -> int:
     return round(seconds * rate)
 
 
@@ -166,18 +166,24 @@ def cut_slide_media(slide: Slide, folder: Path) -> tuple[Path, Path]:
     ) as beat:
         stream_in = clip.streams.video[0]
         rate = stream_in.average_rate or stream_in.base_rate
+        if rate is None:
+            raise ValueError(f"{slide.source} has no frame rate")
         first, last = _frame_index(slide.start, rate), _frame_index(slide.end, rate)
+        time_base = stream_in.time_base
+        if time_base is None:
+            raise ValueError(f"{slide.source} has no time base")
         stream_out = beat.add_stream_from_template(template=stream_in)
-        offset = None
+        offset: int | None = None
         for packet in clip.demux(stream_in):
-            if packet.pts is None or not first <= _frame_index(packet.pts * stream_in.time_base, rate) < last:
+            if packet.pts is None or not first <= _frame_index(packet.pts * time_base, rate) < last:
                 continue
             if offset is None:
                 if not packet.is_keyframe:
                     raise ValueError(f"beat {slide.name} of {slide.clip_id} does not start on a key frame")
                 offset = packet.pts
             packet.pts -= offset
-            packet.dts -= offset
+            if packet.dts is not None:
+                packet.dts -= offset
             packet.stream = stream_out
             beat.mux(packet)
         if offset is None:
@@ -231,7 +237,7 @@ def last_frame(video: Path) -> np.ndarray:
     """The last frame of a video, as RGB."""
     with av.open(str(video)) as container:
         frame = None
-        for frame in container.decode(video=0):
+        for frame in container.decode(video=0):  # noqa: B007 (the loop keeps the last frame)
             pass
         if frame is None:
             raise ValueError(f"{video} decodes to no frame")

@@ -295,8 +295,9 @@ def _frames_of(movie: Path, numbers: set[int]) -> dict[int, Any]:
     with av.open(str(movie)) as container:
         stream = container.streams.video[0]
         rate = stream.average_rate or stream.base_rate
+        time_base = stream.time_base
         for frame in container.decode(stream):
-            number = round(frame.pts * stream.time_base * rate) if frame.pts is not None else -1
+            number = round(frame.pts * time_base * rate) if frame.pts is not None and time_base and rate else -1
             if number in numbers:
                 found[number] = frame.to_ndarray(format="rgb24")
                 if len(found) == len(numbers):

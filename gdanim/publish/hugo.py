@@ -29,7 +29,6 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
@@ -191,7 +190,7 @@ def read_transcript(vtt_path: Path) -> list[str]:
     import webvtt
 
     lines: list[str] = []
-    for caption in webvtt.read(str(vtt_path)):
+    for caption in webvtt.read(str(vtt_path)).captions:
         text = " ".join(caption.text.split())
         if text and (not lines or lines[-1] != text):
             lines.append(text)
@@ -245,7 +244,7 @@ def _decoder_problem(path: Path, kind: str) -> str | None:
             import webvtt
 
             webvtt.read(str(path))
-    except Exception as error:  # every decoder has its own error types; any of them means "not publishable"
+    except Exception as error:  # noqa: BLE001 - each decoder has its own errors; any one means "not publishable"
         return f"{type(error).__name__}: {error}"[:200]
     return None
 
@@ -300,7 +299,8 @@ def _read_site_data(data_path: Path) -> dict[str, Any] | None:
     except ValueError as error:
         raise ValueError(MESSAGES["site_data_unreadable"].format(path=data_path, reason=error)) from None
     if not isinstance(data, dict) or not isinstance(data.get("clips"), dict):
-        raise ValueError(MESSAGES["site_data_unreadable"].format(path=data_path, reason="it has no clips object"))
+        # A ValueError like every other unreadable data file: the CLI reports those in one line.
+        raise ValueError(MESSAGES["site_data_unreadable"].format(path=data_path, reason="it has no clips object"))  # noqa: TRY004
     return data
 
 

@@ -52,7 +52,7 @@ CONTENT_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".html", ".htm")
 _THEMES: tuple[str, ...] = (*THEME_NAMES, "auto")
 _PARAMETERS: tuple[str, ...] = ("scene", "lang", "theme", "quality", "mode")
 
-_SHORTCODE = re.compile(r"\{\{([<%])-?\s*gd-clip(?=[\s>%-])(.*?)-?\s*[>%]\}\}", re.S)
+_SHORTCODE = re.compile(r"\{\{([<%])-?\s*gd-clip(?=[\s>%-])(.*?)-?\s*[>%]\}\}", re.DOTALL)
 """A ``gd-clip`` call; ``{{</* gd-clip */>}}`` (a commented-out one) does not match."""
 
 _ARGUMENT = re.compile(r'(?:(\w+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)')

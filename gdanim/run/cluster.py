@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
@@ -293,6 +293,7 @@ def _check_workers(client: Any, address: str, fingerprint: dict[str, Any]) -> No
             MESSAGES["scheduler_no_workers"].format(address=address, seconds=round(WORKER_WAIT_SECONDS))
         ) from None
     for worker, theirs in sorted(client.run(worker_fingerprint, on_error="return").items()):
+        difference: str | None
         if isinstance(theirs, BaseException):
             reason = one_line(theirs)
             difference = MESSAGES["worker_broken"].format(error=f"{type(theirs).__name__}: {reason}")
@@ -351,7 +352,7 @@ def _progress_event_handler(on_progress: ProgressCallback, run_id: str) -> Calla
 
 def _send(
     client: Any, tasks: Sequence[Task], out_dir: Path, fingerprint: dict[str, Any], on_progress: ProgressCallback | None
-) -> Iterator[tuple[Task, TaskOutput]]:
+) -> Generator[tuple[Task, TaskOutput], None, None]:
     """Submit one Dask task per task, in the plan's order, and yield each as its files land in ``out_dir``."""
     from distributed import as_completed
 
@@ -456,7 +457,7 @@ class DaskExecutor(Executor):
 
     def run(
         self, tasks: Sequence[Task], out_dir: Path, on_progress: ProgressCallback | None
-    ) -> Iterator[tuple[Task, TaskOutput]]:
+    ) -> Generator[tuple[Task, TaskOutput], None, None]:
         if not tasks:
             return
         yield from _send(self._client, tasks, out_dir, self._fingerprint, on_progress)

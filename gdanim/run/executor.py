@@ -29,7 +29,7 @@ executor implements these three members.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -55,7 +55,7 @@ class Executor(ABC):
     @abstractmethod
     def run(
         self, tasks: Sequence[Task], out_dir: Path, on_progress: ProgressCallback | None
-    ) -> Iterator[tuple[Task, TaskOutput]]:
+    ) -> Generator[tuple[Task, TaskOutput], None, None]:
         """Run ``tasks`` (in the plan's order) and yield each with its output as it finishes."""
 
 
@@ -64,6 +64,6 @@ class InProcessExecutor(Executor):
 
     def run(
         self, tasks: Sequence[Task], out_dir: Path, on_progress: ProgressCallback | None
-    ) -> Iterator[tuple[Task, TaskOutput]]:
+    ) -> Generator[tuple[Task, TaskOutput], None, None]:
         for task in tasks:
             yield task, task.run(out_dir, on_progress)

@@ -18,7 +18,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -227,7 +227,7 @@ class ProcessExecutor(Executor):
 
     def run(
         self, tasks: Sequence[Task], out_dir: Path, on_progress: ProgressCallback | None
-    ) -> Iterator[tuple[Task, TaskOutput]]:
+    ) -> Generator[tuple[Task, TaskOutput], None, None]:
         if self.jobs == 1 or len(tasks) <= 1:
             yield from InProcessExecutor().run(tasks, out_dir, on_progress)
             return

@@ -32,7 +32,7 @@ def progress_bars(enabled: bool = True) -> Iterator[ProgressCallback | None]:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     progress = Progress(
         TextColumn("{task.fields[clip]}"),
@@ -52,11 +52,11 @@ def progress_bars(enabled: bool = True) -> Iterator[ProgressCallback | None]:
         total = event.total
         if event.stage == "done":
             total = max(event.completed, 1)
-            progress.update(task, total=total, completed=total, stage=_STAGE_LABELS["done"])
+            progress.update(TaskID(task), total=total, completed=total, stage=_STAGE_LABELS["done"])
             return
         if total is not None and event.completed > total:
             total = event.completed
-        progress.update(task, total=total, completed=event.completed, stage=_STAGE_LABELS.get(event.stage, event.stage))
+        progress.update(TaskID(task), total=total, completed=event.completed, stage=_STAGE_LABELS.get(event.stage, event.stage))
 
     with progress:
         yield update

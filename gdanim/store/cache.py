@@ -47,7 +47,7 @@ MAX_SLOTS: Final[int] = 8
 """Most media folders kept; one per render process running at once."""
 
 MAX_CACHE_FILES_PER_SLOT: Final[int] = 2000
-"""Most files (LaTeX and text SVGs) a media folder keeps; the oldest go first."""
+"""Most files (text SVGs) a media folder keeps; the oldest go first."""
 
 HASHED_SOURCES: Final[tuple[str, ...]] = (
     "scenes/*.py",
@@ -58,7 +58,7 @@ HASHED_SOURCES: Final[tuple[str, ...]] = (
 )
 """Source files whose content decides what a clip looks like."""
 
-_VERSIONED_TOOLS: Final[tuple[str, ...]] = ("ffmpeg", "gifsicle", "latex", "dvisvgm")
+_VERSIONED_TOOLS: Final[tuple[str, ...]] = ("ffmpeg", "gifsicle")  # no scene typesets TeX: LaTeX draws nothing
 _VERSIONED_PACKAGES: Final[tuple[str, ...]] = ("manim", "av", "manimpango", "pycairo", "webvtt-py")
 
 

@@ -17,8 +17,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from gdanim.publish.hugo import (
+    DATA_NAME,
+    SHORTCODE_DIR,
+    build_site_data,
+    export_to_hugo,
+    read_transcript,
+)
 from gdanim.store.manifest import ClipEntry
-from gdanim.publish.hugo import DATA_NAME, SHORTCODE_DIR, build_site_data, export_to_hugo, read_transcript
 from scenes.captions import scene_alt_text
 from tests.html_tags import parse_tags
 from tests.hugo_tools import build_site, hugo_binary
@@ -211,7 +217,7 @@ def exported_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path,
         command = [sys.executable, str(REPO_ROOT / "render.py"), str(clip["scene"]), "--quality", "low"]
         command += ["--lang", str(clip["language"]), "--theme", str(clip["theme"]), "--steps", str(clip["steps"])]
         command += ["--format", "both", "--out", str(out_dir), "--hugo-site", str(site), "--quiet", *tiny_option()]
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         assert completed.returncode == 0, completed.stderr
         exported += completed.stdout.splitlines()
     entries = {(result.entry.language, result.entry.theme): result.entry.to_json() for result in results}
@@ -296,7 +302,9 @@ def test_every_embed_has_its_buttons_labels_and_a_transcript_of_its_subtitles(bu
     ]
     # Labels come from script: no button text in the page's text (its summary, its search index).
     assert re.findall(r"<button[^>]*>([^<]*)</button>", page) == ["", "", ""]
-    transcripts = re.findall(r'<details class="gd-clip-transcript"><summary>([^<]*)</summary>(.*?)</details>', page, re.S)
+    summary = (public / "index.html").read_text(encoding="utf-8").split('<article class="summary"')[1]
+    assert "ירידת מפל" in summary and not {"השהיה", "הפעלה", "Pause", "Play"} & set(re.findall(r"\w+", summary))
+    transcripts = re.findall(r'<details class="gd-clip-transcript"><summary>([^<]*)</summary>(.*?)</details>', page, re.DOTALL)
     assert [summary for summary, _ in transcripts] == ["תמליל", "Transcript", "Transcript"]
     cues = [html.unescape(text) for text in re.findall(r"<p>(.*?)</p>", transcripts[0][1])]
     assert cues == read_transcript(out_dir / entries["he", "light"]["files"]["vtt"]["path"])
@@ -387,7 +395,7 @@ def test_the_embedded_variant_and_the_data_do_not_depend_on_the_export_order(
 def _from_pages(site: Path, out_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, str(REPO_ROOT / "render.py"), "--hugo-site", str(site), "--from-pages", "-q", "low",
                "--steps", "2", "--out", str(out_dir), "--quiet", *tiny_option(), *options]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
 
 
 def _embedded_urls(public: Path) -> set[str]:
@@ -485,3 +493,29 @@ def test_from_pages_refuses_a_bad_shortcode_naming_its_page_and_line(
     (line,) = refused.stderr.splitlines()
     assert line.startswith("Error: content/ch09.md:6: ") and message in line, line
     assert sorted(site.rglob("*")) == before and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("book_theme", "shortcode_theme", "shown"), [
+    ("dark", "", "dark"), ("light", "", "light"), ("my-dark", "", "dark"), ("auto", ' theme="light"', "light"),
+])
+def test_the_site_or_the_page_may_force_one_theme(
+    exported_site: tuple, tmp_path: Path, book_theme: str, shortcode_theme: str, shown: str
+) -> None:
+    site, _, entries, _ = exported_site
+    forced = tmp_path / "site"
+    shutil.copytree(site, forced)
+    config = forced / "hugo.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('BookTheme = "auto"', f'BookTheme = "{book_theme}"'),
+                      encoding="utf-8")
+    page = forced / "content" / "ch10.md"
+    page.write_text(f'---\ntitle: "10"\n---\n\n{{{{< gd-clip scene="rolling-descent"{shortcode_theme} >}}}}\n',
+                    encoding="utf-8")
+    public = tmp_path / "public"
+    assert build_site(hugo_binary("debian"), forced, public).returncode == 0
+    (tags,) = _figures(public)
+    sources = [attrs for tag, attrs in tags if tag == "source"]
+    (video,) = [attrs for tag, attrs in tags if tag == "video"]
+    files = entries["he", shown]["files"]
+    assert [source["src"] for source in sources] == ["/book/gdanim/" + files["mp4"]["path"]]
+    assert "media" not in sources[0] and "data-poster-dark" not in video
+    assert video["poster"] == "/book/gdanim/" + files["png"]["path"]

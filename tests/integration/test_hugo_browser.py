@@ -40,7 +40,7 @@ FIGURES = "[...document.querySelectorAll('figure.gd-clip-figure')]"
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the name http.server uses
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -170,13 +170,36 @@ def test_keys_step_through_the_beats_each_holding_its_last_frame(lecture, browse
     shutil.copyfile(screenshot, SCREENSHOT_COPY)
 
 
+def _stage_colours(browser) -> int:
+    """How many colours the picture on the stage has, from a screenshot of it."""
+    import io
+
+    shot = Image.open(io.BytesIO(browser.find_element("id", "stage").screenshot_as_png)).convert("RGB")
+    return len(np.unique(np.asarray(shot).reshape(-1, 3), axis=0))
+
+
 @needs_chromium
 def test_the_first_slide_shows_a_picture_not_a_blank_poster(lecture, browser) -> None:
+    from selenium.webdriver.common.keys import Keys
+
     out_dir, _ = lecture
     _open_deck(browser, out_dir)
     poster = browser.execute_script(f"return {VISIBLE}.querySelector('video').getAttribute('poster')")
     picture = np.asarray(Image.open(out_dir / "slides" / DECK / poster).convert("RGB"))
     assert len(np.unique(picture.reshape(-1, 3), axis=0)) > 1, "the first slide's poster is a single colour"
+    time.sleep(0.5)
+    assert _stage_colours(browser) > 1, "the deck opens on a blank slide"
+    _press(browser, Keys.ARROW_RIGHT)  # play the first beat, then come back to it: its poster shows again
+    _press(browser, Keys.ARROW_RIGHT)
+    _press(browser, Keys.HOME)
+    assert wait_for(browser, f"return {VISIBLE}.querySelector('video').readyState >= 2")
+    time.sleep(0.5)
+    assert _stage_colours(browser) > 1, "Home shows a blank slide"
+    for key in ("g", "5", Keys.ENTER):  # the second scene's first beat
+        _press(browser, key)
+    assert wait_for(browser, f"return {VISIBLE}.querySelector('video').readyState >= 2")
+    time.sleep(0.5)
+    assert _stage_colours(browser) > 1, "slide 5 is blank"
 
 
 @needs_chromium

@@ -234,7 +234,9 @@ def test_a_worker_with_other_code_is_refused_by_name(
         request = ClipRequest.create("slope-tangent", quality="low", steps=1, test_size=TINY)
         with Client(address, set_as_default=False) as client:
             task = RenderClip(request, ("png",), hash_inputs(request))
-            refused = client.submit(run_on_worker, task, worker_fingerprint(), "test", workers=[stranger_address], allow_other_workers=False, pure=False).exception()
+            refused = client.submit(
+                run_on_worker, task, worker_fingerprint(), "test", workers=[stranger_address], allow_other_workers=False, pure=False
+            ).exception()
     finally:
         stranger.terminate()
         stranger.wait(timeout=30)

@@ -7,6 +7,7 @@ through its ``render_once`` cache), so these checks cost almost nothing more.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 
 import pytest
@@ -57,7 +58,7 @@ def test_every_scene_marks_its_beats_as_manim_sections_that_tile_the_clip(media_
     assert [beat.name for beat in beats] == BEAT_NAMES.get(name, [beat.name for beat in beats])
     assert len({beat.name for beat in beats}) == len(beats) >= 3
     assert beats[0].start == 0
-    assert all(before.end == after.start for before, after in zip(beats, beats[1:]))
+    assert all(before.end == after.start for before, after in itertools.pairwise(beats))
     assert all(beat.end > beat.start for beat in beats)
     assert beats[-1].end == pytest.approx(scene.renderer.time, abs=1e-6)
     assert [section.name for section in scene.renderer.file_writer.sections] == [beat.name for beat in beats]
@@ -100,7 +101,7 @@ def test_every_title_and_caption_is_a_subtitle_cue_while_it_is_on_screen(media_d
     # The title stays all along; the captions follow one another without overlapping.
     assert cues[0][:2] == (0, pytest.approx(duration))
     captions = cues[1:]
-    assert all(before[1] <= after[0] + 1e-9 for before, after in zip(captions, captions[1:]))
+    assert all(before[1] <= after[0] + 1e-9 for before, after in itertools.pairwise(captions))
 
 
 def _slopes_and_steps(scene) -> list[tuple[str, str]]:
@@ -112,6 +113,7 @@ def _slopes_and_steps(scene) -> list[tuple[str, str]]:
     ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("key", list(SPEAKER_NOTES))
 def test_speaker_notes_have_every_language_with_the_same_fields_and_isolated_latin(key):
     assert set(SPEAKER_NOTES[key]) == set(LANGUAGES)

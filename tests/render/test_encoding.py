@@ -6,6 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+import pytest
 from manim._config.video_encoder import VideoEncoderSpec
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
@@ -23,6 +24,7 @@ def _encode(encoder_class: type[VideoSegmentEncoder], target: Path, frames: list
     return target
 
 
+@pytest.mark.unit
 def test_repeated_frames_encode_to_manims_stream(tmp_path):
     rng = np.random.default_rng(7)
     frames = [(rng.integers(0, 256, (48, 64, 4), dtype=np.uint8), repeat) for repeat in (1, 5, 1, 12, 2)]

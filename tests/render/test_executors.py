@@ -62,6 +62,7 @@ def test_every_local_executor_runs_a_new_task_kind(executor: InProcessExecutor, 
     assert debris(tmp_path) == []
 
 
+@pytest.mark.unit
 def test_the_render_loop_lands_tasks_without_an_entry_and_records_nothing(tmp_path: Path) -> None:
     plan = Plan(tmp_path, ("txt",), [], list(TASKS), len(TASKS))
     assert list(run_plan(plan, InProcessExecutor())) == []
@@ -69,6 +70,7 @@ def test_the_render_loop_lands_tasks_without_an_entry_and_records_nothing(tmp_pa
     assert not (tmp_path / MANIFEST_NAME).exists()
 
 
+@pytest.mark.unit
 def test_one_place_chooses_the_executor() -> None:
     assert type(choose_executor(1)) is InProcessExecutor
     assert type(choose_executor(2)) is ProcessExecutor

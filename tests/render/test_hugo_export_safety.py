@@ -18,7 +18,16 @@ from pathlib import Path
 import pytest
 
 from gdanim.publish.hugo import DATA_NAME, export_to_hugo
-from tests.render_runs import REPO_ROOT, TINY_OPTION, TINY_TAG, debris, probe_video, run_render, sha256, snapshot
+from tests.render_runs import (
+    REPO_ROOT,
+    TINY_OPTION,
+    TINY_TAG,
+    debris,
+    probe_video,
+    run_render,
+    sha256,
+    snapshot,
+)
 
 SCENE: tuple[str, ...] = ("rolling-descent", "-q", "l", "--steps", "2")
 """The clip every test exports: two steps of the rolling descent."""
@@ -182,6 +191,6 @@ def test_the_site_must_be_an_existing_hugo_site(out_copy: Path, tmp_path: Path, 
 
     assert done.returncode == 2
     (line,) = done.stderr.splitlines()
-    assert line.startswith("Error: --hugo-site") and "Hugo site" in line or "does not exist" in line
+    assert (line.startswith("Error: --hugo-site") and "Hugo site" in line) or "does not exist" in line
     assert done.stdout == ""
     assert snapshot(tmp_path / "not-a-site") == before and not (tmp_path / "not-a-site" / "missing").exists()

@@ -18,6 +18,7 @@ from gdanim.cli import cli
 from gdanim.lecture.video import TITLE_CARD_SECONDS
 from scenes.titles import scene_title
 from tests.render_runs import TINY, TINY_OPTION, decoded_frames, manifest_json, snapshot
+import itertools
 
 SCENES: tuple[str, ...] = ("rolling-descent", "local-view")
 """Two scenes, one step each: the lecture's order (not the registry's)."""
@@ -95,10 +96,10 @@ def test_a_lecture_is_title_cards_and_the_clips_frames_with_chapters_and_retimed
     titles = [scene_title(scene, "he") for scene in SCENES]
     assert [chapter["tags"]["title"] for chapter in chapters] == titles
     bounds = [0.0, (card + len(clips[0])) / RATE, len(frames) / RATE]
-    assert [(float(c["start_time"]), float(c["end_time"])) for c in chapters] == list(zip(bounds, bounds[1:]))
+    assert [(float(c["start_time"]), float(c["end_time"])) for c in chapters] == list(itertools.pairwise(bounds))
     web_chapters = webvtt.read(str(lecture.with_suffix(".chapters.vtt")))
     assert [cue.text for cue in web_chapters] == titles
-    assert [(_seconds(cue.start), _seconds(cue.end)) for cue in web_chapters] == list(zip(bounds, bounds[1:]))
+    assert [(_seconds(cue.start), _seconds(cue.end)) for cue in web_chapters] == list(itertools.pairwise(bounds))
 
     # Each clip's cues, shifted to where its clip starts in the lecture, and inside its chapter.
     cues = [(_seconds(cue.start), _seconds(cue.end), cue.text) for cue in webvtt.read(str(lecture.with_suffix(".vtt")))]
@@ -110,6 +111,9 @@ def test_a_lecture_is_title_cards_and_the_clips_frames_with_chapters_and_retimed
             assert shifted in cues
             assert bounds[index] <= shifted[0] < shifted[1] <= bounds[index + 1]
     assert ("\u200f" + titles[1]) in [text for *_, text in cues]  # the card's title is a cue too
+    # The cards were encoded with the clips' exact settings: one stream description (SPS/PPS) fits all.
+    with av.open(str(lecture)) as ours, av.open(str(out_dir / _clip(out_dir, SCENES[0])["files"]["mp4"]["path"])) as clip:
+        assert ours.streams.video[0].codec_context.extradata == clip.streams.video[0].codec_context.extradata
     with av.open(str(lecture)) as container:
         assert [stream.type for stream in container.streams if stream.type in ("video", "subtitle", "audio")] == [
             "video", "subtitle"]

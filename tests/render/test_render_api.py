@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import json
 import math
 import os
@@ -24,18 +22,6 @@ from gdanim.run.plan import check_out_dir
 from tests.render_runs import manifest_json
 from scenes.registry import SCENES
 
-DOCUMENTED_MODULES = [
-    "gdanim.options", "gdanim.clip.request", "gdanim.store.files", "gdanim.clip.gif", "gdanim.clip.scene_render",
-]
-
-
-@pytest.mark.parametrize("module_name", DOCUMENTED_MODULES)
-def test_docstring_examples_run(module_name: str) -> None:
-    outcome = doctest.testmod(importlib.import_module(module_name), optionflags=doctest.ELLIPSIS)
-    assert outcome.attempted > 0
-    assert outcome.failed == 0
-
-
 PRESETS = [
     ("low", 854, 480, 15, "480p15"),
     ("medium", 1280, 720, 30, "720p30"),
@@ -45,6 +31,7 @@ PRESETS = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("name", "width", "height", "fps", "tag"), PRESETS)
 def test_quality_presets_are_manims(name: str, width: int, height: int, fps: int, tag: str) -> None:
     preset = get_preset(name)
@@ -52,10 +39,12 @@ def test_quality_presets_are_manims(name: str, width: int, height: int, fps: int
     assert resolve_quality(name[0] if name != "4k" else "k") == name
 
 
+@pytest.mark.unit
 def test_every_alias_names_a_preset() -> None:
     assert set(QUALITY_ALIASES.values()) == set(QUALITIES)
 
 
+@pytest.mark.unit
 def test_the_test_size_changes_size_and_name() -> None:
     assert get_preset("high", "160x90@5").tag == "160x90p5"
     assert ClipRequest.create("rolling-descent", "high", test_size="160x90@5").stem == "he-light-160x90p5"
@@ -65,11 +54,13 @@ def test_the_test_size_changes_size_and_name() -> None:
         ClipRequest.create("rolling-descent", "low", test_size="tiny")
 
 
+@pytest.mark.unit
 def test_the_environment_no_longer_sets_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GDANIM_TEST_RESOLUTION", "160x90@5")
     assert ClipRequest.create("rolling-descent", "low").stem == "he-light-480p15"
 
 
+@pytest.mark.unit
 def test_default_knobs_come_from_the_registry() -> None:
     for name, spec in SCENES.items():
         request = ClipRequest.create(name, quality="low")
@@ -77,6 +68,7 @@ def test_default_knobs_come_from_the_registry() -> None:
         assert request.stem == "he-light-480p15"
 
 
+@pytest.mark.unit
 def test_names_say_the_knobs_that_differ() -> None:
     request = ClipRequest.create("rolling-descent", "l", "en", "dark", start=-1, learning_rate=0.9, steps=20)
     assert request.output_path(Path("out"), "mp4") == Path("out/rolling-descent/en-dark-480p15-lr0.9-steps20.mp4")
@@ -98,6 +90,7 @@ BAD_REQUESTS = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("change", BAD_REQUESTS, ids=[str(c) for c in BAD_REQUESTS])
 def test_invalid_requests_cannot_be_built(change: dict[str, object]) -> None:
     fields = {"scene": "rolling-descent", "quality": "low", "language": "he", "theme": "light",
@@ -106,16 +99,19 @@ def test_invalid_requests_cannot_be_built(change: dict[str, object]) -> None:
         ClipRequest(**fields)  # type: ignore[arg-type]
 
 
+@pytest.mark.unit
 def test_distinct_knobs_get_distinct_names() -> None:
     stems = {ClipRequest.create("rolling-descent", "low", learning_rate=lr).stem for lr in (0.1, 0.1000001, 0.01, 1.0)}
     assert len(stems) == 4
 
 
+@pytest.mark.unit
 def test_minus_zero_and_zero_are_one_clip() -> None:
     zero, minus_zero = (ClipRequest.create("slope-tangent", "low", start=start) for start in (0.0, -0.0))
     assert (minus_zero.stem, hash_inputs(minus_zero)) == (zero.stem, hash_inputs(zero))
 
 
+@pytest.mark.unit
 def test_input_hash_changes_with_every_knob() -> None:
     base = ClipRequest.create("rolling-descent", "low")
     variants = [
@@ -133,13 +129,14 @@ def test_input_hash_changes_with_every_knob() -> None:
     assert hash_inputs(ClipRequest.create("rolling-descent", "low", test_size="160x90@5")) not in hashes
 
 
+@pytest.mark.unit
 def test_a_clip_missing_from_the_manifest_is_not_up_to_date(tmp_path: Path) -> None:
     assert check_clip(ClipRequest.create("rolling-descent", "low"), tmp_path, ["mp4"]) is None
 
 
 def _entry(clip_id: str, input_hash: str, formats: tuple[str, ...]) -> ClipEntry:
     """A manifest entry shaped like the ones render_clip writes."""
-    scene, stem = clip_id.split("/")
+    scene, _stem = clip_id.split("/")
     return ClipEntry.from_json({
         "id": clip_id, "scene": scene, "language": "he", "theme": "light", "quality": "low",
         "width": 854, "height": 480, "fps": 15,
@@ -150,6 +147,7 @@ def _entry(clip_id: str, input_hash: str, formats: tuple[str, ...]) -> ClipEntry
     })
 
 
+@pytest.mark.unit
 def test_concurrent_manifest_updates_all_land(tmp_path: Path) -> None:
     def entry(index: int) -> ClipEntry:
         return _entry(f"rolling-descent/clip-{index:02d}", "h", ("mp4",))
@@ -164,6 +162,7 @@ def test_concurrent_manifest_updates_all_land(tmp_path: Path) -> None:
     assert (tmp_path / MANIFEST_NAME).exists()
 
 
+@pytest.mark.unit
 def test_manifest_merges_files_of_the_same_inputs_and_drops_stale_ones(tmp_path: Path) -> None:
     update_manifest(tmp_path, [_entry("rolling-descent/a", "1", ("mp4",))])
     update_manifest(tmp_path, [_entry("rolling-descent/a", "1", ("gif",))])
@@ -172,6 +171,7 @@ def test_manifest_merges_files_of_the_same_inputs_and_drops_stale_ones(tmp_path:
     assert set(manifest_json(tmp_path)["clips"][0]["files"]) == {"png"}
 
 
+@pytest.mark.unit
 def test_an_unreadable_manifest_is_one_clear_error_for_every_reader(tmp_path: Path) -> None:
     request = ClipRequest.create("rolling-descent", "low")
     for text in ("{not json", json.dumps({"version": 99, "clips": [{"id": "x"}]}), json.dumps({"clips": []})):
@@ -194,6 +194,7 @@ BAD_ENTRIES = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("change", "reason"), BAD_ENTRIES, ids=[reason for _, reason in BAD_ENTRIES])
 def test_an_entry_that_does_not_validate_counts_as_absent_and_is_dropped_on_the_next_write(
     tmp_path: Path, change: dict, reason: str
@@ -211,6 +212,7 @@ def test_an_entry_that_does_not_validate_counts_as_absent_and_is_dropped_on_the_
     assert [clip["id"] for clip in manifest_json(tmp_path)["clips"]] == ["rolling-descent/good", "rolling-descent/other"]
 
 
+@pytest.mark.unit
 def test_the_manifest_round_trips_through_its_dataclasses(tmp_path: Path) -> None:
     update_manifest(tmp_path, [_entry("rolling-descent/a", "1", ("mp4", "gif"))])
     written = manifest_json(tmp_path)
@@ -220,17 +222,18 @@ def test_the_manifest_round_trips_through_its_dataclasses(tmp_path: Path) -> Non
                                          "parameters", "files", "duration", "hash"]
 
 
+@pytest.mark.unit
 def test_atomic_path_leaves_the_old_file_when_the_writer_fails(tmp_path: Path) -> None:
     target = tmp_path / "clip.mp4"
     target.write_bytes(b"good")
-    with pytest.raises(RuntimeError):
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(b"half")
-            raise RuntimeError("encoder died")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("encoder died")
     assert target.read_bytes() == b"good"
     assert list(tmp_path.iterdir()) == [target]
 
 
+@pytest.mark.unit
 def test_palette_keeps_every_theme_colour_and_its_tints() -> None:
     from scenes.style import THEMES, hex_to_rgb
 
@@ -241,6 +244,7 @@ def test_palette_keeps_every_theme_colour_and_its_tints() -> None:
         assert len(additions) <= 256 - 32
 
 
+@pytest.mark.unit
 def test_prune_slot_publishes_svgs_drops_videos_and_keeps_only_the_newest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -262,6 +266,7 @@ def test_prune_slot_publishes_svgs_drops_videos_and_keeps_only_the_newest(
     assert (slot / ".lock").exists()
 
 
+@pytest.mark.unit
 def test_a_new_slot_starts_with_the_published_svgs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
     (tmp_path / "shared" / "texts").mkdir(parents=True)
@@ -272,6 +277,7 @@ def test_a_new_slot_starts_with_the_published_svgs(tmp_path: Path, monkeypatch: 
             assert (slot / "texts" / "abc.svg").read_text() == "<svg></svg>\n"
 
 
+@pytest.mark.unit
 def test_svgs_truncated_by_an_interrupted_render_are_neither_kept_nor_shared(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -293,6 +299,7 @@ def test_svgs_truncated_by_an_interrupted_render_are_neither_kept_nor_shared(
         assert sorted(p.name for p in (slot / "texts").iterdir()) == ["whole.svg"]
 
 
+@pytest.mark.unit
 def test_every_media_folder_has_its_own_copy_of_each_svg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # manim rewrites a text SVG in place each time it builds the text; a file shared by two folders
     # (hard links, as the cache made before issue 16) is truncated under the other folder's reader.
@@ -314,6 +321,7 @@ def test_every_media_folder_has_its_own_copy_of_each_svg(tmp_path: Path, monkeyp
     assert sorted(p.name for p in shared_texts.iterdir()) == ["mine.svg", "new.svg", "old.svg"]
 
 
+@pytest.mark.unit
 def test_a_render_sweeps_the_manifest_temporaries_of_a_killed_run_from_out(tmp_path: Path) -> None:
     # Before issue 16 only scene folders were swept; these stayed in the root of --out for good.
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
@@ -326,6 +334,7 @@ def test_a_render_sweeps_the_manifest_temporaries_of_a_killed_run_from_out(tmp_p
     assert sorted(tmp_path.iterdir()) == [live]
 
 
+@pytest.mark.unit
 def test_render_times_are_remembered_in_the_cache_for_scheduling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
     assert read_render_seconds("rolling-descent/he-light-480p15") == 0.0
@@ -334,6 +343,7 @@ def test_render_times_are_remembered_in_the_cache_for_scheduling(tmp_path: Path,
     assert [p.name for p in (tmp_path / "timings").iterdir()] == ["rolling-descent--he-light-480p15.txt"]
 
 
+@pytest.mark.unit
 def test_leftovers_of_dead_processes_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(finished.stdout)

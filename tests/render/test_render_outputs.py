@@ -179,6 +179,7 @@ def test_jobs_render_several_scenes_in_parallel(tmp_path: Path) -> None:
             assert probe_video(Path(line))["codec"] == "h264"
 
 
+@pytest.mark.unit
 def test_console_script_lists_the_scenes() -> None:
     script = Path(sys.executable).parent / "gdanim"
     if not script.exists():
@@ -195,7 +196,7 @@ def test_a_killed_worker_fails_the_run_in_one_line_and_leaves_no_debris(tmp_path
     wait_for_debris(process, out_dir)
     workers = subprocess.run(["pgrep", "-P", str(process.pid), "-f", "spawn_main"], capture_output=True, text=True).stdout
     os.kill(int(workers.split()[0]), signal.SIGKILL)
-    stdout, stderr = process.communicate(timeout=120)
+    _stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 1
     assert len(stderr.splitlines()) == 1, stderr
     assert stderr.startswith("Error: rendering ") and "render process died" in stderr
@@ -219,6 +220,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("mode", ["loud", "quiet"])
 def test_a_killed_workers_semaphore_adds_no_warning_to_stderr(tmp_path: Path, mode: str) -> None:
     """Without the filter the resource tracker warns of a leaked semaphore (the control); with it, nothing."""
@@ -329,6 +331,7 @@ def _ignore_ctrl_c_and_wait() -> None:
     time.sleep(600)
 
 
+@pytest.mark.unit
 def test_a_worker_that_ignores_ctrl_c_is_stopped_after_the_grace_period() -> None:
     import multiprocessing
     import time

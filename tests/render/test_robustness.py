@@ -265,6 +265,7 @@ def test_bad_input_exits_2_in_one_line_and_writes_nothing(
     assert (_state(out_dir), _state(Path.cwd())) == before
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("arguments", "mentions"), SUBPROCESS_CASES, ids=map(_case_id, SUBPROCESS_CASES))
 def test_bad_input_in_a_real_process(tmp_path: Path, arguments: list[str], mentions: str) -> None:
     out_dir, arguments = _out_and_arguments(arguments, tmp_path / "out")
@@ -273,12 +274,14 @@ def test_bad_input_in_a_real_process(tmp_path: Path, arguments: list[str], menti
     assert _state(out_dir) == (False, [], {})
 
 
+@pytest.mark.unit
 def test_the_start_bound_is_in_the_help(runner: CliRunner) -> None:
     help_text = " ".join(runner.invoke(cli, ["--help"]).output.split())
     assert "Starting position x, within [-12, 18]: the error curve's plot range widened by its width" in help_text
     assert "local-valley: within its plot range [-1, 7]" in help_text
 
 
+@pytest.mark.unit
 def test_a_million_diverging_steps_are_refused_by_gdmath_too() -> None:
     # Up to MAX_STEPS a diverging run stops at the bound, finite and fast:
     # tests/unit/test_gdmath.py::test_divergence_stops_at_the_bound_without_inf_nan_or_warnings.
@@ -288,6 +291,7 @@ def test_a_million_diverging_steps_are_refused_by_gdmath_too() -> None:
     assert time.perf_counter() - started < 0.1
 
 
+@pytest.mark.unit
 def test_out_that_is_a_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "taken"
     target.write_text("keep me")
@@ -298,6 +302,7 @@ def test_out_that_is_a_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) 
     assert files_under(tmp_path) == [target]
 
 
+@pytest.mark.unit
 def test_out_that_is_not_writable_is_a_usage_error(tmp_path: Path) -> None:
     # Root may write anywhere (CI runs as root), so the command runs without any
     # capabilities: then even root meets the folder's permission bits.
@@ -434,7 +439,7 @@ def test_a_tool_killed_by_a_signal_is_named_with_the_signal(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("earlier", [False, True], ids=["empty out", "earlier files"])
 @pytest.mark.parametrize(
-    ("missing", "package"), [("gifsicle", "gifsicle"), ("ffmpeg", "ffmpeg"), ("latex", "texlive-latex-base")]
+    ("missing", "package"), [("gifsicle", "gifsicle"), ("ffmpeg", "ffmpeg")]
 )
 def test_a_missing_tool_names_its_package_and_writes_nothing(
     earlier_out: Path, tmp_path: Path, missing: str, package: str, earlier: bool
@@ -447,6 +452,14 @@ def test_a_missing_tool_names_its_package_and_writes_nothing(
                           f"Error: {missing} is not installed; install the Debian package: apt-get install {package}")
     assert snapshot(out_dir) == before
     assert debris(out_dir) == []
+
+
+def test_a_render_needs_no_latex(tmp_path: Path) -> None:
+    # No scene typesets TeX (tests/unit/test_static_checks.py): without latex and dvisvgm a clip still renders.
+    out_dir = tmp_path / "out"
+    completed = run_render(*TINY_CLIP_ARGUMENTS, "--out", str(out_dir), env=render_env(PATH=path_without(tmp_path, "")))
+    assert completed.returncode == 0, completed.stderr
+    assert sorted(p.suffix for p in (out_dir / "rolling-descent").iterdir()) == [".gif", ".mp4", ".vtt"]
 
 
 # --- 1b. A manifest with entries that do not validate ------------------------------------------
@@ -698,6 +711,7 @@ HOSTILE_TEXT = st.one_of(
 ANY_FLOAT = st.one_of(st.floats(), st.sampled_from([-0.0, 5e-324, 1.7976931348623157e308, -12.0, 18.0, 1e-300]))
 
 
+@pytest.mark.unit
 @settings(max_examples=200, deadline=None)
 @given(
     scene=st.one_of(st.sampled_from(list(SCENES)), HOSTILE_TEXT),
@@ -728,6 +742,7 @@ def test_no_parameter_value_puts_a_file_outside_out(
     assert math.isfinite(request.start) and math.isfinite(request.learning_rate)
 
 
+@pytest.mark.unit
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scene=HOSTILE_TEXT, option=st.sampled_from(["--lang", "--theme", "--quality", "--format"]), value=HOSTILE_TEXT)
 def test_hostile_names_on_the_command_line_write_nothing(
@@ -758,6 +773,7 @@ def test_a_render_with_hostile_but_valid_values_writes_only_under_out(tmp_path: 
                                                         MANIFEST_NAME, "index.html"}
 
 
+@pytest.mark.unit
 def test_a_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -181,6 +181,7 @@ def test_overshooting_readout_shows_a_step_only_once_the_ball_has_landed(media_d
         assert set(texts) == {caption("overshooting.readout", "en", step=step, x=x, error=error)}
 
 
+@pytest.mark.unit
 def test_a_jump_over_a_hump_clears_it():
     # Two valleys: a step from the left one into the right one flies over the hump between them.
     from manim import Axes

@@ -8,12 +8,11 @@ change to a picture, look at the new frames, then regenerate them with::
 
 from __future__ import annotations
 
-import doctest
 import os
 import string
 import subprocess
 import sys
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 from xml.sax.saxutils import unescape
 
@@ -118,6 +117,7 @@ def render(scene_class, media_dir: Path, **knobs):
 # --- Captions rendered ---------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("key", caption_keys())
 def test_every_caption_draws_one_glyph_per_character(key, language):
@@ -244,6 +244,7 @@ PROBES = {
 """The class rendered for each scene; a probe draws exactly what its scene draws."""
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name", list(SCENES))
 def test_each_scene_descends_the_curve_its_registry_entry_names(name):
     # The registry's curve bounds --start before manim is imported; the class's curve is what is drawn.
@@ -334,7 +335,7 @@ def test_rise_over_run_readout_settles_on_the_slope_gdmath_reports(media_dir):
     assert shown[0] == "rise ÷ run = -15.0 ÷ 3.0 = -5.0" and shown[-1] == "rise ÷ run = -0.0799 ÷ 0.01 = -7.99"
     exact = float(BOOK_CURVE.slope(-1.0))
     misses = [abs(line.slope - exact) for line, _ in dict.fromkeys(scene.ratios)]
-    assert all(later <= earlier for earlier, later in zip(misses, misses[1:])) and misses[-1] <= 0.01 + 1e-12
+    assert all(later <= earlier for earlier, later in pairwise(misses)) and misses[-1] <= 0.01 + 1e-12
     assert scene.answer.original_text == caption("rise_over_run.slope", "en", slope=book_round(exact))
 
 
@@ -563,10 +564,6 @@ def test_text_stays_inside_and_apart_for_starts_at_the_edges(media_dir, name, la
                                                     start=start))
 
 
-def test_common_doctests():
-    assert doctest.testmod(scenes.common).failed == 0
-
-
 # --- Direction of mixed Hebrew, numbers and Latin ---------------------------------------------
 
 FIELD_COLOURS = ["#FF0000", "#00C000", "#0000FF"]
@@ -576,6 +573,7 @@ def _fields_in_order(key: str, language: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(CAPTIONS[key][language]) if name]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("key", [key for key in caption_keys() if caption_fields(key)])
 def test_caption_values_follow_the_reading_direction(key, language):
@@ -601,9 +599,9 @@ def test_caption_values_follow_the_reading_direction(key, language):
         assert colours[-1 if language == "he" else 0] == "#000000"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("knobs", "message"), [({"language": "fr"}, "unknown language"), ({"theme": "sepia"}, "unknown theme")])
 def test_unknown_language_or_theme_is_refused(media_dir, knobs, message):
     variant = type("Unknown", (scenes.RollingDescent,), knobs)
-    with tempconfig({**TINY, "media_dir": str(media_dir), "write_to_movie": False}):
-        with pytest.raises(ValueError, match=message):
-            variant().setup()
+    with tempconfig({**TINY, "media_dir": str(media_dir), "write_to_movie": False}), pytest.raises(ValueError, match=message):
+        variant().setup()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import re
 import subprocess
 import sys
@@ -11,9 +10,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 
-import scenes.captions
 from gdmath import Regime
-import scenes.style
 from scenes.captions import (
     CAPTIONS,
     LANGUAGES,
@@ -57,23 +54,21 @@ def _to_srgb(linear: np.ndarray) -> np.ndarray:
     return np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1 / 2.4) - 0.055)
 
 
-@pytest.mark.parametrize("module", [scenes.style, scenes.captions])
-def test_doctests(module):
-    assert doctest.testmod(module).failed == 0
-
-
+@pytest.mark.unit
 @pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES)
 @pytest.mark.parametrize("role", TEXT_ROLES)
 def test_text_contrast_meets_wcag_aa(theme, role):
     assert contrast_ratio(getattr(theme, role), theme.background) >= 4.5
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES)
 @pytest.mark.parametrize("role", MARK_ROLES)
 def test_marks_contrast_meets_wcag_non_text(theme, role):
     assert contrast_ratio(getattr(theme, role), theme.background) >= 3.0
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES)
 def test_colours_are_hex_and_named(theme):
     colours = theme.colours()
@@ -81,6 +76,7 @@ def test_colours_are_hex_and_named(theme):
     assert all(re.fullmatch(r"#[0-9A-F]{6}", value) for value in colours.values())
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES)
 @pytest.mark.parametrize("deficiency", COLOUR_BLINDNESS)
 def test_marks_stay_apart_for_colour_blind_viewers(theme, deficiency):
@@ -90,16 +86,19 @@ def test_marks_stay_apart_for_colour_blind_viewers(theme, deficiency):
         assert np.linalg.norm(seen[first] - seen[second]) > 0.15, (first, second)
 
 
+@pytest.mark.unit
 def test_font_sizes_are_readable_at_640_px():
     sizes = [FONT_SIZE_TITLE, FONT_SIZE_CAPTION, FONT_SIZE_READOUT, FONT_SIZE_LABEL]
     assert min(sizes) >= MIN_FONT_SIZE >= 24
 
 
+@pytest.mark.unit
 def test_contrast_ratio_known_values():
     assert contrast_ratio("#FFFFFF", "#FFFFFF") == pytest.approx(1.0)
     assert contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("key", caption_keys())
 def test_every_caption_has_every_language_with_the_same_fields(key):
     assert set(CAPTIONS[key]) == set(LANGUAGES)
@@ -110,6 +109,7 @@ def test_every_caption_has_every_language_with_the_same_fields(key):
     assert caption_fields(key) == frozenset(fields[0])
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("key", caption_keys())
 def test_hebrew_keeps_numbers_and_latin_inside_left_to_right_isolates(key):
     hebrew = CAPTIONS[key]["he"]
@@ -117,12 +117,14 @@ def test_hebrew_keeps_numbers_and_latin_inside_left_to_right_isolates(key):
     assert not re.search(r"[A-Za-z0-9{}]", outside), outside
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("regime", Regime)
 def test_every_regime_has_a_sentence_and_a_short_name(regime):
     assert regime_key(regime) in caption_keys()
     assert regime_key(regime, short=True) in caption_keys()
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("scene_name", SCENES)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_scene_has_alt_text(scene_name, language):
@@ -130,6 +132,7 @@ def test_every_scene_has_alt_text(scene_name, language):
     assert text.endswith(".") and len(text) > 40
 
 
+@pytest.mark.unit
 def test_caption_fills_values_and_rejects_bad_input():
     assert caption("overshooting.readout", "en", step=1, x="-0.2", error="12.24") == (
         "step 1:  x = -0.2   error = 12.24"
@@ -144,6 +147,7 @@ def test_caption_fills_values_and_rejects_bad_input():
         scene_alt_text("no-such-scene", "en")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("value", "expected"), [(8.0, "+8.0"), (-8.0, "-8.0"), (0.0, "0.0"), (-0.04, "0.0"), (2.55, "+2.5")]
 )
@@ -151,10 +155,12 @@ def test_signed_number(value, expected):
     assert signed_number(value) == expected
 
 
+@pytest.mark.unit
 def test_visible_characters_ignores_spaces_and_direction_marks():
     assert visible_characters("צעד \u20661\u2069:  x") == 6
 
 
+@pytest.mark.unit
 def test_manim_free_modules_do_not_import_manim(repo_root):
     code = (
         "import sys, scenes, scenes.registry, scenes.captions, scenes.style; "

@@ -52,6 +52,7 @@ def _entry_without_timing(out_dir: Path) -> dict:
     return clip
 
 
+@pytest.mark.unit
 def test_shards_are_as_many_as_keep_the_workers_busy():
     assert [shard_count(None, 2, tasks) for tasks in (0, 1, 2, 3)] == [1, 2, 1, 1]
     assert shard_count(1, 8, 1) == 1 and shard_count(4, 1, 9) == 4
@@ -103,7 +104,7 @@ def test_ctrl_c_mid_split_exits_130_and_keeps_the_earlier_files(tmp_path):
     assert wait_for_debris(process, out_dir), "the render never started writing"
     time.sleep(0.3)
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    _stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert debris(out_dir) == []
     assert snapshot(out_dir) == before

@@ -27,17 +27,20 @@ GOOD_SWEEPS: list[tuple[str, str, tuple[str, ...]]] = [
 BAD_SWEEPS: list[str] = ["learning-rate", "=0.1", "lr=0.1", "language=he", "steps=", "steps=1,", "steps=,1", ""]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("text", "name", "values"), GOOD_SWEEPS)
 def test_split_sweep_reads_name_and_values(text: str, name: str, values: tuple[str, ...]) -> None:
     assert split_sweep(text) == (name, values)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("text", BAD_SWEEPS)
 def test_split_sweep_refuses_what_is_not_name_equals_values(text: str) -> None:
     with pytest.raises(ValueError, match="NAME=V1,V2"):
         split_sweep(text)
 
 
+@pytest.mark.unit
 def test_sweep_names_are_the_single_options_and_request_fields() -> None:
     option_names = {opt for param in cli.params for opt in param.opts}
     assert {f"--{name}" for name in SWEEP_FIELDS} <= option_names
@@ -45,6 +48,7 @@ def test_sweep_names_are_the_single_options_and_request_fields() -> None:
     assert set(SWEEP_FIELDS.values()) <= set(request.as_dict())
 
 
+@pytest.mark.unit
 def test_sweep_variants_is_the_product_first_sweep_slowest() -> None:
     variants = sweep_variants([("learning-rate", [0.01, 0.1, 0.9]), ("lang", ["he", "en"]), ("theme", ["light", "dark"])])
     assert len(variants) == 12
@@ -54,6 +58,7 @@ def test_sweep_variants_is_the_product_first_sweep_slowest() -> None:
     assert len({tuple(sorted(variant.items())) for variant in variants}) == 12
 
 
+@pytest.mark.unit
 def test_every_variant_gets_its_own_file_name() -> None:
     variants = sweep_variants([("learning-rate", [0.01, 0.1, 0.9]), ("start", [-1.0, 5.0]), ("steps", [3, 10]),
                                ("lang", ["he", "en"]), ("theme", ["light", "dark"])])
@@ -61,6 +66,7 @@ def test_every_variant_gets_its_own_file_name() -> None:
     assert len(stems) == len(variants) == 48
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("sweeps", "message"),
     [

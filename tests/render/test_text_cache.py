@@ -50,6 +50,7 @@ def _counts_after(call) -> dict[str, int]:
     return {key: value - before[key] for key, value in text_cache.statistics().items()}
 
 
+@pytest.mark.unit
 def test_a_new_process_reads_the_text_from_disk_exactly_as_built(disk_cache):
     built = get_number("שלב 1.2345", LIGHT)
     assert len(list(disk_cache.glob("*.pickle"))) == 1
@@ -63,6 +64,7 @@ def test_a_new_process_reads_the_text_from_disk_exactly_as_built(disk_cache):
     assert from_disk.get_center() == pytest.approx(built.get_center())
 
 
+@pytest.mark.unit
 def test_a_hit_is_a_copy_the_scene_may_move_and_recolour(disk_cache):
     first = get_number("0.36", LIGHT)
     pristine = [points.copy() for points, *_ in _drawn_state(first)]
@@ -73,6 +75,7 @@ def test_a_hit_is_a_copy_the_scene_may_move_and_recolour(disk_cache):
     assert not np.array_equal(second.family_members_with_points()[0].fill_rgbas, first.family_members_with_points()[0].fill_rgbas)
 
 
+@pytest.mark.unit
 def test_everything_that_changes_the_text_changes_the_entry(disk_cache):
     get_number("1.5", LIGHT)
     get_number("1.5", DARK)  # the theme's text colour
@@ -82,6 +85,7 @@ def test_everything_that_changes_the_text_changes_the_entry(disk_cache):
     assert not _same_drawing(get_number("1.5", LIGHT), get_number("1.5", DARK))
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("damage", ["truncated", "flipped byte", "empty", "not ours"])
 def test_a_damaged_entry_is_rebuilt_never_trusted(disk_cache, damage):
     reference = get_number("7.25", LIGHT)
@@ -103,6 +107,7 @@ def test_a_damaged_entry_is_rebuilt_never_trusted(disk_cache, damage):
     assert _counts_after(lambda: get_number("7.25", LIGHT)) == {"memory": 0, "disk": 1, "built": 0}
 
 
+@pytest.mark.unit
 def test_the_disk_folder_stays_bounded(tmp_path):
     folder = tmp_path / "entries"
     folder.mkdir()
@@ -114,6 +119,7 @@ def test_the_disk_folder_stays_bounded(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == [f"{index:02}.pickle" for index in range(7, 12)]
 
 
+@pytest.mark.unit
 def test_without_a_folder_nothing_is_written(tmp_path):
     text_cache.configure(None)
     text_cache.clear_memory()

@@ -32,6 +32,7 @@ EVENT_CASES = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("event", "relevant"), EVENT_CASES)
 def test_only_python_sources_trigger_a_render(event: object, relevant: bool) -> None:
     changed = threading.Event()
@@ -52,6 +53,7 @@ def demo_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     purge_project_modules(["watchdemo"])
 
 
+@pytest.mark.unit
 def test_purge_makes_a_dependent_module_see_its_changed_helper(demo_package: Path) -> None:
     assert importlib.import_module("watchdemo.scene").render() == 10
     (demo_package / "helper.py").write_text("VALUE = 5\n")
@@ -60,6 +62,7 @@ def test_purge_makes_a_dependent_module_see_its_changed_helper(demo_package: Pat
     assert "manim" not in purge_project_modules(["watchdemo"])
 
 
+@pytest.mark.unit
 def test_import_graph_reads_absolute_relative_and_submodule_imports(demo_package: Path) -> None:
     (demo_package / "extra.py").write_text("from . import helper\nfrom .scene import render\n")
     importlib.import_module("watchdemo.extra")
@@ -71,6 +74,7 @@ def test_import_graph_reads_absolute_relative_and_submodule_imports(demo_package
     }
 
 
+@pytest.mark.unit
 def test_a_changed_scene_keeps_its_unchanged_helper_loaded(demo_package: Path) -> None:
     importlib.import_module("watchdemo.scene")
     helper = sys.modules["watchdemo.helper"]
@@ -78,6 +82,7 @@ def test_a_changed_scene_keeps_its_unchanged_helper_loaded(demo_package: Path) -
     assert sys.modules["watchdemo.helper"] is helper
 
 
+@pytest.mark.unit
 def test_a_changed_helper_takes_its_importers_with_it(demo_package: Path) -> None:
     assert importlib.import_module("watchdemo.scene").render() == 10
     (demo_package / "helper.py").write_text("VALUE = 2\n")
@@ -87,6 +92,7 @@ def test_a_changed_helper_takes_its_importers_with_it(demo_package: Path) -> Non
     assert importlib.import_module("watchdemo.scene").render() == 5
 
 
+@pytest.mark.unit
 def test_runtime_error_names_the_project_file_and_line(demo_package: Path) -> None:
     (demo_package / "helper.py").write_text("VALUE = 0\n")
     scene = importlib.import_module("watchdemo.scene")
@@ -96,6 +102,7 @@ def test_runtime_error_names_the_project_file_and_line(demo_package: Path) -> No
     assert line == "watchdemo/scene.py:5: ZeroDivisionError: division by zero"
 
 
+@pytest.mark.unit
 def test_error_inside_a_library_names_the_scene_line_that_called_it(
     demo_package: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -110,6 +117,7 @@ def test_error_inside_a_library_names_the_scene_line_that_called_it(
     sys.modules.pop("fakelib", None)
 
 
+@pytest.mark.unit
 def test_syntax_error_names_the_file_and_line(demo_package: Path) -> None:
     (demo_package / "helper.py").write_text("VALUE = 1\n\ndef broken(:\n    pass\n")
     with pytest.raises(SyntaxError) as caught:
@@ -119,6 +127,7 @@ def test_syntax_error_names_the_file_and_line(demo_package: Path) -> None:
     assert "\n" not in line
 
 
+@pytest.mark.unit
 def test_wrapped_error_reports_the_original_cause(demo_package: Path) -> None:
     try:
         try:
@@ -135,6 +144,7 @@ class _Done(Exception):
     """Raised from a callback to end an in-process watch."""
 
 
+@pytest.mark.unit
 def test_a_burst_of_saves_renders_once_and_errors_keep_the_watch_going(demo_package: Path) -> None:
     calls: list[float] = []
     reported: list[object] = []
@@ -164,7 +174,7 @@ def test_a_burst_of_saves_renders_once_and_errors_keep_the_watch_going(demo_pack
                 packages=["watchdemo"],
                 debounce=0.3,
             )
-        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+        except BaseException as error:
             outcome.append(error)
 
     thread = threading.Thread(target=run, daemon=True)
@@ -186,6 +196,7 @@ def test_a_burst_of_saves_renders_once_and_errors_keep_the_watch_going(demo_pack
     assert reported[-1] == [Path("value-2.0")]
 
 
+@pytest.mark.unit
 def test_a_scene_that_raises_system_exit_is_reported_and_the_watch_goes_on(demo_package: Path) -> None:
     # Before issue 16 SystemExit from construct() ended the watcher silently with its status.
     (demo_package / "scene.py").write_text("def render():\n    raise SystemExit(3)\n")
@@ -205,7 +216,7 @@ def test_a_scene_that_raises_system_exit_is_reported_and_the_watch_goes_on(demo_
         try:
             watch(render, on_paths=on_paths, on_error=errors.append, directories=[demo_package],
                   packages=["watchdemo"], debounce=0.1)
-        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+        except BaseException as error:
             outcome.append(error)
 
     thread = threading.Thread(target=run, daemon=True)
@@ -243,7 +254,7 @@ def _watch_in_thread(
         try:
             watch(render, on_paths=on_paths, on_error=errors.append, directories=[demo_package],
                   packages=["watchdemo"], debounce=0.1, **options)
-        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+        except BaseException as error:
             outcome.append(error)
 
     thread = threading.Thread(target=run, daemon=True)
@@ -260,6 +271,7 @@ def _wait_for(condition: object, timeout: float = 10) -> None:
 ENDLESS_SCENE = "def render():\n    while True:\n        pass\n"
 
 
+@pytest.mark.unit
 def test_an_endless_render_is_stopped_at_the_time_limit_and_the_watch_goes_on(demo_package: Path) -> None:
     # Before issue 16 `while True: pass` in construct() hung the watch for good, later saves ignored.
     (demo_package / "scene.py").write_text(ENDLESS_SCENE)
@@ -274,6 +286,7 @@ def test_an_endless_render_is_stopped_at_the_time_limit_and_the_watch_goes_on(de
     assert rendered == [7]
 
 
+@pytest.mark.unit
 def test_a_save_stops_the_render_it_makes_stale(demo_package: Path) -> None:
     (demo_package / "scene.py").write_text(ENDLESS_SCENE)
     thread, errors, rendered, outcome = _watch_in_thread(demo_package)  # the default limit: minutes
@@ -292,6 +305,7 @@ USAGE_CASES = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("arguments", "message"), USAGE_CASES)
 def test_watch_usage_errors_are_one_line_and_exit_2(
     arguments: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -307,6 +321,7 @@ def test_watch_usage_errors_are_one_line_and_exit_2(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.unit
 def test_hugo_site_must_not_be_a_file(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

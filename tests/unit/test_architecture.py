@@ -59,7 +59,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(module)
         for imported in sorted(graph[module]):
             if state.get(imported) == 1:
-                return stack[stack.index(imported):] + [imported]
+                return [*stack[stack.index(imported):], imported]
             if imported not in state and (found := visit(imported)) is not None:
                 return found
         stack.pop()

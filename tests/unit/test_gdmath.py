@@ -376,9 +376,9 @@ def test_steps_to_tolerance_refuses_a_tolerance_that_is_not_positive(tolerance):
 
 
 def test_steps_to_tolerance_measures_from_the_valley_the_run_settles_in():
+    xs = descend(TWO_VALLEYS, 0.0, 0.05, 500).x  # once: the search below would descend again at every n
     assert steps_to_tolerance(TWO_VALLEYS, 0.0, 0.05) == next(
-        n for n, x in enumerate(descend(TWO_VALLEYS, 0.0, 0.05, 500).x)
-        if np.all(np.abs(descend(TWO_VALLEYS, 0.0, 0.05, 500).x[n:] - TWO_VALLEYS.minima[0]) <= ARRIVAL_TOLERANCE)
+        n for n in range(len(xs)) if np.all(np.abs(xs[n:] - TWO_VALLEYS.minima[0]) <= ARRIVAL_TOLERANCE)
     )
 
 

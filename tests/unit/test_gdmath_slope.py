@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import doctest
+import itertools
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import gdmath.slope
 from gdmath import BOOK_CURVE, TWO_VALLEYS, Quadratic, nearest_minimum, secant, secant_slope, slope_survey
-
-
-def test_doctests():
-    assert doctest.testmod(gdmath.slope).failed == 0
 
 
 @given(
@@ -33,7 +28,7 @@ def test_on_a_quadratic_rise_over_run_misses_the_slope_by_exactly_curvature_time
 def test_rise_over_run_converges_on_the_slope_as_the_run_shrinks(curve, x):
     runs = [0.1, 0.01, 1e-3, 1e-4]  # small enough that the first-order term rules on two valleys too
     misses = [abs(secant_slope(curve, x, h) - curve.slope(x)) for h in runs]
-    assert all(later < earlier for earlier, later in zip(misses, misses[1:]))
+    assert all(later < earlier for earlier, later in itertools.pairwise(misses))
     assert misses[-1] < 2e-3
     # From either side: a run to the left converges on the same slope.
     assert secant_slope(curve, x, -1e-4) == pytest.approx(float(curve.slope(x)), abs=2e-3)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pytest

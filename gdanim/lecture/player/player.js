@@ -83,11 +83,7 @@
     played = atEnd;
     var clip = video(index);
     clip.pause();
-    if (atEnd) {
-      holdEnd(clip);
-    } else if (clip.readyState >= 1) {
-      clip.currentTime = 0;
-    }
+    if (atEnd) { holdEnd(clip); } else { rewind(clip); }
     var slide = slides[index];
     $("slide-number").textContent = (index + 1) + " / " + slides.length;
     $("slide-title").textContent = slide.getAttribute("data-title");
@@ -95,6 +91,12 @@
     preload(index);
     keepInAddress(index);
     if (SPEAKER) { showSpeakerPanel(index); }
+  }
+
+  function rewind(clip) {
+    // Back to the poster. Only a fresh load shows it again: any seek, even to 0, puts the first frame in
+    // its place, and a scene's first beat starts on an empty background.
+    if (clip.currentTime !== 0 || clip.played.length) { clip.load(); }
   }
 
   function play(index) {
@@ -190,7 +192,7 @@
       holdEnd(clip);
     } else {
       clip.pause();
-      if (clip.readyState >= 1) { clip.currentTime = 0; }
+      rewind(clip);
     }
     if (message.black !== black) { setBlack(message.black); }
     if (message.captions !== captions) { setCaptions(message.captions); }
