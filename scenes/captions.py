@@ -249,7 +249,7 @@ CAPTIONS: dict[str, dict[str, str]] = {
     "too_small.time_lapse": {"en": "Time-lapse: hundreds of steps", "he": "הילוך מהיר: מאות צעדים"},
     "too_small.arrived": {
         "en": "x within {tolerance} of the minimum after {steps} steps",
-        "he": f"{_ltr('x')} בטווח {_ltr('{tolerance}')} מהמינימום אחרי {_ltr('{steps}')} צעדים",
+        "he": f"ה-{_ltr('x')} בטווח {_ltr('{tolerance}')} מהמינימום אחרי {_ltr('{steps}')} צעדים",
     },
     "too_small.needs": {
         "en": "needs {steps} steps to bring x within {tolerance} of the minimum",
@@ -257,7 +257,7 @@ CAPTIONS: dict[str, dict[str, str]] = {
     },
     "too_small.never": {
         "en": "x not within {tolerance} of the minimum, even after {steps} steps",
-        "he": f"{_ltr('x')} לא בטווח {_ltr('{tolerance}')} מהמינימום, גם אחרי {_ltr('{steps}')} צעדים",
+        "he": f"ה-{_ltr('x')} לא בטווח {_ltr('{tolerance}')} מהמינימום, גם אחרי {_ltr('{steps}')} צעדים",
     },
     "too_small.still": {
         "en": "The balanced ball has arrived; the small rate is still crawling",

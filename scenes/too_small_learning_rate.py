@@ -98,7 +98,9 @@ class TooSmallLearningRate(DescentScene):
         # How many steps each needs, and the lesson; every landing stays drawn, dense for the small rate.
         self.beat("too_small.lesson")
         self.show_shortfalls()
-        trails = [get_trail(panel.axes, self.curve, path.x, self.palette) for panel, path in zip(self.panels, self.paths)]
+        # panel.axes is the attribute get_panel sets, not a method of VGroup's.
+        trails = [get_trail(panel.axes, self.curve, path.x, self.palette)  # type: ignore[arg-type]
+                  for panel, path in zip(self.panels, self.paths)]
         self.play(*(FadeIn(trail) for trail in trails), run_time=0.6)
         self.caption = self.replace_text(self.caption, self.get_caption("too_small.lesson"))
         self.hold_reading(2.0)

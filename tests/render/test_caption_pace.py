@@ -14,6 +14,8 @@ be paused, so:
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import webvtt
 
@@ -73,6 +75,6 @@ def test_a_caption_begins_at_least_every_few_seconds(cues, scene, language):
     starts = [_seconds(cue.start) for cue in found if cue.text.lstrip("\u200f") not in titles]
     end = max(_seconds(cue.end) for cue in found)
     marks = [0.0, *starts, end]
-    gaps = [(after - before, before) for before, after in zip(marks, marks[1:])]
+    gaps = [(after - before, before) for before, after in itertools.pairwise(marks)]
     long = [f"{gap:.1f} s from {at:.1f} s" for gap, at in gaps if gap > MAX_SILENT_SECONDS + 1e-3]
     assert not long, f"no new caption for {long}"
