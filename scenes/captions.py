@@ -130,16 +130,16 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "he": "הצעד הזה נעצר לפני המינימום",
     },
     "overshooting.same": {
-        "en": "Every landing is as far from the minimum as the start: the error stays at {error}",
-        "he": f"כל נחיתה רחוקה מהמינימום כמו נקודת ההתחלה: הטעות נשארת {_ltr('{error}')}",
+        "en": "No landing gets closer: the error stays at {error}",
+        "he": f"אף נחיתה לא מתקרבת: הטעות נשארת {_ltr('{error}')}",
     },
     "overshooting.growing": {
-        "en": "Every landing is farther from the minimum than the one before",
-        "he": "כל נחיתה רחוקה מהמינימום יותר מהקודמת",
+        "en": "Each landing is farther from the minimum",
+        "he": "כל נחיתה רחוקה יותר מהמינימום",
     },
     "overshooting.shrinking": {
-        "en": "The landings creep closer to the minimum, from side to side",
-        "he": "הנחיתות מתקרבות לאט למינימום, מצד לצד",
+        "en": "The landings creep closer, from side to side",
+        "he": "הנחיתות מתקרבות לאט, מצד לצד",
     },
     # LearningRateComparison (ch. 10).
     "comparison.title": {
@@ -147,11 +147,11 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "he": "איזון: קטן מדי, מאוזן, גדול מדי",
     },
     "comparison.watch": {
-        "en": "At each landing, compare: how far is each ball from the minimum?",
+        "en": "At each landing: how far is each ball from the minimum?",
         "he": "בכל נחיתה השוו: כמה רחוק כל כדור מהמינימום?",
     },
     "comparison.outcome": {
-        "en": "Same start, same steps, three endings: the learning rate decides",
+        "en": "Same start and steps, three endings: the learning rate decides",
         "he": "אותה התחלה, אותם צעדים, שלושה סופים: קצב הלמידה מכריע",
     },
     "comparison.rule": {
@@ -252,15 +252,15 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "he": f"ה-{_ltr('x')} בטווח {_ltr('{tolerance}')} מהמינימום אחרי {_ltr('{steps}')} צעדים",
     },
     "too_small.needs": {
-        "en": "needs {steps} steps to bring x within {tolerance} of the minimum",
-        "he": f"צריך {_ltr('{steps}')} צעדים כדי ש-{_ltr('x')} יגיע לטווח {_ltr('{tolerance}')} מהמינימום",
+        "en": "needs {steps} steps for x within {tolerance}",
+        "he": f"צריך {_ltr('{steps}')} צעדים כדי ש-{_ltr('x')} יגיע לטווח {_ltr('{tolerance}')}",
     },
     "too_small.never": {
-        "en": "x not within {tolerance} of the minimum, even after {steps} steps",
-        "he": f"ה-{_ltr('x')} לא בטווח {_ltr('{tolerance}')} מהמינימום, גם אחרי {_ltr('{steps}')} צעדים",
+        "en": "x not within {tolerance}, even after {steps} steps",
+        "he": f"ה-{_ltr('x')} לא בטווח {_ltr('{tolerance}')}, גם אחרי {_ltr('{steps}')} צעדים",
     },
     "too_small.still": {
-        "en": "The balanced ball has arrived; the small rate is still crawling",
+        "en": "The balanced ball is in; the small rate is still crawling",
         "he": "הכדור המאוזן כבר הגיע; הקצב הקטן עדיין זוחל",
     },
     "too_small.lesson": {
