@@ -36,6 +36,10 @@ START_MARKER_RADIUS: float = 0.09
 LABEL_BUFF: float = 0.15
 """Room between a start's label and the curve or the label beside it."""
 
+LABEL_SLACK: float = 1e-6
+"""How much closer than :data:`LABEL_BUFF` two labels may be: a label set exactly ``LABEL_BUFF`` above
+another must count as clear of it, whatever the rounding of its new position."""
+
 
 class LocalValley(DescentScene):
     """Balls from ``start`` and from starts spread over the curve descend; each start is labelled by its valley.
@@ -143,14 +147,20 @@ class LocalValley(DescentScene):
         side = downhill_direction(self.curve, self.starts[number])
         label.next_to(marker, UP, buff=LABEL_BUFF + 0.1).shift(side * (label.width / 2 + LABEL_BUFF) * RIGHT)
         placed = [other for other in self.labels if other is not None]
-        while blocking := [other for other in placed if _too_close(label, other)]:
+        # Each move lifts the label above every label it touched, so it needs at most one move per
+        # placed label; past that (rounding can keep two boxes "touching" forever) it stays where it is.
+        for _ in range(len(placed) + 1):
+            blocking = [other for other in placed if _too_close(label, other)]
+            if not blocking:
+                break
             label.set_y(max(other.get_top()[1] for other in blocking) + LABEL_BUFF + label.height / 2)
         self.labels[number] = label
         return label
 
 
 def _too_close(first, second) -> bool:
-    """Whether two mobjects' boxes come closer than :data:`LABEL_BUFF`."""
-    apart_x = abs(first.get_x() - second.get_x()) >= (first.width + second.width) / 2 + LABEL_BUFF
-    apart_y = abs(first.get_y() - second.get_y()) >= (first.height + second.height) / 2 + LABEL_BUFF
+    """Whether two mobjects' boxes come closer than :data:`LABEL_BUFF` (less :data:`LABEL_SLACK`)."""
+    gap = LABEL_BUFF - LABEL_SLACK
+    apart_x = abs(first.get_x() - second.get_x()) >= (first.width + second.width) / 2 + gap
+    apart_y = abs(first.get_y() - second.get_y()) >= (first.height + second.height) / 2 + gap
     return not (apart_x or apart_y)

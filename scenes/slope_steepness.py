@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import DOWN, UP, Create, FadeIn, GrowArrow, Line, Mobject, ValueTracker, VGroup, smooth
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowArrow, Line, Mobject, ValueTracker, VGroup, smooth
 
 from gdmath import SlopeSample, book_parameter, book_round, downhill_direction, follow_view, slope_survey
 from scenes.common import (
@@ -21,6 +22,7 @@ from scenes.common import (
     registry_defaults,
     valley_label_point,
 )
+from scenes.style import BALL_RADIUS
 
 __all__ = ["SlopeSteepness"]
 
@@ -35,6 +37,15 @@ SEEN_OPACITY: float = 0.35
 
 BRACKET_TICK: float = 0.12
 """Half the height of the ticks that end a distance bracket, in scene units."""
+
+READOUT_CLEARANCE: float = BALL_RADIUS + 0.05
+"""Room kept between the readout and any mark, the ball or the curve, in scene units."""
+
+READOUT_DROP: float = 0.1
+"""How far the readout moves down at a time, looking for a height clear of every mark."""
+
+MARK_SAMPLES: int = 60
+"""Points sampled along each tangent, bracket and step arrow, and along the curve, to test the readout against."""
 
 
 class SlopeSteepness(DescentScene):
@@ -100,7 +111,7 @@ class SlopeSteepness(DescentScene):
             "steepness.readout", self.language, self.palette, slope=book_round(sample.slope),
             distance=book_round(sample.distance), delta=book_round(sample.step),
         )
-        keep_in_frame(readout.move_to(valley_label_point(self.axes, self.curve)))
+        readout.move_to(self.get_readout_point(readout))
         caption = self.get_caption(self.get_place_key(sample))
         if self.explanation is not None:
             self.hold_reading(0.0, self.explanation)
@@ -111,6 +122,39 @@ class SlopeSteepness(DescentScene):
             marks.add(arrow)
         self.seen.add(marks)
         self.wait(1.0)
+
+    def get_readout_point(self, readout) -> np.ndarray:
+        """Where ``readout`` sits: above the minimum under the plot's top, or lower, at the first height
+        clear of every place's marks, the balls and the curve.
+
+        A far start puts its ball, and the distance bracket and step arrow level with
+        it, at the plot's top, right across the usual spot (``--start -12``).
+        """
+        top = valley_label_point(self.axes, self.curve)
+        bottom = self.axes.c2p(self.curve.minima[0], self.axes.y_range[0])[1] + readout.height / 2
+        obstacles = self.get_mark_points()
+        for y in np.arange(top[1], bottom, -READOUT_DROP):
+            candidate = keep_in_frame(readout.copy().move_to([top[0], y, 0.0]))
+            if not _covers_any(candidate, obstacles, READOUT_CLEARANCE):
+                return candidate.get_center()
+        return keep_in_frame(readout.copy().move_to(top)).get_center()
+
+    def get_mark_points(self) -> np.ndarray:
+        """Scene points along everything the readout must not cover: each place's tangent, bracket and
+        step arrow (they stay, faint, for the last beat), and the curve the ball walks on."""
+        lines = []
+        for sample in self.survey:
+            lines.append(get_tangent(self.axes, self.curve, sample.x, self.palette, length=2.0))
+            lines.extend(line for line in self.get_bracket(sample) if isinstance(line, Line))
+            arrow = self.get_step_arrow(sample)
+            if arrow is not None:
+                lines.append(Line(arrow.get_start(), arrow.get_end()))
+        shares = np.linspace(0.0, 1.0, MARK_SAMPLES)[:, None]
+        points = [line.get_start() + shares * (line.get_end() - line.get_start()) for line in lines]
+        x_lo, x_hi = self.axes.x_range[:2]
+        xs = np.linspace(x_lo, x_hi, 4 * MARK_SAMPLES)
+        points.append(np.array([ball_point(self.axes, self.curve, x) for x in xs]))
+        return np.concatenate(points)
 
     def swap_texts(self, readout, caption) -> list:
         """Show the new readout and caption, the old ones gone at once (numbers never overlap)."""
@@ -144,7 +188,18 @@ class SlopeSteepness(DescentScene):
         """The step from the ball, level with it; ``None`` where the ground is flat."""
         if downhill_direction(self.curve, sample.x, flat_below=FLAT_BELOW) == 0:
             return None
-        return get_level_step_arrow(self.axes, self.curve, sample.x, sample.x + sample.step, self.palette)
+        # A huge learning rate asks for a step far off the plot (inf past 1e308): the arrow stops at its edge.
+        x_lo, x_hi = self.axes.x_range[:2]
+        x_to = min(max(sample.x + sample.step, x_lo), x_hi)
+        return get_level_step_arrow(self.axes, self.curve, sample.x, x_to, self.palette)
 
     def _point(self):
         return ball_point(self.axes, self.curve, self.position.get_value())
+
+
+def _covers_any(mobject, points: np.ndarray, clearance: float) -> bool:
+    """Whether ``mobject``'s box, widened by ``clearance`` on every side, holds any of ``points``."""
+    low = mobject.get_corner(DOWN + LEFT)[:2] - clearance
+    high = mobject.get_corner(UP + RIGHT)[:2] + clearance
+    inside = np.all((points[:, :2] >= low) & (points[:, :2] <= high), axis=1)
+    return bool(inside.any())

@@ -19,9 +19,11 @@ TINY_CLIPS: list[dict[str, object]] = [
     {"scene": "rolling-descent", "language": "he", "theme": "light", "steps": 2},
     {"scene": "rolling-descent", "language": "en", "theme": "dark", "steps": 2},
     {"scene": "rolling-descent", "language": "he", "theme": "dark", "steps": 2},
+    {"scene": "rolling-descent", "language": "en", "theme": "light", "steps": 2},
 ]
-"""Three short descents: Hebrew on the book's light theme, English on the slides' dark theme, and Hebrew
-on the dark theme (the page's clip for a reader who prefers dark)."""
+"""Four short descents: Hebrew on the book's light theme, English on the slides' dark theme, Hebrew on the
+dark theme (the page's clip for a reader who prefers dark), and English on the light theme (the fourth of
+the concurrent exports in tests/render/test_hugo_export_safety.py)."""
 
 
 def tiny_option() -> list[str]:

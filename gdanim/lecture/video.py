@@ -346,7 +346,8 @@ def _mux(video: Path, subtitles: Path, chapters: Path, narration: Path | None, l
     if narration is not None:
         command += ["-i", str(narration)]
     command += ["-map", "0:v:0", "-map", "1:s:0", "-map_metadata", "2", "-map_chapters", "2",
-                "-c:v", "copy", "-c:s", "mov_text", "-metadata:s:s:0", f"language={tag}"]
+                "-c:v", "copy", "-metadata:s:v:0", f"language={tag}",
+                "-c:s", "mov_text", "-metadata:s:s:0", f"language={tag}"]
     if narration is not None:
         command += ["-map", "3:a:0", "-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(AUDIO_SAMPLE_RATE),
                     "-metadata:s:a:0", f"language={tag}"]
@@ -363,13 +364,25 @@ def _mux(video: Path, subtitles: Path, chapters: Path, narration: Path | None, l
 # --- The task -------------------------------------------------------------------------------
 
 
+def _lecture_code() -> str:
+    """SHA-256 of the modules that build a lecture (the clip render's own code is in :func:`hash_code`)."""
+    import hashlib
+
+    from gdanim.lecture import narration
+
+    digest = hashlib.sha256()
+    for module in (Path(__file__), Path(narration.__file__)):
+        digest.update(hashlib.sha256(module.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def _input_hash(parts: Sequence[LecturePart], recordings: dict[tuple[str, str], Recording] | None) -> str:
     import hashlib
 
     described = {
         "version": LECTURE_VERSION,
         "card_seconds": TITLE_CARD_SECONDS,
-        "code": hash_code(),
+        "code": [hash_code(), _lecture_code()],
         "tools": tool_versions(),
         "parts": [[part.request.clip_id, part.title, *part.digests] for part in parts],
         "narration": None if recordings is None else sorted(

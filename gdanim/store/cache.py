@@ -21,6 +21,7 @@ from typing import Any, Final, Protocol
 import platformdirs
 
 from gdanim.store.files import TEMP_PREFIX, atomic_path, remove_stale_temporaries, reporting_full_disk
+from gdanim.store.source_hash import clip_sources, digest_files
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -56,7 +57,7 @@ HASHED_SOURCES: Final[tuple[str, ...]] = (
     "gdanim/options.py",
     "gdanim/clip/*.py",
 )
-"""Source files whose content decides what a clip looks like."""
+"""Source files whose content decides what some clip looks like (a clip's own: :func:`~gdanim.store.source_hash.clip_sources`)."""
 
 _VERSIONED_TOOLS: Final[tuple[str, ...]] = ("ffmpeg", "gifsicle")  # no scene typesets TeX: LaTeX draws nothing
 _VERSIONED_PACKAGES: Final[tuple[str, ...]] = ("manim", "av", "manimpango", "pycairo", "webvtt-py")
@@ -132,11 +133,8 @@ def tool_versions() -> dict[str, str]:
 
 
 def _digest_sources(digest: Any, root: Path) -> None:
-    """Feed each of :data:`HASHED_SOURCES` under ``root`` into ``digest``: its name, then its content's hash."""
-    for pattern in HASHED_SOURCES:
-        for path in sorted(root.glob(pattern)):
-            name = path.relative_to(root).as_posix()
-            digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    """Feed each of :data:`HASHED_SOURCES` under ``root`` into ``digest``: its name, then its code's hash."""
+    digest_files(digest, root, sorted({path for pattern in HASHED_SOURCES for path in root.glob(pattern)}))
 
 
 def hash_code(root: Path = SOURCE_ROOT) -> str:
@@ -155,20 +153,27 @@ class HashedRequest(Protocol):
     @property
     def preset(self) -> Any: ...
 
+    @property
+    def scene(self) -> str: ...
+
     def as_dict(self) -> dict[str, object]: ...
 
 
-def hash_inputs(request: HashedRequest, versions: dict[str, str] | None = None) -> str:
+def hash_inputs(request: HashedRequest, versions: dict[str, str] | None = None, root: Path = SOURCE_ROOT) -> str:
     """SHA-256 of everything that decides a clip's pixels.
 
-    That is the scene and render code (:data:`HASHED_SOURCES`), the request
+    That is the code that draws it (its scene's module and what that imports, gdmath
+    and the render code: :func:`~gdanim.store.source_hash.clip_sources`, comments and
+    docstrings left out, so an edit to one scene re-renders only that scene), the request
     (scene, quality and its actual size, language, theme, knobs) and the tool
     versions. The requested formats are not part of it: each file of a clip is
     checked on its own, so asking for a GIF after an MP4 renders only what is
     missing.
     """
+    from scenes.registry import get_spec  # manim-free
+
     digest = hashlib.sha256()
-    _digest_sources(digest, SOURCE_ROOT)
+    digest_files(digest, root, clip_sources(root, get_spec(request.scene).module))
     preset = request.preset
     described = {
         "request": request.as_dict(),

@@ -1,8 +1,9 @@
 """What ``--hugo-site`` publishes (issue 26): only files inside ``--out`` that match their record and decode,
 all or nothing, every concurrent export landing, and only into an existing Hugo site.
 
-Row 6 of the matrix in :mod:`tests.render.test_robustness`. Every clip is a real tiny render
-(``--test-size 160x90@5``); every export is a real ``python render.py`` run, or the API.
+Row 6 of the matrix in :mod:`tests.render.test_robustness`. Every clip is a real tiny render, the
+session's shared :data:`tests.tiny_clips.TINY_CLIPS` (the Hugo and browser tests use the same ones);
+every export is a real ``python render.py`` run, or the API.
 """
 
 from __future__ import annotations
@@ -18,25 +19,20 @@ from pathlib import Path
 import pytest
 
 from gdanim.publish.hugo import DATA_NAME, export_to_hugo
-from tests.render_runs import (
-    REPO_ROOT,
-    TINY_OPTION,
-    TINY_TAG,
-    debris,
-    probe_video,
-    run_render,
-    sha256,
-    snapshot,
-)
+from gdanim.clip.request import ClipRequest
+from tests.render_runs import REPO_ROOT, debris, probe_video, run_render, sha256, snapshot
+from tests.tiny_clips import TINY_CLIPS, TINY_RESOLUTION, render_tiny_clips, tiny_option
 
 SCENE: tuple[str, ...] = ("rolling-descent", "-q", "l", "--steps", "2")
 """The clip every test exports: two steps of the rolling descent."""
 
-VARIANTS: list[tuple[str, str]] = [("he", "light"), ("en", "light"), ("he", "dark"), ("en", "dark")]
+VARIANTS: list[tuple[str, str]] = [(str(clip["language"]), str(clip["theme"])) for clip in TINY_CLIPS]
+"""The four variants of the tiny clip: Hebrew and English, light and dark."""
 
 
 def _stem(language: str, theme: str) -> str:
-    return f"rolling-descent/{language}-{theme}-{TINY_TAG}-steps2"
+    """The clip id (``scene/stem``) of one variant."""
+    return ClipRequest.create("rolling-descent", "low", language, theme, steps=2, test_size=TINY_RESOLUTION).clip_id
 
 
 def _new_site(folder: Path) -> Path:
@@ -48,11 +44,12 @@ def _new_site(folder: Path) -> Path:
 
 def _export_command(out_dir: Path, site: Path, *arguments: str) -> list[str]:
     return [sys.executable, "render.py", *SCENE, *arguments, "--out", str(out_dir), "--hugo-site", str(site),
-            "--quiet", *TINY_OPTION]
+            "--quiet", *tiny_option()]
 
 
 def _export(out_dir: Path, site: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    return run_render(*SCENE, *arguments, "--out", str(out_dir), "--hugo-site", str(site), "--quiet")
+    return run_render(*SCENE, *arguments, "--out", str(out_dir), "--hugo-site", str(site), "--quiet", *tiny_option(),
+                      tiny=False)
 
 
 def _site_data(site: Path) -> dict:
@@ -78,11 +75,10 @@ def _site_checksums_equal_the_files(site: Path) -> None:
 
 @pytest.fixture(scope="module")
 def book_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Four variants of the tiny clip, MP4 + GIF + poster, rendered and exported once (tests copy the folder)."""
-    out_dir = tmp_path_factory.mktemp("export-safety") / "out"
-    site = _new_site(out_dir.parent / "first-site")
-    done = _export(out_dir, site, "-f", "both", "--sweep", "lang=he,en", "--sweep", "theme=light,dark")
-    assert done.returncode == 0, done.stderr
+    """The four variants of the tiny clip, MP4 + GIF + poster, rendered once a session (tests copy the folder)."""
+    out_dir = tmp_path_factory.getbasetemp() / "tiny-clips"
+    render_tiny_clips(out_dir)
+    assert set(VARIANTS) == {("he", "light"), ("en", "light"), ("he", "dark"), ("en", "dark")}
     return out_dir
 
 
@@ -163,11 +159,11 @@ def test_a_garbage_mp4_whose_record_was_rewritten_to_match_still_is_not_publishe
 
 
 @pytest.mark.parametrize("round_number", range(3))
-def test_four_exports_at_once_into_one_site_all_land(book_out: Path, tmp_path: Path, round_number: int) -> None:
+def test_four_exports_at_once_into_one_site_all_land(out_copy: Path, tmp_path: Path, round_number: int) -> None:
     site = _new_site(tmp_path / "site")
     runs = [
         subprocess.Popen(
-            _export_command(book_out, site, "-f", "both", "--lang", language, "--theme", theme),
+            _export_command(out_copy, site, "-f", "both", "--lang", language, "--theme", theme),
             cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for language, theme in VARIANTS

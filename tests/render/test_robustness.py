@@ -44,6 +44,12 @@ determinism, path safety.
    site is byte for byte as it was (all or nothing); 4 exports at once into one site × 3 rounds all
    land in ``data/gdanim.json``; a ``--hugo-site`` that is missing or has no Hugo configuration is a
    usage error (exit 2, one line) and nothing is written.
+7. **Knob edges** (issue 26): every scene finishes at the edges of its knobs, read from the registry
+   (lr 1.1 and the largest finite lr, ``--steps`` 1, both ends of ``--start``; the ``--steps``
+   maximum with ``GDANIM_SLOW_TESTS=1``), each a real PNG within a subprocess time limit
+   (``local-valley --learning-rate 1.1`` never ended; ``slope-steepness`` at the largest lr
+   failed); at ``--start -12`` and ``18`` the slope-steepness readout is crossed by no bracket,
+   arrow or tangent — tests/render/test_knob_edges.py.
 
 Issue 26, lecture decks (in tests/integration/test_slides.py, beside the deck they build):
 

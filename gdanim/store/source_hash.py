@@ -1,0 +1,164 @@
+"""What a clip's pixels depend on in the project's own code, hashed without comments and docstrings.
+
+A clip is drawn by its scene's module, the project modules that module imports
+(followed through every ``import`` statement, those inside functions too, without
+importing anything: manim stays unloaded), all of :mod:`gdmath`, and the render
+code (:data:`RENDER_SOURCES`). Each Python file is hashed as its syntax tree
+(``ast.dump``) with docstrings dropped, so a comment, a docstring or a blank line
+changes no clip, and an edit to one scene changes only that scene's clips.
+
+Texts that only the pages show (the scenes' alt texts, :data:`PAGE_ONLY_NAMES`)
+are dropped from the tree too: the gallery and the Hugo export read them when
+they write, so an edit there re-exports pages without re-rendering a clip.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Final
+
+__all__ = ["PAGE_ONLY_NAMES", "PROJECT_PACKAGES", "RENDER_SOURCES", "clip_sources", "digest_files", "normalized_source"]
+
+PROJECT_PACKAGES: Final[tuple[str, ...]] = ("gdmath", "scenes", "gdanim")
+"""Top-level packages whose imports are followed."""
+
+RENDER_SOURCES: Final[tuple[str, ...]] = ("gdmath/*.py", "gdanim/options.py", "gdanim/clip/*.py")
+"""Files every clip depends on: the maths, the choices, and the code that runs manim and writes the files."""
+
+DATA_FILES: Final[dict[str, str]] = {"scenes/listings.py": "scenes/book_listings/*.txt"}
+"""Data a module reads: a clip that imports the module depends on these files too."""
+
+PAGE_ONLY_NAMES: Final[frozenset[str]] = frozenset({"SCENE_ALT_TEXT", "_ALT_TEXT_FIELDS"})
+"""Module-level names whose values only the pages read (never drawn): left out of the hash."""
+
+
+def _without_docstrings(tree: ast.Module) -> ast.Module:
+    """``tree`` with every module, class and function docstring and every page-only assignment removed."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                body = body[1:] or [ast.Pass()]
+            if isinstance(node, ast.Module):
+                body = [statement for statement in body if not _assigns_page_only_name(statement)]
+            node.body = body
+    return tree
+
+
+def _assigns_page_only_name(statement: ast.stmt) -> bool:
+    targets = statement.targets if isinstance(statement, ast.Assign) else \
+        [statement.target] if isinstance(statement, ast.AnnAssign) else []
+    while targets and isinstance(targets[0], (ast.Subscript, ast.Attribute)):  # NAME[...] = …, NAME.x = …
+        targets = [targets[0].value]
+    return any(isinstance(target, ast.Name) and target.id in PAGE_ONLY_NAMES for target in targets)
+
+
+@functools.lru_cache(maxsize=512)
+def _file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
+    """SHA-256 of one file as :func:`normalized_source` gives it (cached while the file is unchanged)."""
+    return hashlib.sha256(normalized_source(path)).digest()
+
+
+def normalized_source(path: Path) -> bytes:
+    """A Python file's syntax tree without docstrings (``ast.dump``), or any other file's bytes.
+
+    A file that does not parse is hashed as its bytes: the render will report the error.
+    """
+    data = path.read_bytes()
+    if path.suffix != ".py":
+        return data
+    try:
+        tree = ast.parse(data, filename=str(path))
+    except SyntaxError:
+        return data
+    return ast.dump(_without_docstrings(tree)).encode()
+
+
+def _module_file(root: Path, module: str) -> Path | None:
+    """The file under ``root`` that defines ``module``, if it is one of the project's."""
+    if module.split(".")[0] not in PROJECT_PACKAGES:
+        return None
+    base = root.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_modules(path: Path, module: str) -> frozenset[str]:
+    """Every module ``path`` (the module ``module``) imports, relative imports resolved."""
+    stat = path.stat()
+    return _imports_of(path, module, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=512)
+def _imports_of(path: Path, module: str, size: int, mtime_ns: int) -> frozenset[str]:
+    """:func:`_imported_modules`, parsed once while the file is unchanged."""
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except SyntaxError:
+        return frozenset()
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in _walk_run_time(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, *([base] if base else [])])
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)  # `from pkg import module`
+    return frozenset(found)
+
+
+def _walk_run_time(tree: ast.AST) -> Iterable[ast.AST]:
+    """Every node of ``tree`` but those under ``if TYPE_CHECKING:`` (imports for the type checker only)."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            pending.extend(node.orelse)
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+
+
+def clip_sources(root: Path, scene_module: str) -> list[Path]:
+    """The files a clip of the scene in ``scene_module`` depends on, sorted.
+
+    The scene's module, the project modules it imports transitively (a package's
+    ``__init__`` only when the package itself is imported: importing
+    ``scenes.common`` does not make every scene a source of every other), the data
+    they read (:data:`DATA_FILES`) and :data:`RENDER_SOURCES`.
+    """
+    files = {path for pattern in RENDER_SOURCES for path in root.glob(pattern)}
+    pending = [scene_module]
+    seen: set[str] = set()
+    while pending:
+        module = pending.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        path = _module_file(root, module)
+        if path is None:
+            continue
+        files.add(path)
+        for pattern in DATA_FILES.get(path.relative_to(root).as_posix(), "").split() or []:
+            files.update(root.glob(pattern))
+        pending.extend(_imported_modules(path, module) - seen)
+    return sorted(files)
+
+
+def digest_files(digest: hashlib._Hash, root: Path, paths: Iterable[Path]) -> None:
+    """Feed each file's name under ``root`` and its normalized content's hash into ``digest``."""
+    for path in paths:
+        stat = path.stat()
+        name = path.relative_to(root).as_posix()
+        digest.update(name.encode() + b"\0" + _file_digest(path, stat.st_size, stat.st_mtime_ns))

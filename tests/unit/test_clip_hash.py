@@ -1,0 +1,81 @@
+"""A clip's input hash covers what it draws: an edit to one scene re-renders that scene alone, a comment nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gdanim.clip.request import ClipRequest
+from gdanim.store.cache import SOURCE_ROOT, hash_code, hash_inputs
+from scenes.registry import SCENES
+
+VERSIONS = {"ffmpeg": "test", "manim": "test"}
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A copy of the three packages, to edit."""
+    for package in ("gdmath", "scenes", "gdanim"):
+        shutil.copytree(SOURCE_ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {name: hash_inputs(ClipRequest.create(name, "low"), VERSIONS, root) for name in SCENES}
+
+
+def _module_file(root: Path, name: str) -> Path:
+    return root.joinpath(*SCENES[name].module.split(".")).with_suffix(".py")
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_the_copy_hashes_as_the_checkout(checkout: Path) -> None:
+    assert _hashes(checkout) == _hashes(SOURCE_ROOT)
+
+
+def test_an_edit_to_one_scene_changes_only_that_scenes_clips(checkout: Path) -> None:
+    before = _hashes(checkout)
+    _append(_module_file(checkout, "slope-tangent"), "\nSOME_NEW_CONSTANT = 1\n")
+    after = _hashes(checkout)
+    assert [name for name in SCENES if before[name] != after[name]] == ["slope-tangent"]
+
+
+def test_comments_docstrings_and_blank_lines_anywhere_change_no_clip(checkout: Path) -> None:
+    before, code = _hashes(checkout), hash_code(checkout)
+    for path in checkout.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace('"""', '"""Reworded. ', 1) if text.lstrip().startswith('"""') else text
+        path.write_text(f"# a new comment\n\n{text}\n# and one at the end\n", encoding="utf-8")
+    assert _hashes(checkout) == before
+    assert hash_code(checkout) == code
+
+
+def test_alt_text_changes_no_clip_but_a_drawn_caption_changes_them(checkout: Path) -> None:
+    before = _hashes(checkout)
+    captions = checkout / "scenes" / "captions.py"
+    _append(captions, '\nSCENE_ALT_TEXT["rolling-descent"] = {"he": "x", "en": "y"}\n')
+    assert _hashes(checkout) == before
+    _append(captions, '\nCAPTIONS["rolling_descent.title"] = {"he": "x", "en": "y"}\n')
+    assert _hashes(checkout)["rolling-descent"] != before["rolling-descent"]
+
+
+def test_gdmath_and_the_render_code_change_every_clip(checkout: Path) -> None:
+    before = _hashes(checkout)
+    _append(checkout / "gdmath" / "curves.py", "\n_EDITED = True\n")
+    changed = _hashes(checkout)
+    assert all(changed[name] != before[name] for name in SCENES)
+    _append(checkout / "gdanim" / "clip" / "layers.py", "\n_EDITED = True\n")
+    assert all(value != changed[name] for name, value in _hashes(checkout).items())
+
+
+def test_the_listing_a_scene_shows_is_part_of_its_hash(checkout: Path) -> None:
+    before = _hashes(checkout)
+    listing = next((checkout / "scenes" / "book_listings").glob("*.txt"))
+    _append(listing, "\nprint('one more line')\n")
+    after = _hashes(checkout)
+    assert [name for name in SCENES if before[name] != after[name]] == ["book-code"]
