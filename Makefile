@@ -13,7 +13,6 @@ test: setup
 	.venv/bin/python -m pytest
 
 # ruff and mypy alone.
-
 check: setup
 	.venv/bin/ruff check .
 	.venv/bin/mypy

@@ -58,6 +58,24 @@ FROM_PAGES_QUALITY: str = "medium"
 """What --from-pages renders for a page that names no quality and no --quality is given: the first the
 shortcode prefers (720p30 fits a book's column)."""
 
+MAX_JOBS_ENV: str = "GDANIM_MAX_JOBS"
+"""Environment variable that raises (or lowers) the most local ``--jobs`` processes; unset, the machine's cores."""
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. a container's share), at least 1."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def max_local_jobs() -> int:
+    """Most render processes ``--jobs`` starts on this machine: ``$GDANIM_MAX_JOBS`` if a whole number >= 1, else the cores."""
+    text = os.environ.get(MAX_JOBS_ENV, "").strip()
+    return int(text) if text.isdigit() and int(text) >= 1 else usable_cores()
+
+
 DEFAULT_JOBS: int = os.cpu_count() or 1
 """One render process per core."""
 
@@ -251,7 +269,8 @@ def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | 
     type=click.IntRange(min=1),
     default=DEFAULT_JOBS,
     show_default=True,
-    help="Clips rendered at once, each in its own process.",
+    help="Clips rendered at once, each in its own process; at most the machine's cores (a warning says so) "
+    f"unless ${MAX_JOBS_ENV} allows more.",
 )
 @click.option(
     "--force",
@@ -367,6 +386,7 @@ def cli(
         _drop_invalid_manifest_entries(out_dir)
         _watch(requests[0], out_dir, formats, split or 1)
         return
+    jobs = _capped_jobs(jobs, scheduler, quiet)
     if hugo_site is not None and "png" not in formats:
         formats = (*formats, "png")  # the poster, also the still frame of a paused or reduced-motion GIF
     _render(requests, out_dir, formats, jobs, force, quiet, scheduler, split)
@@ -379,6 +399,20 @@ def cli(
     if hugo_site is not None:
         _export(requests, out_dir, hugo_site, lambda again, kinds: _render(again, out_dir, kinds, jobs, True, quiet,
                                                                           scheduler, split))
+
+
+def _capped_jobs(jobs: int, scheduler: str | None, quiet: bool) -> int:
+    """``--jobs``, at most :func:`max_local_jobs` when the processes run on this machine, with one ``warning:`` line.
+
+    A thousand workers on two cores only thrash (and a capped cgroup kills the run);
+    a remote Dask scheduler has its own workers and is left alone.
+    """
+    limit = max_local_jobs()
+    if jobs <= limit or (scheduler is not None and scheduler != "local"):
+        return jobs
+    if not quiet:
+        click.echo(MESSAGES["jobs_capped"].format(jobs=jobs, limit=limit, env=MAX_JOBS_ENV), err=True)
+    return limit
 
 
 def _sweep_values(context: click.Context, text: str) -> tuple[str, tuple[object, ...]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from scenes.languages import UNKNOWN_CHOICE
+
 __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_RENDER_FAILED",
@@ -56,6 +58,8 @@ MESSAGES: Final[dict[str, str]] = {
     "site_data_unreadable": "{path} is not gdanim's site data: {reason}; move it away to export afresh",
     "entries_dropped": "warning: {manifest}: dropped the {entries} validate ({listed}); {their} rendered again when asked for",
     "no_space": "no space left on device in {folder}; earlier files are kept",
+    "jobs_capped": "warning: --jobs {jobs} is more than the {limit} cores here; rendering with {limit} "
+    "(set {env}=N to allow more)",
     "steps_range": "steps must be between 1 and {cap}, got {steps}",
     "start_range": "start must be within [{low:g}, {high:g}], the curve's plot range widened by its width "
     "on each side (farther starts squash the valley flat), got {start!r}",
@@ -81,7 +85,7 @@ MESSAGES: Final[dict[str, str]] = {
     "jobs_range": "jobs must be at least 1, got {jobs}",
     "manifest_unreadable": "{path} is not a gdanim manifest: {reason}; move it away to render into this folder afresh",
     "manifest_lost_clip": "{clip} is missing from the manifest just written",
-    "unknown_choice": "unknown {kind} {value!r}; choose from: {choices}",
+    "unknown_choice": UNKNOWN_CHOICE,
     "not_in_manifest": "not in {manifest}: {clips}",
     "no_format": "no format given; choose from: {choices}",
     "bad_test_size": "the test size must look like 160x90 or 160x90@5, got {size!r}",

@@ -2,18 +2,28 @@
 
 The CLI's options, :class:`gdanim.clip.request.ClipRequest` (which validates a
 request once, with :func:`check_choice`) and the scenes' captions and themes
-all read these tables. This module imports nothing from the project and never
-imports manim.
+all read these tables. The languages (with their text direction) and the themes
+belong to the scenes that draw them (:mod:`scenes.languages`); this module hands
+them on. It never imports manim.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
 from gdanim.errors import MESSAGES
+from scenes.languages import (
+    DEFAULT_LANGUAGE,
+    DEFAULT_THEME,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    TEXT_DIRECTIONS,
+    THEME_NAMES,
+    check_choice,
+)
 
 __all__ = [
     "DEFAULT_FORMAT",
@@ -38,24 +48,6 @@ __all__ = [
     "normalise_formats",
     "resolve_quality",
 ]
-
-LANGUAGES: Final[tuple[str, ...]] = ("he", "en")
-"""Caption languages, ``--lang``; the scenes' caption catalogue has each of them."""
-
-DEFAULT_LANGUAGE: Final[str] = "he"
-"""The book is in Hebrew."""
-
-TEXT_DIRECTIONS: Final[dict[str, str]] = {"he": "rtl", "en": "ltr"}
-"""Text direction of each caption language (HTML's ``dir``)."""
-
-LANGUAGE_NAMES: Final[dict[str, str]] = {"he": "עברית", "en": "English"}
-"""Each caption language's name in itself, e.g. for a player's subtitles menu."""
-
-THEME_NAMES: Final[tuple[str, ...]] = ("light", "dark")
-"""Colour themes, ``--theme`` (the colours themselves live in :mod:`scenes.style`)."""
-
-DEFAULT_THEME: Final[str] = "light"
-"""The book's pages are white."""
 
 FORMATS: Final[dict[str, tuple[str, ...]]] = {
     "mp4": ("mp4",),
@@ -86,21 +78,6 @@ DEFAULT_FORMAT: Final[str] = "both"
 
 MAX_RENDER_STEPS: Final[int] = 500
 """Most descent steps one clip may show; beyond that a clip runs for many minutes."""
-
-
-def check_choice(kind: str, value: str, choices: Sequence[str]) -> str:
-    """Return ``value`` if it is one of ``choices``; the one "unknown …" error otherwise.
-
-    Examples
-    --------
-    >>> check_choice("language", "fr", LANGUAGES)
-    Traceback (most recent call last):
-    ...
-    ValueError: unknown language 'fr'; choose from: he, en
-    """
-    if value not in choices:
-        raise ValueError(MESSAGES["unknown_choice"].format(kind=kind, value=value, choices=", ".join(choices)))
-    return value
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from gdanim.options import LANGUAGES, check_choice
+from scenes.languages import LANGUAGES, check_choice
 from gdmath import (
     ARRIVAL_TOLERANCE,
     EXAMPLE_LEARNING_RATES,

@@ -33,7 +33,7 @@ from manim import (
     config,
 )
 
-from gdanim.options import DEFAULT_LANGUAGE, DEFAULT_THEME, LANGUAGES, THEME_NAMES, check_choice
+from scenes.languages import DEFAULT_LANGUAGE, DEFAULT_THEME, LANGUAGES, THEME_NAMES, check_choice
 from gdmath import (
     BOOK_CURVE,
     Curve,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from gdanim.options import TEXT_DIRECTIONS
+from scenes.languages import TEXT_DIRECTIONS
 
 __all__ = [
     "BALL_RADIUS",

@@ -33,11 +33,14 @@ from typing import Any, Final, TypeVar
 __all__ = [
     "FORMAT_VERSION",
     "MAX_DISK_ENTRIES",
+    "MAX_MEMORY_BYTES",
     "MAX_MEMORY_ENTRIES",
     "cached_mobject",
     "clear_memory",
     "configure",
     "entry_key",
+    "memory_bytes",
+    "release_between_clips",
     "statistics",
 ]
 
@@ -46,6 +49,11 @@ FORMAT_VERSION: Final[int] = 1
 
 MAX_MEMORY_ENTRIES: Final[int] = 2048
 """Most mobjects kept in memory (a scene uses about fifty; a sweep a few hundred)."""
+
+MAX_MEMORY_BYTES: Final[int] = 4 * 1024 * 1024
+"""Most bytes (pickled size) of mobjects kept in memory, about 150 texts of 27 kB: every text of
+three scenes. A long sweep makes new texts with every clip (its numbers); without a budget a process
+grew by about 1 MB a clip here (issue 26). Least recently used go first; the disk keeps them."""
 
 MAX_DISK_ENTRIES: Final[int] = 4000
 """Most entries kept on disk, about 30 kB each; the least recently used go first."""
@@ -56,6 +64,7 @@ _DIGEST_BYTES: Final[int] = 32
 M = TypeVar("M")
 
 _memory: OrderedDict[str, Any] = OrderedDict()
+_sizes: dict[str, int] = {}
 _folder: Path | None = None
 _counts: dict[str, int] = {"memory": 0, "disk": 0, "built": 0}
 
@@ -69,6 +78,28 @@ def configure(folder: Path | None) -> None:
 def clear_memory() -> None:
     """Forget the in-memory entries (the disk stays), e.g. to measure a new process."""
     _memory.clear()
+    _sizes.clear()
+
+
+def memory_bytes() -> int:
+    """The pickled size of the entries kept in memory (at most :data:`MAX_MEMORY_BYTES`)."""
+    return sum(_sizes.values())
+
+
+def release_between_clips() -> None:
+    """Drop what manim keeps of every SVG it ever parsed; called before each clip renders.
+
+    manim's ``SVG_HASH_TO_MOB_MAP`` holds a copy of every ``SVGMobject`` (each
+    ``MarkupText`` is one) built in the process, without bound: about 4.6 MB a
+    clip in a sweep whose numbers change per clip (issue 26). Every text gdanim
+    draws is kept here instead, within :data:`MAX_MEMORY_BYTES`, so that map only
+    saves a parse inside one clip.
+    """
+    try:
+        from manim.mobject.svg import svg_mobject
+    except ImportError:  # manim's layout changed: nothing of ours to release
+        return
+    svg_mobject.SVG_HASH_TO_MOB_MAP.clear()
 
 
 def statistics() -> dict[str, int]:
@@ -112,8 +143,8 @@ def entry_key(kind: str, arguments: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _read(path: Path) -> Any | None:
-    """The mobject stored at ``path``, or ``None`` when it is missing, damaged or truncated."""
+def _read(path: Path) -> tuple[Any, int] | None:
+    """The mobject stored at ``path`` and its pickled size, or ``None`` when it is missing, damaged or truncated."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -132,12 +163,11 @@ def _read(path: Path) -> Any | None:
         os.utime(path)  # least recently used goes first when the folder is pruned
     except OSError:
         pass
-    return value
+    return value, len(payload)
 
 
-def _write(path: Path, value: Any) -> None:
-    """Store ``value`` at ``path`` atomically; a failure (full disk, read-only folder) only loses the entry."""
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+def _write(path: Path, payload: bytes) -> None:
+    """Store the pickled ``payload`` at ``path`` atomically; a failure (full disk, read-only folder) only loses the entry."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
@@ -175,11 +205,15 @@ def _prune(folder: Path, max_entries: int = MAX_DISK_ENTRIES) -> None:
             pass
 
 
-def _remember(key: str, value: Any) -> None:
+def _remember(key: str, value: Any, size: int) -> None:
+    """Keep ``value`` (``size`` bytes pickled) in memory, dropping the least recently used beyond the budgets."""
     _memory[key] = value
     _memory.move_to_end(key)
-    while len(_memory) > MAX_MEMORY_ENTRIES:
-        _memory.popitem(last=False)
+    _sizes[key] = size
+    used = sum(_sizes.values())
+    while len(_memory) > 1 and (len(_memory) > MAX_MEMORY_ENTRIES or used > MAX_MEMORY_BYTES):
+        dropped, _ = _memory.popitem(last=False)
+        used -= _sizes.pop(dropped)
 
 
 def cached_mobject(kind: str, arguments: dict[str, Any], build: Callable[[], M]) -> M:
@@ -205,13 +239,16 @@ def cached_mobject(kind: str, arguments: dict[str, Any], build: Callable[[], M])
         _counts["memory"] += 1
         return value.copy()
     path = None if _folder is None else _folder / f"{key}.pickle"
-    value = None if path is None else _read(path)
-    if value is not None:
+    stored = None if path is None else _read(path)
+    if stored is not None:
+        value, size = stored
         _counts["disk"] += 1
     else:
         value = build()
         _counts["built"] += 1
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)  # its size counts against the budget
+        size = len(payload)
         if path is not None:
-            _write(path, value)
-    _remember(key, value)
+            _write(path, payload)
+    _remember(key, value, size)
     return value.copy()

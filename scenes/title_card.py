@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from manim import DOWN, Line, Scene
 
-from gdanim.options import DEFAULT_LANGUAGE, DEFAULT_THEME
+from scenes.languages import DEFAULT_LANGUAGE, DEFAULT_THEME
 from scenes.common import get_number
 from scenes.style import THEMES, STROKE_WIDTH_CURVE
 from scenes.titles import scene_title

@@ -13,19 +13,14 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Callable
 from fractions import Fraction
-from pathlib import Path
-from typing import Any, Final, cast
+from typing import Any, Final
 
-import av
-from av.video.reformatter import VideoReformatter
-from av.video.stream import VideoStream
-from manim.scene.scene_file_writer import SceneFileWriter
-from manim.scene.video_segment_encoder import VideoSegmentEncoder
+from gdanim.clip.manim_adapter import SegmentEncoder, SegmentFileWriter, VideoReformatter, convert_frame
 
 __all__ = ["TRIM_MIN_PIXELS", "HeldFrameFileWriter", "release_free_memory"]
 
 
-class _ConvertOnceEncoder(VideoSegmentEncoder):
+class _ConvertOnceEncoder(SegmentEncoder):
     """A segment encoder that converts each distinct frame once, however often it repeats."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -33,26 +28,20 @@ class _ConvertOnceEncoder(VideoSegmentEncoder):
         self._reformatter = VideoReformatter()
 
     def write_frame(self, pixels: Any, *, repeat: int = 1) -> None:
-        self._validate_frame(pixels, repeat)
+        self.check_frame(pixels, repeat)
         rate = self.spec.frame_rate
         time_base = Fraction(rate.denominator, rate.numerator)
-        stream = cast(VideoStream, self._stream)  # manim's segment encoder holds one video stream
-        codec = stream.codec_context
+        stream = self.stream
         try:
-            # The arguments PyAV's encoder passes to its own reformatter.
-            frame = self._reformatter.reformat(
-                av.VideoFrame.from_ndarray(pixels, format="rgba"),
-                codec.width, codec.height, codec.format.name if codec.format else None, threads=codec.thread_count,
-            )
+            frame = convert_frame(self._reformatter, pixels, stream)
             frame.time_base = time_base
             for _ in range(repeat):
                 # The encoder takes its own reference to the frame as sent: the next pts does not change it.
-                frame.pts = self._next_pts
-                self._next_pts += 1
+                frame.pts = self.take_pts()
                 for packet in stream.encode(frame):
-                    self._container.mux(packet)
+                    self.mux(packet)
         except BaseException as error:
-            raise self._operation_error("encode", error) from error
+            raise self.operation_error("encode", error) from error
 
     def finish(self) -> None:
         super().finish()
@@ -90,11 +79,7 @@ def release_free_memory() -> None:
         _MALLOC_TRIM(0)
 
 
-class HeldFrameFileWriter(SceneFileWriter):
+class HeldFrameFileWriter(SegmentFileWriter):
     """Manim's file writer, with segment encoders that convert a repeated frame once."""
 
-    def _create_segment_encoder(self, target: Path) -> VideoSegmentEncoder:
-        encoder = self.video_encoder
-        if encoder is None:
-            raise RuntimeError("Video segment encoding requires resolved settings.")
-        return _ConvertOnceEncoder(target=target, spec=encoder)
+    segment_encoder_class = _ConvertOnceEncoder

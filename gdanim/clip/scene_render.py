@@ -7,7 +7,6 @@ gdanim imports it only when a clip really has to be rendered.
 from __future__ import annotations
 
 import importlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from PIL import Image
 
 from gdanim.clip.encoding import HeldFrameFileWriter, _ConvertOnceEncoder
 from gdanim.clip.layers import LayeredRenderer
+from gdanim.clip.manim_adapter import encoder_jobs, video_encoder_spec
 from gdanim.clip.request import ClipRequest
 from gdanim.clip.movie import join_movies
 from gdanim.store.cache import text_cache_dir
@@ -242,9 +242,6 @@ class _CountingRenderer(_LastFrameRenderer):
         super().freeze_current_frame(duration)
 
 
-_ENCODER_THREAD_PREFIX: Final[str] = "partial-movie-encoder-"
-
-
 def _abort_orphan_encoders() -> None:
     """Discard the partial movies of manim's encoder threads still waiting for frames after a failed render.
 
@@ -254,10 +251,8 @@ def _abort_orphan_encoders() -> None:
     thread is not a daemon, so the process would never exit (seen: a
     ``--jobs 2`` worker hung at exit after Ctrl-C).
     """
-    for thread in threading.enumerate():
-        job: Any = getattr(getattr(thread, "_target", None), "__self__", None)
-        if thread.name.startswith(_ENCODER_THREAD_PREFIX) and callable(getattr(job, "abort", None)):
-            job.abort()
+    for job in encoder_jobs():
+        job.abort()
 
 
 def _scene_class(request: ClipRequest, on_play: Callable[[int], None] | None) -> type[Scene]:
@@ -359,6 +354,7 @@ def render_scene(
     output_file = request.stem if plays is None else f"{request.stem}-plays{plays[0]}-{plays[1] or 'end'}"
     logger.setLevel("CRITICAL")
     text_cache.configure(text_cache_dir())
+    text_cache.release_between_clips()  # a long-lived process stays bounded (issue 26)
     with tempconfig(_settings(request, media_dir, movie, output_file, shard=plays is not None)):
         renderer: CairoRenderer
         if not movie:
@@ -398,6 +394,7 @@ def count_frames(request: ClipRequest, media_dir: Path) -> list[int]:
     """
     logger.setLevel("CRITICAL")
     text_cache.configure(text_cache_dir())
+    text_cache.release_between_clips()  # a long-lived process stays bounded (issue 26)
     with tempconfig(_settings(request, media_dir, False, f"{request.stem}-count")):
         renderer = _CountingRenderer()
         _scene_class(request, None)(renderer=renderer).render()
@@ -428,6 +425,7 @@ def draw_title_card(request: ClipRequest, media_dir: Path) -> np.ndarray:
                                             "theme": request.theme})
     logger.setLevel("CRITICAL")
     text_cache.configure(text_cache_dir())
+    text_cache.release_between_clips()  # a long-lived process stays bounded (issue 26)
     with tempconfig(_settings(request, media_dir, False, f"{request.stem}-title-card")):
         renderer = _LastFrameRenderer(skip_animations=True)
         card(renderer=renderer).render()
@@ -443,10 +441,9 @@ def encode_still(frame: np.ndarray, frames: int, request: ClipRequest, target: P
     stream parameters, each movie starting on a key frame.
     """
     from manim import config
-    from manim._config.render_session import resolve_render_session
 
     with tempconfig(_settings(request, target.parent, True, target.stem)):
-        spec = resolve_render_session(config, CairoRenderer.capabilities, renderer_name="CairoRenderer").video_encoder
+        spec = video_encoder_spec(config, CairoRenderer.capabilities, "CairoRenderer")
     if spec is None:
         raise RuntimeError("manim resolved no video encoder for an MP4")
     if frame.shape[-1] == 3:

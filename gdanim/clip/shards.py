@@ -34,9 +34,11 @@ __all__ = [
     "JoinShards",
     "RenderShard",
     "ShardOutcome",
+    "UNCOUNTED_SPLIT_LIMIT",
     "balanced_ranges",
     "cached_frame_counts",
     "clip_of",
+    "count_plays_here",
     "shard_range",
     "split_tasks",
 ]
@@ -338,11 +340,28 @@ class JoinShards(_ClipTask):
                           last.beats)
 
 
+UNCOUNTED_SPLIT_LIMIT: Final[int] = 8
+"""Most shards a clip is cut into before its plays are counted; a larger ``--split`` counts them first
+(in this process, a few percent of a render) so that no clip gets more shards than plays."""
+
+
+def count_plays_here(request: ClipRequest) -> tuple[int, ...]:
+    """Frames of each play of ``request``'s clip, counted in this process and remembered for the next split."""
+    from gdanim.clip import scene_render
+
+    with media_slot() as media_dir:
+        counts = tuple(scene_render.count_frames(request, media_dir))
+    _remember_counts(request, counts)
+    return counts
+
+
 def split_tasks(tasks: Sequence[Task], pieces: int) -> tuple[list[Task], dict[str, JoinShards]]:
     """Each clip render among ``tasks`` as ``pieces`` shards, and the join that makes each clip from its shards.
 
     Only :class:`RenderClip` tasks that write a video are split; other tasks
-    are kept. ``pieces`` of 1 changes nothing.
+    are kept. ``pieces`` of 1 changes nothing. No clip gets more shards than
+    plays (counted first past :data:`UNCOUNTED_SPLIT_LIMIT` pieces); a clip of
+    one play is not split.
     """
     if pieces <= 1:
         return list(tasks), {}
@@ -353,10 +372,17 @@ def split_tasks(tasks: Sequence[Task], pieces: int) -> tuple[list[Task], dict[st
             split.append(task)
             continue
         counts = cached_frame_counts(task.request)
+        if counts is None and pieces > UNCOUNTED_SPLIT_LIMIT:
+            counts = count_plays_here(task.request)
+        # A shard past the clip's last play would draw nothing but still build the whole scene.
+        clip_pieces = max(1, min(pieces, len(counts))) if counts else pieces
+        if clip_pieces == 1:
+            split.append(task)
+            continue
         shards = tuple(
-            RenderShard(task.request, task.formats, task.input_hash, piece=piece, pieces=pieces, owner=os.getpid(),
-                        frame_counts=counts)
-            for piece in range(pieces)
+            RenderShard(task.request, task.formats, task.input_hash, piece=piece, pieces=clip_pieces,
+                        owner=os.getpid(), frame_counts=counts)
+            for piece in range(clip_pieces)
         )
         split.extend(shards)
         joins[task.key] = JoinShards(task.request, task.formats, task.input_hash, shards=shards, started=time.time())

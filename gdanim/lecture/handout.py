@@ -13,6 +13,7 @@ from fpdf import FPDF
 
 from gdanim.lecture.deck import Deck, Slide, last_frame, save_frame
 from gdanim.lecture.slides import slide_title
+from gdanim.options import TEXT_DIRECTIONS
 
 __all__ = ["FONT_FILE", "write_pdf"]
 
@@ -37,7 +38,7 @@ def write_pdf(deck: Deck, media: dict[Slide, tuple[Path, Path]], target: Path) -
     pdf.set_text_shaping(True)
     pdf.set_title(f"gdanim {deck.name}")
     pdf.set_lang(deck.language)
-    align = "R" if deck.language == "he" else "L"
+    align = "R" if TEXT_DIRECTIONS.get(deck.language) == "rtl" else "L"
     width = pdf.w - 2 * _MARGIN_MM
     picture_height = min(width * deck.height / deck.width, pdf.h * 0.62)
     picture_width = picture_height * deck.width / deck.height

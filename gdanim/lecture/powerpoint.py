@@ -33,6 +33,7 @@ from pptx.util import Emu, Pt
 
 from gdanim.lecture.deck import Deck, Slide
 from gdanim.lecture.slides import slide_title
+from gdanim.options import TEXT_DIRECTIONS
 
 __all__ = ["FIXED_DATE", "SLIDE_HEIGHT", "SLIDE_SIZE_TYPE", "SLIDE_WIDTH", "write_pptx"]
 
@@ -51,7 +52,7 @@ _TITLE_ONLY_LAYOUT: Final[int] = 5
 _TITLE_HEIGHT: Final[Emu] = Emu(457200)
 """Half an inch: the title sits this high just above the slide's top edge."""
 
-_RIGHT_TO_LEFT: Final[frozenset[str]] = frozenset({"he"})
+_RIGHT_TO_LEFT: Final[frozenset[str]] = frozenset(language for language, way in TEXT_DIRECTIONS.items() if way == "rtl")
 
 _LANGUAGE_TAGS: Final[dict[str, str]] = {"he": "he-IL", "en": "en-US"}
 

@@ -24,6 +24,7 @@ from typing import Final
 
 from gdanim.clip.subtitles import Cue
 from gdanim.lecture.deck import Deck, Slide, slide_cues
+from gdanim.options import TEXT_DIRECTIONS
 
 __all__ = ["KEYS", "PLAYER_DIR", "PLAYER_FILES", "cues_attribute", "render_slides_html", "slide_title", "write_slides"]
 
@@ -32,7 +33,6 @@ PLAYER_DIR: Final[Path] = Path(__file__).resolve().parent / "player"
 
 PLAYER_FILES: Final[tuple[str, ...]] = ("player.js", "player.css")
 
-_DIRECTION: Final[dict[str, str]] = {"he": "rtl", "en": "ltr"}
 
 _WORDS: Final[dict[str, dict[str, str]]] = {
     "he": {"speaker": "תצוגת מרצה (S)", "back": "הקודם", "next": "הבא", "fullscreen": "מסך מלא (F)",
@@ -126,7 +126,7 @@ def _speaker_html(words: dict[str, str], language: str, direction: str) -> str:
 def render_slides_html(deck: Deck) -> str:
     """The deck's ``index.html``: every slide, the bar, the overlays, the speaker view's panel and the player."""
     words = _WORDS.get(deck.language, _WORDS["en"])
-    direction = _DIRECTION.get(deck.language, "ltr")
+    direction = TEXT_DIRECTIONS.get(deck.language, "ltr")
     slides = "\n".join(_slide_html(slide, index, deck) for index, slide in enumerate(deck.slides))
     messages = html.escape(json.dumps({key: words[key] for key in ("end", "black", "alone", "goto", "blocked",
                                                                      "captions")}, ensure_ascii=False), quote=True)

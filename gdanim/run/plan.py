@@ -87,6 +87,9 @@ def out_dir_problem(text: str | Path) -> str | None:
     """Why ``text`` cannot be the output folder, in a few words, or ``None``; nothing is created.
 
     The CLI reports it as a bad ``--out`` before anything runs; :func:`check_out_dir` as a ``ValueError``.
+    An existing folder that cannot be written is no problem yet: a run whose clips are all up to date
+    writes nothing there (a read-only copy of a render, issue 26); :func:`make_plan` refuses it once
+    something must be rendered. A folder still to be created needs a writable parent.
 
     Examples
     --------
@@ -100,11 +103,17 @@ def out_dir_problem(text: str | Path) -> str | None:
         if path.exists() and not path.is_dir():
             return MESSAGES["folder_is_file"].format(path=path)
         existing = next((parent for parent in (path, *path.parents) if parent.exists()), Path("."))
+        if not existing.is_dir():  # afile/sub: no folder can be created under a file
+            return MESSAGES["folder_is_file"].format(path=existing)
     except OSError as error:  # e.g. a name longer than the system allows
         return MESSAGES["folder_unusable"].format(reason=error.strerror or error)
-    if not os.access(existing, os.W_OK | os.X_OK):
+    if existing != path and not os.access(existing, os.W_OK | os.X_OK):
         return MESSAGES["folder_not_writable"].format(path=existing)
     return None
+
+
+def _writable(folder: Path) -> bool:
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def check_out_dir(out_dir: Path) -> Path:
@@ -114,22 +123,24 @@ def check_out_dir(out_dir: Path) -> Path:
     (``.gdanim-manifest-p<pid>-*.json``) are removed from it, as each clip's
     are from its scene folder.
 
+    An existing folder that cannot be written is returned as it is (see
+    :func:`out_dir_problem`); nothing is removed from it.
+
     Raises
     ------
     ValueError
-        If it is a file or not writable.
+        If it is a file, or missing and cannot be created.
     """
     problem = out_dir_problem(out_dir)
-    if problem is None:
+    if problem is None and not out_dir.is_dir():
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError:
             problem = MESSAGES["folder_not_writable"].format(path=out_dir)
-    if problem is None and not os.access(out_dir, os.W_OK | os.X_OK):
-        problem = MESSAGES["folder_not_writable"].format(path=out_dir)
     if problem is not None:
         raise ValueError(MESSAGES["out_problem"].format(problem=problem))
-    remove_stale_temporaries(out_dir)
+    if _writable(out_dir):
+        remove_stale_temporaries(out_dir)
     return out_dir.resolve()
 
 
@@ -203,6 +214,9 @@ def make_plan(
             up_to_date.append(result)
         if task is not None:
             tasks.append(task)
+    if tasks and not _writable(out_dir):  # up-to-date clips alone may come from a read-only folder
+        problem = MESSAGES["folder_not_writable"].format(path=out_dir)
+        raise ValueError(MESSAGES["out_problem"].format(problem=problem))
     tasks.sort(key=lambda task: read_render_seconds(task.key), reverse=True)
     return Plan(out_dir, formats, up_to_date, tasks, len(requests))
 
