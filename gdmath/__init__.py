@@ -32,6 +32,7 @@ from gdmath.regimes import (
     classify,
     critical_learning_rates,
     crosses_every_step,
+    distance_trend,
     minimum_distances,
     settles,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "classify",
     "critical_learning_rates",
     "crosses_every_step",
+    "distance_trend",
     "crosses_minimum",
     "descend",
     "downhill_direction",

@@ -17,6 +17,7 @@ __all__ = [
     "classify",
     "critical_learning_rates",
     "crosses_every_step",
+    "distance_trend",
     "minimum_distances",
     "settles",
 ]
@@ -108,6 +109,26 @@ def crosses_every_step(path: DescentResult) -> bool:
     """
     offsets = _offsets(path)
     return path.nit > 0 and bool(np.all(offsets[:-1] * offsets[1:] < 0))
+
+
+def distance_trend(path: DescentResult) -> str:
+    """How the distance to the minimum changes from landing to landing: ``"same"``, ``"growing"`` or ``"shrinking"``.
+
+    ``"same"`` when every landing is as far as the start (within float noise),
+    ``"growing"`` when each is farther than the one before, else ``"shrinking"``.
+
+    Examples
+    --------
+    >>> from gdmath import BOOK_CURVE, descend
+    >>> [distance_trend(descend(BOOK_CURVE, -1, lr, 10)) for lr in (0.9, 1.0, 1.1)]
+    ['shrinking', 'same', 'growing']
+    """
+    distances = minimum_distances(path)
+    if np.allclose(distances, distances[0], rtol=_SAME_DISTANCE_RTOL, atol=0):
+        return "same"
+    if path.nit > 0 and np.all(np.diff(distances) > 0):
+        return "growing"
+    return "shrinking"
 
 
 def settles(path: DescentResult) -> bool:

@@ -41,8 +41,11 @@ AXES_SIZE: tuple[float, float] = (5.4, 3.1)
 FULL_PASSES: int = 2
 """Passes of the loop shown at full length; later passes run faster."""
 
-LATER_PACE: float = 0.55
-"""Run-time factor of the passes after :data:`FULL_PASSES`."""
+LATER_PACE: float = 0.45
+"""Run-time factor of the passes after :data:`FULL_PASSES`: a time-lapse, and a caption says so."""
+
+HIGHLIGHT_DWELL: float = 0.9
+"""Seconds the highlight rests on each line of a full-pace pass, long enough to read the line."""
 
 
 def statements(lines: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -118,16 +121,19 @@ class BookCode(DescentScene):
         self.move_highlight(self.loop - 1, 0.4)
         self.print_line(caption("book_code.output_header", self.language), 0.4)
 
-        # Each pass of the loop: slope, step, print.
+        # Each pass of the loop: slope, step, print; after the first passes, a time-lapse that says so.
         for index in range(self.path.nit):
             self.pass_beat(index)
+            key = self.get_pass_caption_key(index)
+            if key is not None:
+                self.caption = self.replace_text(self.caption, self.get_caption(key))
             self.run_pass(index, 1.0 if index < FULL_PASSES else LATER_PACE)
 
         # The lesson.
         self.beat("book_code.lesson")
         self.play(FadeOut(self.highlight), run_time=0.4)
         self.caption = self.replace_text(self.caption, self.get_caption("book_code.lesson"))
-        self.wait(2.0)
+        self.hold_reading(2.0)
 
     def pass_beat(self, index: int) -> None:
         """The beat of pass ``index``: the loop's own for the first, one each for the other full-pace passes, then one for the rest."""
@@ -142,20 +148,33 @@ class BookCode(DescentScene):
         elif index == FULL_PASSES:
             self.beat("steps.rest", first=index + 1, last=self.path.nit)
 
+    def get_pass_caption_key(self, index: int) -> str | None:
+        """The caption that starts with pass ``index``, if one does: one a pass at full pace, two over the fast ones."""
+        fast_middle = (FULL_PASSES + self.path.nit) // 2
+        keys = {0: "book_code.each_pass", 1: "book_code.again", FULL_PASSES: "book_code.faster",
+                fast_middle: "book_code.closer"}
+        return keys.get(index) if index < self.path.nit else None
+
     def run_pass(self, index: int, pace: float) -> None:
-        """Highlight the ``for`` line and each statement of its body as it runs, moving the ball and printing."""
-        self.move_highlight(self.loop, 0.3 * pace)
+        """Highlight the ``for`` line and each statement of its body as it runs, moving the ball and printing.
+
+        At full pace the highlight rests on each line for :data:`HIGHLIGHT_DWELL`.
+        """
+        dwell = HIGHLIGHT_DWELL if pace >= 1 else 0.0
+        self.move_highlight(self.loop, 0.3 * pace, dwell)
         for number in range(self.loop + 1, len(self.statements)):
             first, last = self.statements[number]
             statement = " ".join(line.strip() for line in self.lines[first : last + 1])
             if statement.startswith("x = "):
                 self.move_highlight(number, 0.25 * pace)
                 self.play(self.position.animate.set_value(self.path.x[index + 1]), run_time=0.5 * pace, rate_func=smooth)
+                self.wait_if(dwell)
             elif statement.startswith("print("):
                 self.move_highlight(number, 0.25 * pace)
                 self.print_line(book_line(*book_table(self.path)[index]), 0.3 * pace)
+                self.wait_if(dwell)
             else:
-                self.move_highlight(number, 0.35 * pace)
+                self.move_highlight(number, 0.35 * pace, dwell)
 
     def print_line(self, text: str, run_time: float) -> None:
         """Add ``text`` at the bottom of the output panel, as the program prints it."""
@@ -165,9 +184,15 @@ class BookCode(DescentScene):
         self.output.add(line)
         self.play(FadeIn(line, shift=0.1 * UP), run_time=run_time)
 
-    def move_highlight(self, statement: int, run_time: float) -> None:
-        """Move the highlight band onto ``statement``."""
+    def move_highlight(self, statement: int, run_time: float, dwell: float = 0.0) -> None:
+        """Move the highlight band onto ``statement`` and rest there ``dwell`` seconds."""
         self.play(self.highlight.animate.become(self.get_highlight(statement)), run_time=run_time)
+        self.wait_if(dwell)
+
+    def wait_if(self, seconds: float) -> None:
+        """Wait ``seconds``, if any (manim refuses a zero-length wait)."""
+        if seconds > 0:
+            self.wait(seconds)
 
     def get_highlight(self, statement: int) -> Rectangle:
         """A band in the ``muted`` colour behind the lines of ``statement``."""

@@ -121,10 +121,42 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "en": "step {step}:  x = {x}   error = {error}",
         "he": f"צעד {_ltr('{step}')}:  {_ltr('x = {x}')}   טעות = {_ltr('{error}')}",
     },
+    "overshooting.jumps": {
+        "en": "The step is so big that the ball jumps over the minimum",
+        "he": "הצעד כל כך גדול שהכדור קופץ מעל המינימום",
+    },
+    "overshooting.short": {
+        "en": "This step stops short of the minimum",
+        "he": "הצעד הזה נעצר לפני המינימום",
+    },
+    "overshooting.same": {
+        "en": "No landing gets closer: the error stays at {error}",
+        "he": f"אף נחיתה לא מתקרבת: הטעות נשארת {_ltr('{error}')}",
+    },
+    "overshooting.growing": {
+        "en": "Each landing is farther from the minimum",
+        "he": "כל נחיתה רחוקה יותר מהמינימום",
+    },
+    "overshooting.shrinking": {
+        "en": "The landings creep closer, from side to side",
+        "he": "הנחיתות מתקרבות לאט, מצד לצד",
+    },
     # LearningRateComparison (ch. 10).
     "comparison.title": {
         "en": "Balance: too small, balanced, too large",
         "he": "איזון: קטן מדי, מאוזן, גדול מדי",
+    },
+    "comparison.watch": {
+        "en": "At each landing: how far is each ball from the minimum?",
+        "he": "בכל נחיתה השוו: כמה רחוק כל כדור מהמינימום?",
+    },
+    "comparison.outcome": {
+        "en": "Same start and steps, three endings: the learning rate decides",
+        "he": "אותה התחלה, אותם צעדים, שלושה סופים: קצב הלמידה מכריע",
+    },
+    "comparison.rule": {
+        "en": "One rule in every panel: step = − learning rate × slope",
+        "he": "כלל אחד בכל החלונות: צעד = − קצב למידה × שיפוע",
     },
     "comparison.step": {"en": "step {step} of {steps}", "he": f"צעד {_ltr('{step}')} מתוך {_ltr('{steps}')}"},
     # SlopeRiseOverRun (ch. 9).
@@ -196,13 +228,17 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "en": "It feels the slope here and steps against it",
         "he": "הוא מרגיש את השיפוע כאן וצועד נגדו",
     },
+    "local_view.again": {
+        "en": "Again and again: feel the slope here, step against it",
+        "he": "שוב ושוב: מרגישים את השיפוע כאן, צועדים נגדו",
+    },
     "local_view.reveal": {
         "en": "The whole curve: local slopes alone led the way down",
         "he": "כל העקומה: רק שיפועים מקומיים הובילו למטה",
     },
     # TooSmallLearningRate (ch. 10; issue #12).
     "too_small.title": {"en": "Learning rate too small", "he": "קצב למידה קטן מדי"},
-    "too_small.same_start": {
+    "same_start": {
         "en": "Same start, same curve: only the learning rate differs",
         "he": "אותה התחלה, אותה עקומה: רק קצב הלמידה שונה",
     },
@@ -212,16 +248,20 @@ CAPTIONS: dict[str, dict[str, str]] = {
     },
     "too_small.time_lapse": {"en": "Time-lapse: hundreds of steps", "he": "הילוך מהיר: מאות צעדים"},
     "too_small.arrived": {
-        "en": "within {tolerance} after {steps} steps",
-        "he": f"בטווח {_ltr('{tolerance}')} אחרי {_ltr('{steps}')} צעדים",
+        "en": "x within {tolerance} of the minimum after {steps} steps",
+        "he": f"ה-{_ltr('x')} בטווח {_ltr('{tolerance}')} מהמינימום אחרי {_ltr('{steps}')} צעדים",
     },
     "too_small.needs": {
-        "en": "needs {steps} steps to come within {tolerance}",
-        "he": f"צריך {_ltr('{steps}')} צעדים כדי להגיע לטווח {_ltr('{tolerance}')}",
+        "en": "needs {steps} steps for x within {tolerance}",
+        "he": f"צריך {_ltr('{steps}')} צעדים כדי ש-{_ltr('x')} יגיע לטווח {_ltr('{tolerance}')}",
     },
     "too_small.never": {
-        "en": "not within {tolerance}, even after {steps} steps",
-        "he": f"לא בטווח {_ltr('{tolerance}')}, גם אחרי {_ltr('{steps}')} צעדים",
+        "en": "x not within {tolerance}, even after {steps} steps",
+        "he": f"ה-{_ltr('x')} לא בטווח {_ltr('{tolerance}')}, גם אחרי {_ltr('{steps}')} צעדים",
+    },
+    "too_small.still": {
+        "en": "The balanced ball is in; the small rate is still crawling",
+        "he": "הכדור המאוזן כבר הגיע; הקצב הקטן עדיין זוחל",
     },
     "too_small.lesson": {
         "en": "Too small a learning rate: slow progress, wasted steps",
@@ -259,6 +299,22 @@ CAPTIONS: dict[str, dict[str, str]] = {
     "book_code.run": {
         "en": "Run it: each pass of the loop is one step",
         "he": "מריצים: כל סיבוב של הלולאה הוא צעד אחד",
+    },
+    "book_code.each_pass": {
+        "en": "Each pass: the slope here, a step against it, one printed line",
+        "he": "כל סיבוב: השיפוע כאן, צעד נגדו, ושורה מודפסת אחת",
+    },
+    "book_code.again": {
+        "en": "The next pass: the same lines, with the new x",
+        "he": f"הסיבוב הבא: אותן שורות, עם ה-{_ltr('x')} החדש",
+    },
+    "book_code.closer": {
+        "en": "Each printed x is closer to the minimum than the one before",
+        "he": f"כל {_ltr('x')} מודפס קרוב יותר למינימום מקודמו",
+    },
+    "book_code.faster": {
+        "en": "The other passes in fast motion: the same three lines each time",
+        "he": "שאר הסיבובים בהילוך מהיר: אותן שלוש שורות בכל פעם",
     },
     "book_code.lesson": {
         "en": "Compute the slope, step against it, again and again",

@@ -47,7 +47,7 @@ from gdmath import (
 )
 from scenes import text_cache
 from scenes.beats import Beat, beat_name
-from scenes.captions import caption, speaker_notes
+from scenes.captions import caption, speaker_notes, visible_characters
 from scenes.registry import SCENES
 from scenes.style import (
     BALL_RADIUS,
@@ -66,6 +66,7 @@ from scenes.style import (
     TITLE_EDGE,
     Theme,
     is_rtl,
+    reading_seconds,
 )
 
 __all__ = [
@@ -284,11 +285,40 @@ class DescentScene(Scene):
         counter = self.get_label("comparison.step", FONT_SIZE_READOUT, step=step, steps=self.steps)
         return counter.to_edge(UP, buff=EDGE_BUFF + 0.62)
 
+    def reading_left(self, *mobjects: Mobject) -> float:
+        """Seconds the subtitles on screen (or only those among ``mobjects``) still need to be read.
+
+        A cue needs :func:`~scenes.style.reading_seconds` of its text from the moment it appeared.
+        """
+        left = 0.0
+        for shown, text, start in self._subtitles_on_screen.values():
+            if mobjects and not any(shown is mobject for mobject in mobjects):
+                continue
+            needed = reading_seconds(visible_characters(text))
+            left = max(left, needed - (float(self.time) - start))
+        return left
+
+    def hold_reading(self, at_least: float = 0.0, *mobjects: Mobject) -> None:
+        """Wait ``at_least`` seconds, and longer if a subtitle on screen (of ``mobjects``) is not yet read.
+
+        The reading time is rounded up to whole frames, and one more: a cue's
+        times in the movie's subtitles fall on frames, up to a frame from the scene's clock.
+        """
+        left = self.reading_left(*mobjects)
+        if left > 0:
+            frames_per_second = float(config.frame_rate)
+            left = (math.ceil(left * frames_per_second - 1e-9) + 1) / frames_per_second
+        seconds = max(at_least, left)
+        if seconds > 1e-6:
+            self.wait(seconds)
+
     def replace_text(self, old: Mobject, new: ShownT, run_time: float = 0.5) -> ShownT:
         """Fade ``old`` out, then ``new`` in, never both at once (overlaid text is unreadable).
 
-        With ``run_time=0`` the swap is instant, as suits a changing number.
+        A caption or title is first left on screen for its reading time
+        (:meth:`hold_reading`). With ``run_time=0`` the swap is instant, as suits a changing number.
         """
+        self.hold_reading(0.0, old)
         if run_time <= 0:
             self.remove(old)
             self.add(new)
@@ -613,20 +643,33 @@ def get_ball(palette: Theme) -> Dot:
     return ball
 
 
+TANGENT_HALO_WIDTH: float = 6
+"""Extra stroke width of the background-coloured halo around a tangent.
+
+Where the tangent touches the curve the two lines meet; in the light theme
+#882255 on #0072B2 is only 1.7:1, so the halo cuts the curve away on either
+side of the tangent and the tangent reads as one line in both themes."""
+
+
 def get_tangent(axes: Axes, curve: Curve, x: float, palette: Theme, length: float = 3.0) -> Line:
-    """The tangent of ``curve`` at ``x``, ``length`` scene units long on screen."""
-    return get_line_through(axes, tangent_line(curve, x), palette.tangent, length)
+    """The tangent of ``curve`` at ``x``, ``length`` scene units long on screen, with a halo in the background colour."""
+    return get_line_through(axes, tangent_line(curve, x), palette.tangent, length, halo=palette.background)
 
 
-def get_line_through(axes: Axes, line: TangentLine, colour: str, length: float = 3.0) -> Line:
+def get_line_through(
+    axes: Axes, line: TangentLine, colour: str, length: float = 3.0, halo: str | None = None
+) -> Line:
     """The straight ``line`` (a point and a slope), centred on its point, ``length`` scene units long on screen.
 
-    Cut where it leaves the axes' window, like the curve.
+    Cut where it leaves the axes' window, like the curve. With ``halo`` a wider
+    stroke of that colour is drawn behind it, parting it from lines it crosses.
     """
     x_unit, y_unit = axes.x_axis.unit_size, axes.y_axis.unit_size
     start, end = line.endpoints(length / x_unit, aspect=y_unit / x_unit)
     start, end = _clip_segment(start, end, axes.x_range[:2], axes.y_range[:2])
     drawn = Line(axes.c2p(*start), axes.c2p(*end), color=colour, stroke_width=STROKE_WIDTH_TANGENT)
+    if halo is not None:
+        drawn.set_background_stroke(color=halo, width=STROKE_WIDTH_TANGENT + TANGENT_HALO_WIDTH, opacity=1.0)
     drawn.set_z_index(2)
     return drawn
 

@@ -9,6 +9,7 @@ from manim import DOWN, RIGHT, UP, FadeIn, ValueTracker, VGroup, smooth
 from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_parameter, book_round, classify, descend
 from scenes.captions import regime_key
 from scenes.common import (
+    PACED_STEPS,
     DescentScene,
     get_path_ball,
     get_trail_dot,
@@ -23,6 +24,15 @@ PANEL_SIZE: tuple[float, float] = (3.3, 3.7)
 
 PANEL_GAP: float = 0.75
 """Horizontal room between panels (the tick numbers sit in it)."""
+
+STEP_RUN_TIME: float = 0.7
+"""Run time of one step, all balls at once."""
+
+LANDING_PAUSE: float = 0.5
+"""Stillness after each landing, so three balls read as discrete steps, not continuous bouncing."""
+
+CAPTION_STEPS: dict[int, str] = {2: "comparison.watch", 6: "comparison.rule"}
+"""Step (from 0) -> the caption that replaces the one before it as that step starts."""
 
 
 class LearningRateComparison(DescentScene):
@@ -59,17 +69,22 @@ class LearningRateComparison(DescentScene):
             for path, panel in zip(self.paths, self.panels)
         ]
         self.counter = self.get_step_counter(0)
-        self.play(*(FadeIn(ball, scale=0.5) for ball in self.balls), FadeIn(self.counter), run_time=0.6)
+        self.caption = self.get_caption("same_start")
+        self.play(*(FadeIn(ball, scale=0.5) for ball in self.balls), FadeIn(self.counter), FadeIn(self.caption),
+                  run_time=0.6)
 
-        # The same step in every panel at the same time.
+        # The same step in every panel at the same time, a pause at each landing.
         for index in range(self.steps):
+            if index in CAPTION_STEPS:
+                self.caption = self.replace_text(self.caption, self.get_caption(CAPTION_STEPS[index]))
             self.animate_step(index)
 
         # Name each panel's regime.
         self.beat("comparison.lesson")
         verdicts = [self.get_verdict(panel, path) for panel, path in zip(self.panels, self.paths)]
         self.play(*(FadeIn(verdict, shift=0.15 * UP) for verdict in verdicts), run_time=0.8)
-        self.wait(2.0)
+        self.caption = self.replace_text(self.caption, self.get_caption("comparison.outcome"))
+        self.hold_reading(2.0)
 
     def animate_step(self, index: int) -> None:
         """Move every panel's ball to point ``index + 1`` of its path, if it got that far.
@@ -80,7 +95,9 @@ class LearningRateComparison(DescentScene):
         moving = [ball for ball, path in zip(self.balls, self.paths) if index < path.nit]
         self.add(*(get_trail_dot(ball.get_center(), self.palette) for ball in moving))
         self.counter = self.replace_text(self.counter, self.get_step_counter(index + 1), run_time=0)
-        self.play(self.progress.animate.set_value(index + 1), run_time=0.7 * self.pace, rate_func=smooth)
+        self.play(self.progress.animate.set_value(index + 1), run_time=STEP_RUN_TIME * self.pace, rate_func=smooth)
+        if index < PACED_STEPS:
+            self.wait(LANDING_PAUSE)
 
     def get_verdict(self, panel: VGroup, path):
         """The regime of ``path`` under its panel."""

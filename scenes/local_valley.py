@@ -98,7 +98,7 @@ class LocalValley(DescentScene):
         self.beat("local_valley.lesson")
         self.play(*(FadeIn(self.get_end_label(number), shift=0.1 * DOWN) for number in others), run_time=0.6)
         self.caption = self.replace_text(self.caption, self.get_caption("local_valley.lesson"))
-        self.wait(2.5)
+        self.hold_reading(2.5)
 
     def play_descents(self, numbers: list[int]) -> None:
         """Run the descents ``numbers`` together: the first step, then the rest as a time-lapse."""

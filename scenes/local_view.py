@@ -21,6 +21,7 @@ from scenes.common import (
     nice_bounds,
     registry_defaults,
 )
+from scenes.style import relative_luminance
 
 __all__ = ["LocalView"]
 
@@ -28,7 +29,10 @@ LIT_SHARE: float = 0.1
 """Half the lit window's width, as a share of the plot's x span."""
 
 LIT_OPACITY: float = 0.16
-"""Fill opacity of the lit band: a hint of light, the curve in it stays the brightest thing."""
+"""Fill opacity of the lit band on a dark background: a hint of light, the curve in it stays the brightest thing."""
+
+SHADE_OPACITY: float = 0.3
+"""Fill opacity of the shade over the hidden plot on a light background, where the window is the plain page."""
 
 SLOPE_PLACES: int = 1
 """Decimal places of the slope readout."""
@@ -75,7 +79,7 @@ class LocalView(DescentScene):
         self.trail = get_trail(self.axes, self.curve, self.path.x, self.palette, opacity=1.0)
         self.play(FadeOut(self.lit), Create(self.graph), FadeIn(self.trail), run_time=1.5)
         self.explanation = self.replace_text(self.explanation, self.get_caption("local_view.reveal"))
-        self.wait(2.5)
+        self.hold_reading(2.5)
 
     def animate_step(self, index: int) -> None:
         """The tangent and the step it asks for, inside the window; then the step (glide or jump)."""
@@ -86,6 +90,8 @@ class LocalView(DescentScene):
         )
         if index == 0:
             self.explanation = self.replace_text(self.explanation, self.get_caption("local_view.step"), run_time=0.4)
+        elif index == self.path.nit // 2:
+            self.explanation = self.replace_text(self.explanation, self.get_caption("local_view.again"), run_time=0.4)
         readout = get_readout(
             "local_view.readout", self.language, self.palette, step=index + 1,
             slope=signed_number(step.slope, SLOPE_PLACES),
@@ -104,19 +110,31 @@ class LocalView(DescentScene):
         self.remove(tangent, arrow)
 
     def get_lit_window(self) -> VGroup:
-        """A faint band over the plot's height around the ball, and the curve inside it, both cut at the axes."""
+        """The lit window around the ball: lighter than the hidden rest of the plot, and the curve inside it.
+
+        On a dark background a faint light band is the window; on a light one
+        the background is already the lightest thing on screen, so the hidden
+        rest of the plot is shaded instead. Both cut at the axes.
+        """
         # From the progress itself, not from the ball: updaters run in the order mobjects were
         # added, and a window that read the ball would trail it by a frame.
         x = self.axes.p2c(path_point(self.axes, self.path, self.progress.get_value()))[0]
         x_min, x_max = self.axes.x_range[:2]
         left, right = max(x - self.lit_half_width, x_min), min(x + self.lit_half_width, x_max)
+        if relative_luminance(self.palette.background) > 0.5:
+            light = VGroup(*(self.get_band(lo, hi, SHADE_OPACITY) for lo, hi in ((x_min, left), (right, x_max)) if hi > lo))
+        else:
+            light = VGroup(self.get_band(left, right, LIT_OPACITY))
+        return VGroup(light, get_curve_graph(self.axes, self.curve, self.palette, samples=60, x_window=(left, right)))
+
+    def get_band(self, left: float, right: float, opacity: float) -> Rectangle:
+        """A rectangle in the ``muted`` colour over the plot's height between positions ``left`` and ``right``."""
         bottom, top = self.axes.y_range[:2]
         band = Rectangle(
             width=(right - left) * self.axes.x_axis.unit_size,
             height=(top - bottom) * self.axes.y_axis.unit_size,
             stroke_width=0,
             fill_color=self.palette.muted,
-            fill_opacity=LIT_OPACITY,
+            fill_opacity=opacity,
         )
-        band.move_to(self.axes.c2p((left + right) / 2, (bottom + top) / 2))
-        return VGroup(band, get_curve_graph(self.axes, self.curve, self.palette, samples=60, x_window=(left, right)))
+        return band.move_to(self.axes.c2p((left + right) / 2, (bottom + top) / 2))

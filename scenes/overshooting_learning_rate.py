@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from manim import DOWN, UP, Create, FadeIn, GrowArrow, ValueTracker, VGroup, always_redraw, smooth
 
-from gdmath import book_parameter, book_round, book_table, classify, follow_view, step_vector
+from gdmath import (
+    book_parameter,
+    book_round,
+    book_table,
+    classify,
+    crosses_minimum,
+    distance_trend,
+    follow_view,
+    step_vector,
+)
 from scenes.captions import lesson_key, lesson_values, regime_key
+from scenes.style import MIN_NUMBER_SECONDS
 from scenes.common import (
+    PACED_STEPS,
     DescentScene,
     ball_point,
     get_axes,
@@ -27,6 +38,12 @@ AXES_SIZE: tuple[float, float] = (10.0, 3.5)
 
 AXES_CENTER_Y: float = -0.55
 """Vertical position of the plot's centre."""
+
+AIM_RUN_TIME: float = 0.35
+"""Run time of the tangent and step arrow before a jump."""
+
+JUMP_RUN_TIME: float = 0.5
+"""Run time of the jump itself."""
 
 
 class OvershootingLearningRate(DescentScene):
@@ -59,19 +76,22 @@ class OvershootingLearningRate(DescentScene):
         self.readout = self.get_step_readout(0)
         self.play(FadeIn(self.ball, scale=0.5), FadeIn(self.readout), run_time=0.6)
 
-        # Each step: widen the view if needed, then jump.
+        # Each step: widen the view if needed, then jump. What the landings do is said while they happen.
+        self.caption = None
         for index in range(self.path.nit):
+            if index in self.get_caption_steps():
+                self.show_step_caption(index)
             self.animate_step(index)
 
         # Name what happened.
         self.beat(lesson_key(self.path), name="lesson", **lesson_values(self.path))
-        self.play(FadeIn(self.get_caption(regime_key(self.regime)), shift=0.2 * UP), run_time=0.6)
-        self.wait(2.0)
+        self.show_caption(self.get_caption(regime_key(self.regime)))
+        self.hold_reading(2.0)
 
     def animate_step(self, index: int) -> None:
         """Frame points ``0 … index + 1``, show the tangent and step, and jump the ball.
 
-        The readout names step ``index + 1`` and where it lands as soon as the ball leaves.
+        The readout names step ``index + 1`` and where it landed once the ball is there.
         """
         step = step_vector(self.path, index)
         _, x_to, error = book_table(self.path)[index]
@@ -85,10 +105,35 @@ class OvershootingLearningRate(DescentScene):
         arrow = get_step_arrow(
             ball_point(self.axes, self.curve, step.x_from), ball_point(self.axes, self.curve, step.x_to), self.palette
         )
-        self.play(Create(tangent), GrowArrow(arrow), run_time=0.35 * self.pace)
-        self.readout = self.replace_text(self.readout, self.get_step_readout(index + 1), run_time=0)
-        self.play(self.progress.animate.set_value(index + 1), run_time=0.5 * self.pace, rate_func=smooth)
+        self.play(Create(tangent), GrowArrow(arrow), run_time=AIM_RUN_TIME * self.pace)
+        self.play(self.progress.animate.set_value(index + 1), run_time=JUMP_RUN_TIME * self.pace, rate_func=smooth)
         self.remove(tangent, arrow)
+        # The numbers of a step appear as the ball lands, and stay long enough to read before the next landing.
+        self.readout = self.replace_text(self.readout, self.get_step_readout(index + 1), run_time=0)
+        if index < PACED_STEPS:
+            self.wait(max(0.0, MIN_NUMBER_SECONDS - (AIM_RUN_TIME + JUMP_RUN_TIME) * self.pace))
+
+    def get_caption_steps(self) -> tuple[int, ...]:
+        """The steps before which a caption says what the landings do: the first, and half-way."""
+        return (0, self.path.nit // 2) if self.path.nit > 1 else (0,)
+
+    def show_step_caption(self, index: int) -> None:
+        """Before step ``index``: at first whether a step jumps over the minimum, then how the landings go."""
+        if index == 0:
+            step = step_vector(self.path, 0)
+            key = "overshooting.jumps" if crosses_minimum(self.curve, step.x_from, step.x_to) else "overshooting.short"
+            self.show_caption(self.get_caption(key))
+        else:
+            trend = distance_trend(self.path)
+            self.show_caption(self.get_caption(f"overshooting.{trend}", error=book_round(self.path.error[0])))
+
+    def show_caption(self, new_caption) -> None:
+        """Put ``new_caption`` at the bottom, in place of the one there, once that one has been read."""
+        if self.caption is None:
+            self.play(FadeIn(new_caption, shift=0.2 * UP), run_time=0.5)
+        else:
+            self.replace_text(self.caption, new_caption)
+        self.caption = new_caption
 
     def get_window(self, index: int) -> tuple[float, float, float, float]:
         """Round-numbered window keeping points ``0 … index`` of the path in sight."""

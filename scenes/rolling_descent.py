@@ -85,7 +85,7 @@ class RollingDescent(DescentScene):
         notes = "lesson.converging" if closing == "rolling_descent.shrink" else lesson_key(self.path)
         self.beat(notes, name="lesson", **lesson_values(self.path))
         self.caption = self.replace_text(self.caption, self.get_caption(closing))
-        self.wait(2.0)
+        self.hold_reading(2.0)
 
     def animate_step(self, index: int) -> None:
         """Show step ``index``: tangent and slope, the step arrow, the move, the new table row."""

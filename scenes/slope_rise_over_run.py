@@ -97,7 +97,7 @@ class SlopeRiseOverRun(DescentScene):
         self.play(FadeOut(second), FadeOut(triangle), ReplacementTransform(line, tangent), run_time=0.8)
         self.play(FadeIn(self.answer, shift=0.1 * DOWN), run_time=0.5)
         self.replace_text(explanation, self.get_caption("rise_over_run.tangent"))
-        self.wait(2.0)
+        self.hold_reading(2.0)
 
     def get_secant(self, run: float) -> Secant:
         """The secant from the ball to a point ``run`` away, towards the valley."""

@@ -92,7 +92,7 @@ class SlopeSteepness(DescentScene):
         self.play(self.seen.animate.set_opacity(1.0), run_time=0.6)
         assert self.explanation is not None  # every place shows one
         self.explanation = self.replace_text(self.explanation, self.get_caption("steepness.lesson"))
-        self.wait(2.5)
+        self.hold_reading(2.5)
 
     def show_place(self, number: int, sample: SlopeSample) -> None:
         """Walk to ``sample.x``, then show its tangent, its distance to the minimum and its step."""
@@ -113,6 +113,8 @@ class SlopeSteepness(DescentScene):
         )
         readout.move_to(self.get_readout_point(readout))
         caption = self.get_caption(self.get_place_key(sample))
+        if self.explanation is not None:
+            self.hold_reading(0.0, self.explanation)
         self.play(Create(marks), *self.swap_texts(readout, caption), run_time=0.6)
         arrow = self.get_step_arrow(sample)
         if arrow is not None:

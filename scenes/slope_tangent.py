@@ -86,7 +86,7 @@ class SlopeTangent(DescentScene):
         minimum = self.curve.minima[0]
         self.play(self.position.animate.set_value(minimum), run_time=3.0, rate_func=smooth)
         explanation = self.replace_text(explanation, self.get_caption("slope_tangent.zero"))
-        self.wait(1.5)
+        self.hold_reading(1.5, explanation)
 
         # Climb the other side, as far from the right edge as the start was from the left.
         # The caption turns "positive" only once the climb has begun, so it never
@@ -104,7 +104,7 @@ class SlopeTangent(DescentScene):
         # Size: the steeper the tangent, the farther the minimum.
         self.beat("slope_tangent.size")
         explanation = self.replace_text(explanation, self.get_caption("slope_tangent.size"))
-        self.wait(2.0)
+        self.hold_reading(2.0)
 
     def get_slope_readout(self) -> MarkupText:
         """The live ``slope = …`` readout, high in the middle of the valley."""

@@ -22,10 +22,15 @@ __all__ = [
     "FONT_SIZE_LABEL",
     "FONT_SIZE_READOUT",
     "FONT_SIZE_TITLE",
+    "MAX_SILENT_SECONDS",
+    "MIN_CUE_SECONDS",
     "MIN_FONT_SIZE",
+    "MIN_NUMBER_SECONDS",
+    "READING_CPS",
     "STROKE_WIDTH_CURVE",
     "STROKE_WIDTH_TANGENT",
     "THEMES",
+    "reading_seconds",
     "hex_to_rgb",
     "TITLE_EDGE",
     "Theme",
@@ -151,6 +156,34 @@ STROKE_WIDTH_CURVE: float = 5
 
 STROKE_WIDTH_TANGENT: float = 5
 """Stroke width of the tangent line."""
+
+# --- Pace: a GIF in the book loops and cannot be paused (issue 21) -------------------------------
+
+MIN_CUE_SECONDS: float = 2.5
+"""Shortest time a title, caption or sentence stays on screen."""
+
+READING_CPS: float = 15.0
+"""Characters a second a reader is given: a sentence stays at least its length ÷ this.
+
+Subtitle guidance for adults is 17; this is a second subject, for many readers in a second language."""
+
+MAX_SILENT_SECONDS: float = 8.0
+"""Longest stretch of a clip without a new caption: a clip explains itself while it moves."""
+
+MIN_NUMBER_SECONDS: float = 1.2
+"""Shortest time a step's numbers stay on screen once the ball has landed."""
+
+
+def reading_seconds(text_length: int) -> float:
+    """How long a caption of ``text_length`` visible characters must stay on screen.
+
+    Examples
+    --------
+    >>> reading_seconds(20), reading_seconds(60)
+    (2.5, 4.0)
+    """
+    return max(MIN_CUE_SECONDS, text_length / READING_CPS)
+
 
 def is_rtl(language: str) -> bool:
     """Whether ``language`` reads right to left.

@@ -19,6 +19,7 @@ from scenes.common import (
     PACED_STEPS,
     DescentScene,
     get_path_ball,
+    get_trail,
     reading_order,
     registry_defaults,
     time_lapse_durations,
@@ -75,7 +76,7 @@ class TooSmallLearningRate(DescentScene):
         self.balls = [get_path_ball(self.palette, path, self.progress, lambda axes=panel.axes: axes)  # type: ignore[misc]
                       for panel, path in zip(self.panels, self.paths)]
         self.counter = always_redraw(lambda: self.get_step_counter(int(self.progress.get_value() + 1e-9)))
-        self.caption = self.get_caption("too_small.same_start")
+        self.caption = self.get_caption("same_start")
         self.play(*(FadeIn(ball, scale=0.5) for ball in self.balls), FadeIn(self.counter), FadeIn(self.caption),
                   run_time=0.8)
         self.wait(1.0)
@@ -94,19 +95,32 @@ class TooSmallLearningRate(DescentScene):
             self.caption = self.replace_text(self.caption, self.get_caption("too_small.time_lapse"))
             self.play_time_lapse()
 
-        # How many steps each needs, and the lesson.
+        # How many steps each needs, and the lesson; every landing stays drawn, dense for the small rate.
         self.beat("too_small.lesson")
         self.show_shortfalls()
+        # panel.axes is the attribute get_panel sets, not a method of VGroup's.
+        trails = [get_trail(panel.axes, self.curve, path.x, self.palette)  # type: ignore[arg-type]
+                  for panel, path in zip(self.panels, self.paths)]
+        self.play(*(FadeIn(trail) for trail in trails), run_time=0.6)
         self.caption = self.replace_text(self.caption, self.get_caption("too_small.lesson"))
-        self.wait(2.0)
+        self.hold_reading(2.0)
 
     def play_time_lapse(self) -> None:
         """Run the counter from :data:`PACED_STEPS` to ``steps`` ever faster, stopping at each arrival."""
         arrivals = {step for step in self.arrivals if step is not None and PACED_STEPS < step < self.steps}
         marks = [PACED_STEPS, *sorted(arrivals), self.steps]
-        for begin, end, run_time in zip(marks, marks[1:], time_lapse_durations(marks, TIME_LAPSE_RUN_TIME)):
+        stretches = list(zip(marks, marks[1:], time_lapse_durations(marks, TIME_LAPSE_RUN_TIME)))
+        for number, (begin, end, run_time) in enumerate(stretches):
+            if number == 1 and self.balanced_arrived_first(begin):
+                # The balanced ball is in; the small one still has most of its steps to go.
+                self.caption = self.replace_text(self.caption, self.get_caption("too_small.still"))
             self.play(self.progress.animate.set_value(end), run_time=run_time, rate_func=time_lapse_rate(begin, end))
             self.show_arrivals(end)
+
+    def balanced_arrived_first(self, step: int) -> bool:
+        """Whether by ``step`` the balanced ball has arrived and the small-rate one has not."""
+        small, balanced = self.arrivals
+        return balanced is not None and balanced <= step and (small is None or small > step)
 
     def show_arrivals(self, step: int) -> None:
         """Label every panel whose ball has just come within the tolerance at ``step``."""

@@ -253,8 +253,29 @@ _SHARED_KINDS: Final[tuple[str, ...]] = ("Tex", "texts")
 """Media subfolders whose files are pure functions of their names (hashes), safe to share."""
 
 
+class _IncompleteSvg(OSError):
+    """An SVG that does not end with its closing tag."""
+
+
+def _sizes(folder: Path) -> dict[str, int]:
+    """Name → size in bytes of the files in ``folder`` (one ``stat`` each, no reading)."""
+    sizes: dict[str, int] = {}
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                sizes[entry.name] = entry.stat().st_size
+            except OSError:
+                continue
+    return sizes
+
+
 def _copy_missing(source: Path, target: Path) -> None:
     """Copy into ``target`` the complete SVGs of ``source`` it lacks, each appearing whole by an atomic rename.
+
+    A file ``target`` has with another size than ``source``'s is replaced too when ``source``'s is complete:
+    a text SVG is a pure function of its name, so one of the two is damaged, and it is the incomplete one
+    (a truncated SVG in the shared store was otherwise kept for ever, issue 26). Comparing sizes costs a
+    ``stat`` per file, not a read.
 
     Copies, not hard links: every ``Text``/``MarkupText`` rewrites its SVG in
     place (manimpango's ``remove_last_M`` reopens it with ``open(file, "w")``),
@@ -267,15 +288,20 @@ def _copy_missing(source: Path, target: Path) -> None:
             continue
         (target / kind).mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(target / kind)
-        present = {path.name for path in (target / kind).iterdir()}
-        for path in (source / kind).iterdir():
-            if path.name in present or path.suffix != ".svg" or path.name.startswith(TEMP_PREFIX):
+        present = _sizes(target / kind)
+        for name, size in _sizes(source / kind).items():
+            if present.get(name) == size or not name.endswith(".svg") or name.startswith(TEMP_PREFIX):
                 continue
+            path = source / kind / name
             try:
                 with atomic_path(target / kind / path.name) as tmp:
                     shutil.copy2(path, tmp)  # with its mtime: the oldest files are pruned first
                     if not _is_complete_svg(tmp):
-                        raise OSError(f"{path} is incomplete")  # a render killed mid-write: not worth sharing
+                        raise _IncompleteSvg(path)
+            except _IncompleteSvg:
+                # Truncated (a render killed mid-write, a damaged disk): not worth keeping either. Files
+                # appear in the store only by rename, so this is never one still being written.
+                path.unlink(missing_ok=True)
             except OSError:
                 pass  # gone (pruned by another process) or a full cache disk: it is only a cache
 

@@ -17,11 +17,21 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from render import cli
-from tests.render_runs import REPO_ROOT, TINY_CLIP_ARGUMENTS, TINY_OPTION, snapshot
+from gdanim.store.cache import CACHE_DIR_ENV
+from tests.render_runs import (
+    REPO_ROOT,
+    TINY_CLIP_ARGUMENTS,
+    TINY_OPTION,
+    decoded_frames,
+    render_env,
+    run_render,
+    snapshot,
+)
 
 TinyClip = tuple[Path, subprocess.CompletedProcess[str]]
 
@@ -127,3 +137,35 @@ def test_out_under_a_file_says_that_the_file_is_a_file(tmp_path: Path, runner: C
                                cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False)
     _one_line_error(completed.returncode, completed.stdout, completed.stderr, expected)
     assert afile.read_text() == "keep me" and sorted(tmp_path.iterdir()) == [afile]
+
+
+def _svgs(cache_dir: Path) -> dict[Path, bytes]:
+    """Every text SVG under the cache (the shared store and each media slot): relative path → bytes."""
+    return {path.relative_to(cache_dir): path.read_bytes() for path in cache_dir.rglob("*.svg")}
+
+
+def test_truncated_svgs_in_the_shared_text_cache_are_repaired_by_the_next_render(tmp_path: Path) -> None:
+    # Before issue 26 a truncated SVG in the shared store was never copied into a slot, but never replaced
+    # either: every name the store had was skipped when a render published its own complete copy.
+    cache_dir = tmp_path / "cache"
+    env = render_env(**{CACHE_DIR_ENV: str(cache_dir)})
+    arguments = (*TINY_CLIP_ARGUMENTS[:3], "-f", "mp4", *TINY_CLIP_ARGUMENTS[5:])
+    first = run_render(*arguments, "--out", str(tmp_path / "first"), env=env)
+    assert first.returncode == 0, first.stderr
+    good = _svgs(cache_dir)
+    shared = [path for path in good if path.parts[0] == "shared"]
+    assert len(shared) >= 5, sorted(good)
+    for path, content in good.items():  # every copy, in the store and in the slots, cut in half
+        (cache_dir / path).write_bytes(content[: len(content) // 2])
+    shutil.rmtree(cache_dir / "mobjects")  # so the render typesets its texts again, through the SVGs
+
+    second = run_render(*arguments, "--out", str(tmp_path / "second"), env=env)
+    assert second.returncode == 0, second.stderr
+    repaired = _svgs(cache_dir)
+    assert {path: repaired.get(path) for path in shared} == {path: good[path] for path in shared}
+    assert all(content.rstrip().endswith(b"</svg>") for content in repaired.values()), "a truncated SVG is kept"
+    (movie_first,) = (tmp_path / "first").rglob("*.mp4")
+    (movie_second,) = (tmp_path / "second").rglob("*.mp4")
+    frames_first, frames_second = decoded_frames(movie_first), decoded_frames(movie_second)
+    assert len(frames_first) == len(frames_second) > 0
+    assert all(np.array_equal(a, b) for a, b in zip(frames_first, frames_second))

@@ -81,6 +81,10 @@ Issue 26, the state a process and its folders keep (tests/render/test_long_runs_
   needs a render is refused in one line (``--out OUT is not writable``, exit 2), before anything
   renders; ``--out afile/sub`` says ``afile is a file, not a folder`` (exit 2; it said "afile is
   not writable");
+- **truncated SVGs in the shared text cache**: every SVG of the cache (shared store and slots) cut
+  in half and the pickled texts removed; the next render typesets again, the store ends with every
+  SVG whole and byte for byte as before, and its MP4's decoded frames equal the first render's (the
+  truncated copies in the store were kept for ever);
 
 Every clip is tiny (``--test-size 160x90@5``, see :mod:`tests.render_runs`).
 """

@@ -17,7 +17,7 @@ pytest.importorskip("manim")
 from tqdm import tqdm  # noqa: E402  (manim's own progress bar, with nothing shown)
 
 import scenes  # noqa: E402
-from gdmath import BOOK_CURVE, EXAMPLE_LEARNING_RATES, Regime, book_table, crosses_minimum, descend  # noqa: E402
+from gdmath import BOOK_CURVE, EXAMPLE_LEARNING_RATES, Regime, book_round, book_table, crosses_minimum, descend  # noqa: E402
 from scenes.captions import caption  # noqa: E402
 from tests.render.test_scenes_render import _manim_writes_into_media_dir, render  # noqa: E402,F401  (the fixture keeps manim text in media_dir)
 
@@ -169,13 +169,15 @@ def test_comparison_counter_names_the_step_being_taken(media_dir):
 
 
 @pytest.mark.parametrize("learning_rate", [EXAMPLE_LEARNING_RATES[Regime.OSCILLATING], 1.1])
-def test_overshooting_readout_names_the_step_being_taken(media_dir, learning_rate):
+def test_overshooting_readout_shows_a_step_only_once_the_ball_has_landed(media_dir, learning_rate):
+    # Issue 21: the numbers of a step appear when the ball lands, not at take-off; in the air it shows the last landing.
     knobs = {} if learning_rate == EXAMPLE_LEARNING_RATES[Regime.OSCILLATING] else {"learning_rate": learning_rate}
     scene = render_motion(OvershootMotion, media_dir, **knobs)
-    table = book_table(descend(BOOK_CURVE, -1, learning_rate, 10))
+    path = descend(BOOK_CURVE, -1, learning_rate, 10)
+    landings = [(0, book_round(path.x[0]), book_round(path.error[0])), *book_table(path)]
     assert sorted(scene.texts) == list(range(10))
     for index, texts in scene.texts.items():
-        step, x, error = table[index]
+        step, x, error = landings[index]
         assert set(texts) == {caption("overshooting.readout", "en", step=step, x=x, error=error)}
 
 

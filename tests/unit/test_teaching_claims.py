@@ -26,6 +26,7 @@ from gdmath import (
     classify,
     crosses_every_step,
     descend,
+    distance_trend,
     minimum_distances,
     settles,
     steps_to_tolerance,
@@ -120,6 +121,43 @@ def test_a_too_large_rate_that_settles_gets_the_settling_lesson(learning_rate):
     path = descend(BOOK_CURVE, BOOK_START, learning_rate, BOOK_STEPS)
     assert crosses_every_step(path) and settles(path)
     assert lesson_key(path) == "lesson.oscillating_settles"
+
+
+TREND_CAPTIONS = {
+    "overshooting.same": Regime.OSCILLATING,
+    "overshooting.growing": Regime.DIVERGING,
+}
+"""The overshooting scene's mid-run caption for each too-large example, as ``gdmath.distance_trend`` picks it."""
+
+
+@pytest.mark.parametrize(("key", "regime"), TREND_CAPTIONS.items())
+def test_the_overshooting_trend_caption_says_what_the_landings_do(key, regime):
+    path = example(regime)
+    distances = minimum_distances(path)
+    assert distance_trend(path) == key.rsplit(".", 1)[1]
+    if key == "overshooting.same":
+        # "Every landing is as far from the minimum as the start: the error stays at {error}".
+        np.testing.assert_allclose(distances, distances[0], rtol=1e-12)
+        np.testing.assert_allclose(path.error, path.error[0], rtol=1e-12)
+    else:
+        assert np.all(np.diff(distances) > 0)
+
+
+def test_the_too_large_examples_first_step_jumps_over_the_minimum():
+    # "The step is so big that the ball jumps over the minimum" opens the overshooting scene for both examples.
+    for regime in (Regime.OSCILLATING, Regime.DIVERGING):
+        path = example(regime, 1)
+        assert crosses_every_step(path)
+
+
+def test_the_too_small_time_lapse_caption_and_the_book_code_closing_in_hold():
+    # "The balanced ball has arrived; the small rate is still crawling", said once the balanced ball is in.
+    slow, balanced = (steps_to_tolerance(BOOK_CURVE, BOOK_START, EXAMPLE_LEARNING_RATES[regime])
+                      for regime in (Regime.SLOW, Regime.CONVERGING))
+    assert balanced < slow
+    # "Each printed x is closer to the minimum than the one before" (book-code shows the book's own run).
+    book = descend(BOOK_CURVE, BOOK_START, SCENES["book-code"].learning_rate, SCENES["book-code"].steps)
+    assert np.all(np.diff(minimum_distances(book)) < 0)
 
 
 def test_the_comparison_ends_with_only_the_balanced_ball_near_the_minimum():
