@@ -189,12 +189,12 @@ def test_a_killed_worker_is_survived(dask_cluster: LocalCluster, tmp_path: Path,
 
 
 def _copy_with_other_code(tmp_path: Path) -> Path:
-    """A copy of the checkout's code whose scenes/ differ by one comment."""
+    """A copy of the checkout's code whose scenes/ differ by one statement (a comment alone hashes the same)."""
     copy = tmp_path / "other-checkout"
     for folder in ("scenes", "gdmath", "gdanim"):
         shutil.copytree(REPO_ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
     with (copy / "scenes" / "captions.py").open("a", encoding="utf-8") as captions:
-        captions.write("\n# an edit that was never committed\n")
+        captions.write("\nAN_EDIT_NEVER_COMMITTED = 1\n")
     return copy
 
 
