@@ -294,7 +294,8 @@ def test_svgs_truncated_by_an_interrupted_render_are_neither_kept_nor_shared(
         assert sorted(p.name for p in (slot / "texts").iterdir()) == ["whole.svg"]
         (slot / "texts" / "cut-later.svg").write_text("<svg>")
     prune_slot(tmp_path / "media" / "slot-0")
-    assert sorted(p.name for p in shared_texts.iterdir()) == ["cut-shared.svg", "whole.svg"]
+    # A truncated SVG met in the shared store is removed, so the next render typesets it again (issue 26).
+    assert sorted(p.name for p in shared_texts.iterdir()) == ["whole.svg"]
     with media_slot() as slot:  # the next render never sees the file cut during the last one
         assert sorted(p.name for p in (slot / "texts").iterdir()) == ["whole.svg"]
 
