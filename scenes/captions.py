@@ -248,7 +248,7 @@ CAPTIONS: dict[str, dict[str, str]] = {
     },
     "too_small.time_lapse": {"en": "Time-lapse: hundreds of steps", "he": "הילוך מהיר: מאות צעדים"},
     "too_small.arrived": {
-        "en": "x within {tolerance} of the minimum after {steps} steps",
+        "en": "x within {tolerance} of the minimum: {steps} steps",
         "he": f"ה-{_ltr('x')} בטווח {_ltr('{tolerance}')} מהמינימום אחרי {_ltr('{steps}')} צעדים",
     },
     "too_small.needs": {

@@ -163,11 +163,32 @@ class DescentScene(Scene):
         self.beats: list[Beat] = []
         self._beat_starts: list[tuple[str, str, float]] = []
         self._subtitles_on_screen: dict[str, tuple[Mobject, str, float]] = {}
+        self.movie_time = 0.0
         check_choice("language", self.language, LANGUAGES)
         check_choice("theme", self.theme, THEME_NAMES)
         self.palette: Theme = THEMES[self.theme]
         self.camera.background_color = self.palette.background  # type: ignore[union-attr]  # Cairo camera only
         self.path: DescentResult = descend(self.curve, self.start, self.learning_rate, self.steps)
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        """Play as manim does, and advance :attr:`movie_time` by the frames the play adds to the movie."""
+        super().play(*args, **kwargs)
+        self.movie_time += self._movie_seconds_of_last_play()
+
+    def _movie_seconds_of_last_play(self) -> float:
+        """The movie time the last play adds: its frames at the frame rate, however it was rendered.
+
+        manim advances ``self.time`` by whole frames when it draws a play but by the
+        play's exact duration when it skips one (the counting pass, the plays outside a
+        shard), so a pace read from ``self.time`` would differ between a whole render and
+        its shards. The frame counts are those of ``CairoRenderer.play``: a static wait
+        adds ``int(duration / step)`` frames, anything else one per ``np.arange`` step.
+        """
+        step = 1 / config.frame_rate
+        duration = float(self.duration)
+        frozen = self.is_current_animation_frozen_frame()
+        frames = int(duration / step) if frozen else len(np.arange(0, duration, step))
+        return frames * step
 
     # --- Beats: the teaching moments a lecturer stops after ---------------------------------
 
@@ -219,7 +240,7 @@ class DescentScene(Scene):
             if hasattr(mobject, "subtitle") and hasattr(self, "_subtitles_on_screen"):
                 slot, text = mobject.subtitle
                 self._end_subtitle(slot)
-                self._subtitles_on_screen[slot] = (mobject, text, float(self.time))
+                self._subtitles_on_screen[slot] = (mobject, text, self.movie_time)
         return self
 
     def remove(self, *mobjects: Mobject) -> DescentScene:
@@ -233,7 +254,7 @@ class DescentScene(Scene):
         if slot not in self._subtitles_on_screen:
             return
         _, text, start = self._subtitles_on_screen.pop(slot)
-        now = float(self.time)
+        now = self.movie_time
         if now > start:
             self.add_subcaption(text, duration=now - start, offset=start - now)
 
@@ -295,7 +316,7 @@ class DescentScene(Scene):
             if mobjects and not any(shown is mobject for mobject in mobjects):
                 continue
             needed = reading_seconds(visible_characters(text))
-            left = max(left, needed - (float(self.time) - start))
+            left = max(left, needed - (self.movie_time - start))
         return left
 
     def hold_reading(self, at_least: float = 0.0, *mobjects: Mobject) -> None:
