@@ -164,6 +164,7 @@ class DescentScene(Scene):
         self._beat_starts: list[tuple[str, str, float]] = []
         self._subtitles_on_screen: dict[str, tuple[Mobject, str, float]] = {}
         self.movie_time = 0.0
+        self._cue_starts: dict[str, float] = {}  # in manim's clock, which the .srt is written in
         check_choice("language", self.language, LANGUAGES)
         check_choice("theme", self.theme, THEME_NAMES)
         self.palette: Theme = THEMES[self.theme]
@@ -241,6 +242,7 @@ class DescentScene(Scene):
                 slot, text = mobject.subtitle
                 self._end_subtitle(slot)
                 self._subtitles_on_screen[slot] = (mobject, text, self.movie_time)
+                self._cue_starts[slot] = float(self.time)
         return self
 
     def remove(self, *mobjects: Mobject) -> DescentScene:
@@ -253,8 +255,8 @@ class DescentScene(Scene):
         """Close the cue in ``slot``, if any, as a manim subcaption (manim writes them to an ``.srt``)."""
         if slot not in self._subtitles_on_screen:
             return
-        _, text, start = self._subtitles_on_screen.pop(slot)
-        now = self.movie_time
+        _, text, _ = self._subtitles_on_screen.pop(slot)
+        start, now = self._cue_starts.pop(slot), float(self.time)
         if now > start:
             self.add_subcaption(text, duration=now - start, offset=start - now)
 
