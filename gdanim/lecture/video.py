@@ -18,15 +18,13 @@ hash and files match ``OUT/lecture/lectures.json`` is not built again.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import math
-import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -48,7 +46,7 @@ from gdanim.lecture.narration import (
 )
 from gdanim.options import TEXT_DIRECTIONS
 from gdanim.store.cache import hash_code, media_slot, tool_versions
-from gdanim.store.files import atomic_path, file_digest, remove_stale_temporaries, reporting_full_disk, temp_prefix
+from gdanim.store.files import atomic_path, folder_locked, file_digest, remove_stale_temporaries, reporting_full_disk, temp_prefix
 from gdanim.store.manifest import load_manifest
 from gdanim.task import ProgressCallback, ProgressEvent, TaskOutput
 from scenes.titles import scene_title
@@ -465,14 +463,6 @@ class BuildLecture:
 # --- Skipping what is up to date ------------------------------------------------------------
 
 
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
 
 
 def _read_records(folder: Path) -> dict[str, dict]:
@@ -486,7 +476,7 @@ def _read_records(folder: Path) -> dict[str, dict]:
 def _record(out_dir: Path, name: str, input_hash: str, files: dict[str, tuple[Path, int, str]]) -> None:
     """Note in ``lectures.json`` what lecture ``name`` was built from and what its files are."""
     folder = out_dir / LECTURE_FOLDER
-    with _locked(folder):
+    with folder_locked(folder):
         records = _read_records(folder)
         records[name] = {"inputs": input_hash, "files": {
             ext: {"path": path.name, "bytes": size, "sha256": sha256} for ext, (path, size, sha256) in files.items()}}

@@ -21,21 +21,19 @@ What it publishes is checked (issue 26):
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gdanim.errors import MESSAGES
-from gdanim.store.files import atomic_path, file_digest, is_inside, remove_stale_temporaries, temp_prefix
+from gdanim.store.files import atomic_path, folder_locked, file_digest, is_inside, remove_stale_temporaries, temp_prefix
 from gdanim.store.manifest import MANIFEST_NAME, ClipEntry, FileRecord, load_manifest
 from scenes.captions import scene_alt_text
 
@@ -264,15 +262,6 @@ def _stage_clip(out_dir: Path, stage: Path, clip: ClipEntry) -> dict[str, str]:
     return problems
 
 
-@contextmanager
-def _site_locked(site_dir: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on the site's folder: one export at a time moves files and writes the data."""
-    descriptor = os.open(site_dir, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
 
 
 def _install_shortcodes(site_dir: Path) -> list[Path]:
@@ -370,7 +359,7 @@ def export_to_hugo(out_dir: Path, site_dir: Path, clip_ids: Iterable[str] | None
         problems = {clip.id: found for clip in clips if (found := _stage_clip(out_dir, stage, clip))}
         if problems:
             raise UnpublishableFiles(problems)
-        with _site_locked(site_dir):
+        with folder_locked(site_dir):
             remove_stale_temporaries(static_root)  # the staging folders of killed exports
             data_path = site_dir / "data" / DATA_NAME
             transcripts = {clip.id: read_transcript(stage / clip.files["vtt"].path) for clip in clips if "vtt" in clip.files}
@@ -405,7 +394,7 @@ def prune_site(site_dir: Path, keep: Iterable[str]) -> list[str]:
     site_dir = Path(site_dir)
     keep = set(keep)
     static_root = site_dir / "static" / STATIC_PREFIX
-    with _site_locked(site_dir):
+    with folder_locked(site_dir):
         data_path = site_dir / "data" / DATA_NAME
         data = _read_site_data(data_path)
         if data is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import os
 import re
@@ -16,6 +17,7 @@ from typing import Final
 from gdanim.errors import MESSAGES, one_line
 
 __all__ = [
+    "folder_locked",
     "NEARLY_FULL_BYTES",
     "TEMP_PREFIX",
     "atomic_path",
@@ -191,3 +193,14 @@ def reporting_full_disk(folder: Path) -> Iterator[None]:
         if (full is None or not full.filename) and is_disk_full(folder):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder)) from error
         raise
+
+
+@contextmanager
+def folder_locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``folder`` itself (the output, a site, the lectures), so no lock file is left behind."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

@@ -40,18 +40,15 @@ under the same lock.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import math
-import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
 from gdanim.errors import MESSAGES
-from gdanim.store.files import atomic_path, file_digest
+from gdanim.store.files import atomic_path, folder_locked, file_digest
 
 __all__ = [
     "MANIFEST_NAME",
@@ -346,15 +343,6 @@ def load_manifest(out_dir: Path) -> Manifest:
     return Manifest.from_json(data, path)
 
 
-@contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on the output folder itself, so no lock file is left behind."""
-    descriptor = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
 
 
 def _write(out_dir: Path, manifest: Manifest, then: Callable[[Path, Manifest], object] | None) -> None:
@@ -378,7 +366,7 @@ def drop_invalid_clips(out_dir: Path, then: Callable[[Path, Manifest], object] |
     """
     if not (out_dir / MANIFEST_NAME).is_file():
         return []
-    with _locked(out_dir):
+    with folder_locked(out_dir):
         manifest = load_manifest(out_dir)
         if manifest.skipped:
             _write(out_dir, manifest, then)
@@ -396,7 +384,7 @@ def update_manifest(
     ``then(out_dir, manifest)`` runs after the write, under the same lock, so a
     view of the manifest written there (the gallery) is never older than it.
     """
-    with _locked(out_dir):
+    with folder_locked(out_dir):
         manifest = load_manifest(out_dir).merged(entries)
         _write(out_dir, manifest, then)
     return manifest
