@@ -164,7 +164,6 @@ class DescentScene(Scene):
         self._beat_starts: list[tuple[str, str, float]] = []
         self._subtitles_on_screen: dict[str, tuple[Mobject, str, float]] = {}
         self.movie_time = 0.0
-        self._cue_starts: dict[str, float] = {}  # in manim's clock, which the .srt is written in
         check_choice("language", self.language, LANGUAGES)
         check_choice("theme", self.theme, THEME_NAMES)
         self.palette: Theme = THEMES[self.theme]
@@ -215,7 +214,7 @@ class DescentScene(Scene):
         fields = values if number is None else {**values, "number": number}
         notes = speaker_notes(key, self.language, **fields)
         self.next_section(name)
-        self._beat_starts.append((name, notes, round(float(self.time), 6)))
+        self._beat_starts.append((name, notes, round(self.movie_time, 6)))
 
     def step_beat(self, key: str, index: int, last: int, **values: Any) -> None:
         """The beat of step ``index`` (from 0) of ``last``: its own for the first :data:`PACED_STEPS`, then one for the rest."""
@@ -242,7 +241,6 @@ class DescentScene(Scene):
                 slot, text = mobject.subtitle
                 self._end_subtitle(slot)
                 self._subtitles_on_screen[slot] = (mobject, text, self.movie_time)
-                self._cue_starts[slot] = float(self.time)
         return self
 
     def remove(self, *mobjects: Mobject) -> DescentScene:
@@ -252,19 +250,24 @@ class DescentScene(Scene):
         return super().remove(*mobjects)
 
     def _end_subtitle(self, slot: str) -> None:
-        """Close the cue in ``slot``, if any, as a manim subcaption (manim writes them to an ``.srt``)."""
+        """Close the cue in ``slot``, if any, as a manim subcaption (manim writes them to an ``.srt``).
+
+        The cue is timed in :attr:`movie_time`, the clock of the movie's frames: manim
+        places a subcaption at ``self.time + offset``, and ``self.time`` runs by exact
+        durations over the plays it skips or finds cached, so it can drift from the movie.
+        """
         if slot not in self._subtitles_on_screen:
             return
-        _, text, _ = self._subtitles_on_screen.pop(slot)
-        start, now = self._cue_starts.pop(slot), float(self.time)
+        _, text, start = self._subtitles_on_screen.pop(slot)
+        now = self.movie_time
         if now > start:
-            self.add_subcaption(text, duration=now - start, offset=start - now)
+            self.add_subcaption(text, duration=now - start, offset=start - float(self.time))
 
     def tear_down(self) -> None:
         """Close the cues still on screen and the last beat at the end of the clip."""
         for slot in list(self._subtitles_on_screen):
             self._end_subtitle(slot)
-        ends = [start for _, _, start in self._beat_starts[1:]] + [round(float(self.time), 6)]
+        ends = [start for _, _, start in self._beat_starts[1:]] + [round(self.movie_time, 6)]
         # A beat with no play in it has no frame (manim drops its empty section too).
         self.beats = [
             Beat(name, notes, start, end) for (name, notes, start), end in zip(self._beat_starts, ends) if end > start

@@ -377,7 +377,8 @@ def render_scene(
         return RenderedScene(
             movie=movie_path,
             last_frame=renderer.get_frame(),
-            duration=float(renderer.time),
+            # The movie's own length (frames ÷ rate): manim's clock runs by exact durations over skipped plays.
+            duration=float(getattr(scene, "movie_time", renderer.time)),
             plays=int(renderer.num_plays),
             subtitles=subtitles,
             beats=tuple(getattr(scene, "beats", ())),

@@ -60,7 +60,7 @@ def test_every_scene_marks_its_beats_as_manim_sections_that_tile_the_clip(media_
     assert beats[0].start == 0
     assert all(before.end == after.start for before, after in itertools.pairwise(beats))
     assert all(beat.end > beat.start for beat in beats)
-    assert beats[-1].end == pytest.approx(scene.renderer.time, abs=1e-6)
+    assert beats[-1].end == pytest.approx(scene.movie_time, abs=1e-6)
     assert [section.name for section in scene.renderer.file_writer.sections] == [beat.name for beat in beats]
     assert all(len(beat.notes) > 40 for beat in beats)
 
@@ -98,7 +98,7 @@ def test_every_title_and_caption_is_a_subtitle_cue_while_it_is_on_screen(media_d
         caption("rolling_descent.shrink", "en"),
     ]
     assert [text for _, _, text in cues] == expected
-    duration = scene.renderer.time
+    duration = scene.movie_time
     assert all(0 <= start < end <= duration + 1e-6 for start, end, _ in cues)
     # The title stays all along; the captions follow one another without overlapping.
     assert cues[0][:2] == (0, pytest.approx(duration))
