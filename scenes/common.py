@@ -356,9 +356,9 @@ class DescentScene(Scene):
 # --- Text ---------------------------------------------------------------------------------
 
 
-def _build_markup_text(text: str, font_size: float, colour: str, font: str = FONT) -> MarkupText:
+def _build_markup_text(text: str, font_size: float, colour: str, font: str = FONT, markup: bool = False) -> MarkupText:
     text_mobject = MarkupText(
-        escape(text), font=font, font_size=font_size, color=colour, disable_ligatures=True
+        text if markup else escape(text), font=font, font_size=font_size, color=colour, disable_ligatures=True
     )
     # The parsed SVG paths are only needed to build the glyphs; dropping them
     # makes every later copy (each FadeIn, Transform and redraw) ~15x cheaper.
@@ -388,7 +388,9 @@ CODE_STRUT: str = "|"
 _LRM: str = "\u200e"
 
 
-def get_code_line(text: str, palette: Theme, font_size: float = FONT_SIZE_CODE) -> MarkupText:
+def get_code_line(
+    text: str, palette: Theme, font_size: float = FONT_SIZE_CODE, markup: str | None = None
+) -> MarkupText:
     """One line of code or program output, in the code font, left to right even when it holds Hebrew.
 
     A glyph's box leaves out the spaces before it, and lines with and without
@@ -397,12 +399,16 @@ def get_code_line(text: str, palette: Theme, font_size: float = FONT_SIZE_CODE) 
     their indentation, stacking them keeps their baselines. A left-to-right
     mark first makes the line left to right even when its first letter is
     Hebrew (a comment, a Hebrew string). Its glyphs are ``line[1:]``.
+
+    ``markup``, if given, is ``text`` as Pango markup (coloured tokens, see
+    :func:`scenes.listings.markup_lines`); it is drawn instead of the plain text.
     """
-    text = _LRM + CODE_STRUT + text
-    arguments = {"text": text, "font": FONT_CODE, "font_size": float(font_size), "colour": palette.text,
-                 "disable_ligatures": True}
+    shown = _LRM + CODE_STRUT + (escape(text) if markup is None else markup)
+    arguments = {"text": shown, "font": FONT_CODE, "font_size": float(font_size), "colour": palette.text,
+                 "disable_ligatures": True, "markup": True}
     line = text_cache.cached_mobject(
-        "MarkupText", arguments, lambda: _build_markup_text(text, float(font_size), palette.text, FONT_CODE)
+        "MarkupText", arguments,
+        lambda: _build_markup_text(shown, float(font_size), palette.text, FONT_CODE, markup=True),
     )
     strut = min(line.submobjects, key=lambda glyph: glyph.get_left()[0])
     line.remove(strut)
