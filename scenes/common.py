@@ -64,6 +64,7 @@ from scenes.style import (
     STROKE_WIDTH_TANGENT,
     THEMES,
     TITLE_EDGE,
+    TRAIL_OPACITY,
     Theme,
     is_rtl,
     reading_seconds,
@@ -784,10 +785,6 @@ def get_path_ball(
 
 TRAIL_DOT_RADIUS: float = 0.06
 """Radius of the small dots that mark where the ball has been."""
-
-TRAIL_OPACITY: float = 0.6
-"""Opacity of the trail, faint next to the ball and the current step."""
-
 
 def get_trail_dot(point: np.ndarray, palette: Theme, opacity: float = TRAIL_OPACITY) -> Dot:
     """A small dot marking a place the ball has been."""

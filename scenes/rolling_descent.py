@@ -19,7 +19,7 @@ from scenes.common import (
     registry_defaults,
     valley_label_point,
 )
-from scenes.style import EDGE_BUFF, FONT_SIZE_LABEL
+from scenes.style import EDGE_BUFF, FONT_SIZE_LABEL, TRAIL_OPACITY
 
 __all__ = ["RollingDescent"]
 
@@ -31,9 +31,6 @@ TABLE_ROW_HEIGHT: float = 0.46
 
 TABLE_MAX_ROWS: int = 10
 """Rows of numbers the table shows at once; a longer run scrolls."""
-
-TRAIL_OPACITY: float = 0.55
-"""Opacity of the arrows of past steps, kept so the viewer sees them shrink."""
 
 
 class RollingDescent(DescentScene):
