@@ -7,7 +7,8 @@ from typing import ClassVar
 import numpy as np
 from manim import DOWN, RIGHT, UP, Create, Dot, FadeIn, ValueTracker, VGroup, smooth
 
-from gdmath import TWO_VALLEYS, Curve, Valley, book_round, descend, downhill_direction, spread_starts, valley_reached, view_range
+from gdmath import TWO_VALLEYS, Valley, book_round, descend, downhill_direction, spread_starts, valley_reached, view_range
+from scenes.registry import SceneSpec
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -15,7 +16,6 @@ from scenes.common import (
     get_curve_graph,
     get_path_ball,
     nice_bounds,
-    registry_defaults,
     time_lapse_rate,
 )
 
@@ -49,8 +49,18 @@ class LocalValley(DescentScene):
     path, never a rule of this scene.
     """
 
-    curve: ClassVar[Curve] = TWO_VALLEYS
-    start, learning_rate, steps = registry_defaults("local-valley")
+    spec = SceneSpec(
+        name="local-valley",
+        order=9,
+        description="Ch. 10: balls from several starts on a two-valley curve; some get stuck in the shallow "
+        "valley, others find the deep one.",
+        start=0.0,
+        learning_rate=0.05,
+        steps=60,
+        curve=TWO_VALLEYS,
+        start_widths=0.0,
+    )
+    beat_names = ("curve", "roll", "others", "lesson")
     start_count: ClassVar[int] = 5
 
     def setup(self) -> None:

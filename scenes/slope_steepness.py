@@ -8,6 +8,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowArrow, Line, Mobject, ValueTracker, VGroup, smooth
 
 from gdmath import SlopeSample, book_parameter, book_round, downhill_direction, follow_view, slope_survey
+from scenes.registry import SceneSpec
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -19,7 +20,6 @@ from scenes.common import (
     get_tangent,
     keep_in_frame,
     nice_bounds,
-    registry_defaults,
     valley_label_point,
 )
 from scenes.style import BALL_RADIUS
@@ -55,7 +55,15 @@ class SlopeSteepness(DescentScene):
     The marks of earlier places stay, faint, so the last beat compares them all.
     """
 
-    start, learning_rate, steps = registry_defaults("slope-steepness")
+    spec = SceneSpec(
+        name="slope-steepness",
+        order=6,
+        description="Ch. 9: at five places, the slope beside the distance to the minimum: steep and far, big step.",
+        start=-1.0,
+        learning_rate=0.25,
+        steps=10,
+    )
+    beat_names = ("curve", *(f"position-{number}" for number in range(1, 6)), "lesson")
     places: ClassVar[int] = 5
 
     def setup(self) -> None:
