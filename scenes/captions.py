@@ -284,6 +284,10 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "he": "מההתחלה הזו יורדים לעמק העמוק ביותר",
     },
     "local_valley.others": {"en": "Other starts, the same rule", "he": "התחלות אחרות, אותו כלל"},
+    "local_valley.each_stops": {
+        "en": "Each ball stops where its own slope is zero",
+        "he": "כל כדור נעצר היכן שהשיפוע שלו אפס",
+    },
     "local_valley.ended_shallow": {"en": "shallow", "he": "רדוד"},
     "local_valley.ended_deep": {"en": "deep", "he": "עמוק"},
     "local_valley.lesson": {
@@ -511,14 +515,14 @@ SPEAKER_NOTES: dict[str, dict[str, str]] = {
     },
     "local_valley.roll": {
         "en": "A ball starts at x = {start} and follows the slope down, step by step. Where the slope is zero it stops: "
-        "it only feels the ground under it and cannot know whether a deeper valley exists.",
+        "the tangent there is flat. It only feels the ground under it and cannot know whether a deeper valley exists.",
         "he": f"כדור יוצא מ-{_ltr('x = {start}')} ויורד לפי השיפוע, צעד אחר צעד. היכן שהשיפוע אפס הוא נעצר: "
-        "הוא מרגיש רק את הקרקע שמתחתיו ולא יכול לדעת אם יש עמק עמוק יותר.",
+        "המשיק שם שטוח. הוא מרגיש רק את הקרקע שמתחתיו ולא יכול לדעת אם יש עמק עמוק יותר.",
     },
     "local_valley.others": {
-        "en": "The same rule from other starts. Every ball goes downhill from where it stands, "
+        "en": "The same rule from other starts, one ball at a time. Every ball goes downhill from where it stands, "
         "so which side of the ridge it starts on decides its valley.",
-        "he": "אותו כלל מנקודות התחלה אחרות. כל כדור יורד מהמקום שבו הוא עומד, "
+        "he": "אותו כלל מנקודות התחלה אחרות, כדור אחד בכל פעם. כל כדור יורד מהמקום שבו הוא עומד, "
         "ולכן הצד של הרכס שבו הוא מתחיל קובע את העמק שלו.",
     },
     "local_valley.lesson": {

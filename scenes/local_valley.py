@@ -5,9 +5,21 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Create, Dot, FadeIn, ValueTracker, VGroup, smooth
+from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Line, ValueTracker, VGroup, smooth
 
-from gdmath import TWO_VALLEYS, Valley, book_round, descend, downhill_direction, spread_starts, valley_reached, view_range
+from gdmath import (
+    TWO_VALLEYS,
+    Valley,
+    book_parameter,
+    book_round,
+    descend,
+    downhill_direction,
+    spread_starts,
+    valley_reached,
+    view_range,
+)
+from scenes.captions import signed_number
+from scenes.style import EDGE_BUFF, is_rtl
 from scenes.registry import SceneSpec
 from scenes.common import (
     DescentScene,
@@ -15,6 +27,8 @@ from scenes.common import (
     get_axes,
     get_curve_graph,
     get_path_ball,
+    get_tangent,
+    keep_in_frame,
     nice_bounds,
     time_lapse_rate,
 )
@@ -30,6 +44,21 @@ FIRST_STEP_RUN_TIME: float = 0.6
 TIME_LAPSE_RUN_TIME: float = 2.6
 """Run time of a descent's later steps, a time-lapse that speeds up as the steps shrink."""
 
+TURN_PACE: float = 0.55
+"""Run-time factor of the other balls' descents, which roll one after the other once the first has shown the way."""
+
+TANGENT_LENGTH: float = 2.0
+"""On-screen length of the flat tangent drawn at the first ball where it stopped."""
+
+SLOPE_PLACES: int = 1
+"""Decimal places of the stopped ball's slope readout: its slope is zero to this many places."""
+
+LEADER_STROKE_WIDTH: float = 2
+"""Stroke width of the leader line from a start's label to its start marker."""
+
+LEADER_BUFF: float = 0.06
+"""Gap the leader line leaves at either end, so it points at the dot and the label without touching them."""
+
 START_MARKER_RADIUS: float = 0.09
 """Radius of the dot left where each ball started (the ball is :data:`~scenes.style.BALL_RADIUS`)."""
 
@@ -44,8 +73,8 @@ another must count as clear of it, whatever the rounding of its new position."""
 class LocalValley(DescentScene):
     """Balls from ``start`` and from starts spread over the curve descend; each start is labelled by its valley.
 
-    First the ball from ``start`` rolls alone and stops; then the others
-    follow. Which valley each one ends in is ``gdmath.valley_reached`` of its
+    First the ball from ``start`` rolls alone and stops, a flat tangent
+    showing its zero slope; then the others follow, one at a time. Which valley each one ends in is ``gdmath.valley_reached`` of its
     path, never a rule of this scene.
     """
 
@@ -71,52 +100,94 @@ class LocalValley(DescentScene):
         self.featured = self.starts.index(self.start)
 
     def construct(self) -> None:
-        # The curve, its two valleys named.
+        # The curve, its two valleys named, the learning rate every ball steps with.
         self.beat("local_valley.curve")
         self.axes = self.get_valley_axes()
         graph = get_curve_graph(self.axes, self.curve, self.palette)
         title = self.get_title("local_valley.title")
         names = VGroup(*(self.get_valley_name(x) for x in self.curve.minima))
+        self.learning_rate_label = self.get_learning_rate_label(title)
         self.play(FadeIn(title), Create(self.axes), Create(graph), run_time=1.5)
-        self.play(FadeIn(names), run_time=0.6)
+        self.play(FadeIn(names), FadeIn(self.learning_rate_label), run_time=0.6)
 
-        # One ball rolls down and stops where the slope is zero.
+        # One ball rolls down and stops where the slope is zero: its tangent is flat.
         self.beat("local_valley.roll", start=book_round(self.start))
         self.progress = [ValueTracker(0) for _ in self.paths]
         self.balls = [get_path_ball(self.palette, path, progress, lambda: self.axes)
                       for path, progress in zip(self.paths, self.progress)]
         self.labels: list = [None] * len(self.paths)
+        self.leaders: list = [None] * len(self.paths)
+        self.turns: list[int] = []
         featured = self.featured
         self.caption = self.get_caption("local_valley.roll")
         self.play(FadeIn(self.get_start_marker(featured)), FadeIn(self.balls[featured], scale=0.5),
                   FadeIn(self.caption), run_time=0.6)
-        self.play_descents([featured])
+        self.play_descent(featured)
+        self.tangent = self.get_stopped_tangent(featured)
+        self.slope_readout = self.get_slope_readout(featured)
+        self.play(Create(self.tangent), FadeIn(self.slope_readout), run_time=0.6)
         outcome = "local_valley.found" if self.valleys[featured].deepest else "local_valley.stuck"
         self.caption = self.replace_text(self.caption, self.get_caption(outcome))
-        self.play(FadeIn(self.get_end_label(featured), shift=0.1 * DOWN), run_time=0.5)
-        self.wait(1.2)
+        self.show_end_label(featured)
+        self.wait(1.0)
 
-        # The same rule from other starts.
+        # The same rule from the other starts, one ball after the other, each start labelled when its ball stops.
         self.beat("local_valley.others")
         others = [number for number in range(len(self.paths)) if number != featured]
         self.caption = self.replace_text(self.caption, self.get_caption("local_valley.others"))
-        self.play(*(FadeIn(self.get_start_marker(number)) for number in others),
-                  *(FadeIn(self.balls[number], scale=0.5) for number in others), run_time=0.6)
-        self.play_descents(others)
+        for turn, number in enumerate(others):
+            if turn == len(others) // 2:
+                self.caption = self.replace_text(self.caption, self.get_caption("local_valley.each_stops"))
+            self.play(FadeIn(self.get_start_marker(number)), FadeIn(self.balls[number], scale=0.5), run_time=0.3)
+            self.play_descent(number, TURN_PACE)
+            self.show_end_label(number, 0.35)
 
-        # Each start labelled by the valley its ball ended in.
+        # The lesson: where each ball started decided its valley.
         self.beat("local_valley.lesson")
-        self.play(*(FadeIn(self.get_end_label(number), shift=0.1 * DOWN) for number in others), run_time=0.6)
         self.caption = self.replace_text(self.caption, self.get_caption("local_valley.lesson"))
         self.hold_reading(2.5)
 
-    def play_descents(self, numbers: list[int]) -> None:
-        """Run the descents ``numbers`` together: the first step, then the rest as a time-lapse."""
-        self.play(*(self.progress[number].animate.set_value(1) for number in numbers),
-                  run_time=FIRST_STEP_RUN_TIME, rate_func=smooth)
+    def play_descent(self, number: int, pace: float = 1.0) -> None:
+        """Run descent ``number`` alone: the first step, then the rest as a time-lapse, ``pace`` times as long."""
+        self.turns.append(number)
+        progress = self.progress[number]
+        self.play(progress.animate.set_value(1), run_time=FIRST_STEP_RUN_TIME * pace, rate_func=smooth)
         if self.steps > 1:
-            self.play(*(self.progress[number].animate.set_value(self.steps) for number in numbers),
-                      run_time=TIME_LAPSE_RUN_TIME, rate_func=time_lapse_rate(1, self.steps))
+            self.play(progress.animate.set_value(self.steps), run_time=TIME_LAPSE_RUN_TIME * pace,
+                      rate_func=time_lapse_rate(1, self.steps))
+
+    def show_end_label(self, number: int, run_time: float = 0.5) -> None:
+        """Fade in start ``number``'s valley label and draw its leader line to the start marker."""
+        label = self.get_end_label(number)
+        leader = self.get_leader(number)
+        self.play(FadeIn(label, shift=0.1 * DOWN), Create(leader), run_time=run_time)
+
+    def get_learning_rate_label(self, title):
+        """``learning rate = …`` level with ``title``, in the top corner where a reader of the language starts."""
+        label = self.get_label("learning_rate", learning_rate=book_parameter(self.learning_rate))
+        label.to_edge(RIGHT if is_rtl(self.language) else LEFT, buff=EDGE_BUFF)
+        return label.set_y(title.get_y())
+
+    def get_stopped_tangent(self, number: int):
+        """The tangent where ball ``number`` stopped: flat, because gdmath's slope there is zero."""
+        return get_tangent(self.axes, self.curve, float(self.paths[number].x[-1]), self.palette, TANGENT_LENGTH)
+
+    def get_slope_readout(self, number: int):
+        """``slope = 0.0`` beside the left end of the stopped ball's tangent: gdmath's slope where it stopped."""
+        slope = signed_number(float(self.paths[number].slope[-1]), SLOPE_PLACES)
+        readout = self.get_label("slope_tangent.readout", slope=slope)
+        readout.next_to(self.tangent, LEFT, buff=0.15)
+        return keep_in_frame(readout)
+
+    def get_leader(self, number: int) -> Line:
+        """A thin line from start ``number``'s marker to the nearest point of its label's bottom edge."""
+        label = self.labels[number]
+        marker = ball_point(self.axes, self.curve, self.starts[number])
+        bottom_x = min(max(marker[0], label.get_left()[0]), label.get_right()[0])
+        end = np.array([bottom_x, label.get_bottom()[1], 0.0])
+        leader = Line(marker, end, buff=LEADER_BUFF, stroke_width=LEADER_STROKE_WIDTH, color=self.palette.muted)
+        self.leaders[number] = leader
+        return leader
 
     def get_valley_axes(self):
         """Axes over the curve's plot range and every path, tall enough for the highest start and no more.
@@ -148,15 +219,15 @@ class LocalValley(DescentScene):
         """``shallow`` or ``deep`` beside start ``number``: where its ball ended.
 
         It sits above the start, on the downhill side (``gdmath.downhill_direction``),
-        where the curve falls away beneath it, and above any label already
-        placed close by.
+        where the curve falls away beneath it, and above any label (or the
+        slope readout) already placed close by.
         """
         key = "local_valley.ended_deep" if self.valleys[number].deepest else "local_valley.ended_shallow"
         label = self.get_label(key)
         marker = ball_point(self.axes, self.curve, self.starts[number])
         side = downhill_direction(self.curve, self.starts[number])
         label.next_to(marker, UP, buff=LABEL_BUFF + 0.1).shift(side * (label.width / 2 + LABEL_BUFF) * RIGHT)
-        placed = [other for other in self.labels if other is not None]
+        placed = [other for other in self.labels if other is not None] + [self.slope_readout]
         # Each move lifts the label above every label it touched, so it needs at most one move per
         # placed label; past that (rounding can keep two boxes "touching" forever) it stays where it is.
         for _ in range(len(placed) + 1):

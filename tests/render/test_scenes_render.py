@@ -445,6 +445,30 @@ def test_local_valley_labels_each_start_by_the_valley_gdmath_says_it_reached(med
         assert label.get_bottom()[1] > scene.axes.c2p(start, float(TWO_VALLEYS.error(start)))[1]
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_local_valley_stopped_ball_has_a_flat_tangent_and_each_start_a_leader(media_dir, language):
+    scene = render_once(scenes.LocalValley, media_dir, language=language, theme="light")
+    featured = scene.paths[scene.featured]
+    # gdmath's slope where the first ball stopped is zero to the readout's places, and the tangent drawn is flat.
+    assert abs(featured.slope[-1]) < 0.05
+    assert scene.slope_readout.original_text == caption("slope_tangent.readout", language, slope="0.0")
+    start, end = scene.tangent.get_start(), scene.tangent.get_end()
+    assert abs(end[1] - start[1]) < 1e-3 < end[0] - start[0]
+    np.testing.assert_allclose(scene.tangent.get_center(), scene.balls[scene.featured].get_center(), atol=1e-6)
+    assert scene.slope_readout.get_right()[0] < start[0]
+    # A leader from each start marker to its label: it starts at the marker and ends at the label's bottom edge.
+    for number, (leader, label) in enumerate(zip(scene.leaders, scene.labels)):
+        marker = scene.axes.c2p(scene.starts[number], float(TWO_VALLEYS.error(scene.starts[number])))
+        assert np.linalg.norm(leader.get_start() - marker) < 0.1
+        assert abs(leader.get_end()[1] - label.get_bottom()[1]) < 0.1
+        assert label.get_left()[0] - 0.1 <= leader.get_end()[0] <= label.get_right()[0] + 0.1
+    # The balls roll one at a time, the featured one first, and every one of them rolls.
+    assert scene.turns[0] == scene.featured and sorted(scene.turns) == list(range(len(scene.paths)))
+    # The learning rate every ball steps with stays on screen.
+    assert scene.learning_rate_label in scene.mobjects
+    assert scene.learning_rate_label.original_text == caption("learning_rate", language, learning_rate="0.05")
+
+
 def test_local_valley_featured_start_in_the_deep_valley_says_so(media_dir):
     scene = render_once(scenes.LocalValley, media_dir, language="en", theme="dark", start=5.0)
     assert scene.starts[scene.featured] == 5.0
