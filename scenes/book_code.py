@@ -77,6 +77,7 @@ class BookCode(DescentScene):
     spec = SceneSpec(
         name="book-code",
         order=10,
+        title_key="book_code.title",
         description="Ch. 10: the book's code listing line by line, its printed output, and the ball moving in step.",
         start=-1.0,
         learning_rate=0.1,

@@ -47,6 +47,7 @@ class LearningRateComparison(DescentScene):
     spec = SceneSpec(
         name="learning-rate-comparison",
         order=4,
+        title_key="comparison.title",
         description="Ch. 10: too small, balanced and too large learning rates side by side, same steps, same time.",
         start=-1.0,
         learning_rate=EXAMPLE_LEARNING_RATES[Regime.CONVERGING],

@@ -81,6 +81,7 @@ class LocalValley(DescentScene):
     spec = SceneSpec(
         name="local-valley",
         order=9,
+        title_key="local_valley.title",
         description="Ch. 10: balls from several starts on a two-valley curve; some get stuck in the shallow "
         "valley, others find the deep one.",
         start=0.0,

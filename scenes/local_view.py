@@ -48,6 +48,7 @@ class LocalView(DescentScene):
     spec = SceneSpec(
         name="local-view",
         order=7,
+        title_key="local_view.title",
         description="Ch. 9: the curve hidden but for a lit window at the ball, which descends on the local slope alone.",
         start=-1.0,
         learning_rate=0.2,

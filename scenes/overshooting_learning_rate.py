@@ -60,6 +60,7 @@ class OvershootingLearningRate(DescentScene):
     spec = SceneSpec(
         name="overshooting-learning-rate",
         order=3,
+        title_key="overshooting.title",
         description="Ch. 10: too large a learning rate jumps across the valley, bouncing without settling "
         f"({book_parameter(EXAMPLE_LEARNING_RATES[Regime.OSCILLATING])}) or diverging "
         f"({book_parameter(EXAMPLE_LEARNING_RATES[Regime.DIVERGING])}).",

@@ -4,8 +4,8 @@ A scene is declared once, in its own module, as the ``spec`` class attribute of
 its scene class::
 
     class RollingDescent(DescentScene):
-        spec = SceneSpec(name="rolling-descent", order=2, description="Ch. 10: ...",
-                         start=-1.0, learning_rate=0.1, steps=10)
+        spec = SceneSpec(name="rolling-descent", order=2, title_key="rolling_descent.title",
+                         description="Ch. 10: ...", start=-1.0, learning_rate=0.1, steps=10)
 
 This module finds those declarations without importing the scene modules (which
 import manim, seconds of start-up), so the CLI can list scenes, validate
@@ -49,6 +49,9 @@ class SceneSpec:
     order
         Where the scene comes in the catalogue (``--list``, a run of every
         scene, lectures, the gallery): the scenes sort by it; no two share one.
+    title_key
+        The :data:`scenes.captions.CAPTIONS` key of the title the scene shows
+        (``self.get_title(key)``); it also names its title card and chapter in a lecture.
     description
         One line for ``--list``.
     start, learning_rate, steps
@@ -70,6 +73,7 @@ class SceneSpec:
 
     name: str
     order: int
+    title_key: str
     description: str
     start: float
     learning_rate: float
@@ -161,7 +165,7 @@ def _module_specs(path: Path, module: str) -> Iterator[SceneSpec]:
             if _derives_from_scene_base(cls):
                 raise SceneDeclarationError(
                     f"{where} is a scene without a declaration: give it `{SPEC_ATTRIBUTE} = SceneSpec(name=..., "
-                    "order=..., description=..., start=..., learning_rate=..., steps=...)` (README: Adding a scene)"
+                    "order=..., title_key=..., description=..., start=..., learning_rate=..., steps=...)` (README: Adding a scene)"
                 )
             continue
         if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "SceneSpec"):

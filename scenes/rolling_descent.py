@@ -44,6 +44,7 @@ class RollingDescent(DescentScene):
     spec = SceneSpec(
         name="rolling-descent",
         order=2,
+        title_key="rolling_descent.title",
         description="Ch. 10: the book's descent, 10 steps from x = -1 at learning rate 0.1, steps shrinking as the slope flattens.",
         start=-1.0,
         learning_rate=0.1,

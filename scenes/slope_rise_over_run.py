@@ -49,6 +49,7 @@ class SlopeRiseOverRun(DescentScene):
     spec = SceneSpec(
         name="slope-rise-over-run",
         order=5,
+        title_key="rise_over_run.title",
         description="Ch. 9: slope as rise over run; a second point slides in and the secant turns into the tangent.",
         start=-1.0,
         learning_rate=0.1,

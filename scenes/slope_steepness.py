@@ -58,6 +58,7 @@ class SlopeSteepness(DescentScene):
     spec = SceneSpec(
         name="slope-steepness",
         order=6,
+        title_key="steepness.title",
         description="Ch. 9: at five places, the slope beside the distance to the minimum: steep and far, big step.",
         start=-1.0,
         learning_rate=0.25,

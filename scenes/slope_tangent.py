@@ -57,6 +57,7 @@ class SlopeTangent(DescentScene):
     spec = SceneSpec(
         name="slope-tangent",
         order=1,
+        title_key="slope_tangent.title",
         description="Ch. 9: a tangent slides along the error curve; its slope's sign and size say where to move.",
         start=-1.0,
         learning_rate=0.1,

@@ -53,6 +53,7 @@ class TooSmallLearningRate(DescentScene):
     spec = SceneSpec(
         name="too-small-learning-rate",
         order=8,
+        title_key="too_small.title",
         description=f"Ch. 10: lr {book_parameter(EXAMPLE_LEARNING_RATES[Regime.SLOW])} against lr "
         f"{book_parameter(EXAMPLE_LEARNING_RATES[Regime.CONVERGING])} from the same start, a time-lapse of "
         "hundreds of steps and how many each needs to arrive.",

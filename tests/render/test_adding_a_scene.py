@@ -44,6 +44,7 @@ class BallDrop(DescentScene):
     spec = SceneSpec(
         name="ball-drop",
         order=100,
+        title_key="ball_drop.title",
         description="Ch. 10: the ball takes the book's steps on the error curve, nothing else on screen.",
         start=-1.0,
         learning_rate=0.1,

@@ -32,6 +32,7 @@ class {class_name}(DescentScene):
     spec = SceneSpec(
         name="{name}",
         order={order},
+        title_key="t.title",
         description=f"lr {{book_parameter(EXAMPLE_LEARNING_RATES[Regime.SLOW])}}",
         start=-1.0,
         learning_rate=EXAMPLE_LEARNING_RATES[Regime.SLOW],
@@ -52,7 +53,7 @@ def test_a_declaration_is_read_without_importing_its_module(tmp_path: Path) -> N
     found = declared_scenes(tmp_path, "extra")
     assert list(found) == ["roll", "drop"]  # by order, not by file name
     assert found["drop"] == SceneSpec(
-        name="drop", order=2, description="lr 0.01", start=-1.0, learning_rate=0.01, steps=3,
+        name="drop", order=2, title_key="t.title", description="lr 0.01", start=-1.0, learning_rate=0.01, steps=3,
         class_name="Drop", module="extra.drop",
     )
     assert "extra.drop" not in sys.modules
@@ -66,7 +67,7 @@ def test_a_declaration_is_read_without_importing_its_module(tmp_path: Path) -> N
         ("from scenes.registry import SceneSpec\nSPEC = None\n\nclass Indirect:\n    spec = SPEC\n",
          r"indirect\.py:4: class Indirect: `spec` must be written as a `SceneSpec\(...\)` call"),
         ("from scenes.registry import SceneSpec\nfrom scenes.captions import CAPTIONS\n\nclass Foreign:\n"
-         "    spec = SceneSpec(name='f', order=1, description=CAPTIONS['x'], start=0.0, learning_rate=0.1, steps=1)\n",
+         "    spec = SceneSpec(name='f', order=1, title_key='t', description=CAPTIONS['x'], start=0.0, learning_rate=0.1, steps=1)\n",
          r"foreign\.py:4: class Foreign: its SceneSpec uses 'CAPTIONS', which is neither a literal nor imported from gdmath"),
         ("from scenes.registry import SceneSpec\n\nclass Partial:\n"
          "    spec = SceneSpec(name='p', description='no order', start=0.0, learning_rate=0.1, steps=1)\n",
@@ -140,6 +141,6 @@ def test_a_subclass_keeps_its_own_knobs_and_a_class_without_a_declaration_is_ref
     assert variant.steps == 3 and variant.spec == SCENES["rolling-descent"]
     with pytest.raises(SceneDeclarationError, match="Undeclared is a scene without a declaration"):
         type("Undeclared", (DescentScene,), {})
-    spec = SceneSpec(name="x", order=0, description="x", start=0.0, learning_rate=0.1, steps=1)
+    spec = SceneSpec(name="x", order=0, title_key="x", description="x", start=0.0, learning_rate=0.1, steps=1)
     with pytest.raises(SceneDeclarationError, match="NoBeats declares no `beat_names`"):
         type("NoBeats", (DescentScene,), {"spec": spec})
