@@ -22,6 +22,7 @@ from manim import (
 )
 
 from gdmath import SlopeSample, book_parameter, book_round, downhill_direction, follow_view, slope_survey
+from scenes.registry import SceneSpec
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -33,7 +34,6 @@ from scenes.common import (
     get_tangent,
     keep_in_frame,
     nice_bounds,
-    registry_defaults,
     valley_label_point,
 )
 from scenes.style import BALL_RADIUS
@@ -79,7 +79,16 @@ class SlopeSteepness(DescentScene):
     the next place.
     """
 
-    start, learning_rate, steps = registry_defaults("slope-steepness")
+    spec = SceneSpec(
+        name="slope-steepness",
+        order=6,
+        title_key="steepness.title",
+        description="Ch. 9: at five places, the slope beside the distance to the minimum: steep and far, big step.",
+        start=-1.0,
+        learning_rate=0.25,
+        steps=10,
+    )
+    beat_names = ("curve", *(f"position-{number}" for number in range(1, 6)), "lesson")
     places: ClassVar[int] = 5
 
     def setup(self) -> None:
