@@ -8,6 +8,7 @@ from manim import DOWN, LEFT, UP, Animation, Create, FadeIn, FadeOut, MarkupText
 
 from gdmath import book_line, book_parameter, book_round, book_table, step_vector, view_range
 from scenes.captions import caption
+from scenes.registry import SceneSpec
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -16,7 +17,6 @@ from scenes.common import (
     get_code_line,
     get_curve_graph,
     nice_bounds,
-    registry_defaults,
 )
 from scenes.listings import display_lines, listing_lines, markup_lines
 from scenes.style import CODE_COLOURS, EDGE_BUFF, HIGHLIGHT_OPACITY
@@ -83,7 +83,17 @@ class BookCode(DescentScene):
     computed beside its line, ``gdmath.book_round`` of the path's slope.
     """
 
-    start, learning_rate, steps = registry_defaults("book-code")
+    spec = SceneSpec(
+        name="book-code",
+        order=10,
+        title_key="book_code.title",
+        description="Ch. 10: the book's code listing line by line, its printed output, and the ball moving in step.",
+        start=-1.0,
+        learning_rate=0.1,
+        steps=10,
+        fixed_knobs=True,
+    )
+    beat_names = ("listing", "run", "loop", "pass-2", "rest", "lesson")
     chapter: ClassVar[int] = 10
 
     def setup(self) -> None:

@@ -7,6 +7,7 @@ and the catalogue's words; they never compute a slope or a step themselves.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any, ClassVar, TypeVar
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
@@ -48,7 +49,7 @@ from gdmath import (
 from scenes import text_cache
 from scenes.beats import Beat, beat_name
 from scenes.captions import caption, speaker_notes, visible_characters
-from scenes.registry import SCENES
+from scenes.registry import SceneDeclarationError, SceneSpec
 from scenes.style import (
     BALL_RADIUS,
     CAPTION_EDGE,
@@ -64,6 +65,7 @@ from scenes.style import (
     STROKE_WIDTH_TANGENT,
     THEMES,
     TITLE_EDGE,
+    TRAIL_OPACITY,
     Theme,
     is_rtl,
     reading_seconds,
@@ -71,6 +73,7 @@ from scenes.style import (
 
 __all__ = [
     "PACED_STEPS",
+    "STEP_BEATS",
     "BoxAxes",
     "DescentScene",
     "ball_point",
@@ -95,24 +98,11 @@ __all__ = [
     "nice_tick_step",
     "path_point",
     "reading_order",
-    "registry_defaults",
     "step_point",
     "time_lapse_durations",
     "time_lapse_rate",
     "valley_label_point",
 ]
-
-
-def registry_defaults(scene_name: str) -> tuple[float, float, int]:
-    """``(start, learning_rate, steps)`` of a scene as :data:`scenes.registry.SCENES` sets them.
-
-    Examples
-    --------
-    >>> registry_defaults("overshooting-learning-rate")
-    (-1.0, 1.0, 10)
-    """
-    spec = SCENES[scene_name]
-    return spec.start, spec.learning_rate, spec.steps
 
 
 # What a helper hands back is what it was given: a MarkupText stays a MarkupText.
@@ -123,20 +113,33 @@ PACED_STEPS: int = 10
 
 It is also how many steps get a beat of their own; the rest share one beat."""
 
+STEP_BEATS: tuple[str, ...] = tuple(f"step-{number}" for number in range(1, PACED_STEPS + 1))
+"""The names of the step beats a ten-step scene plays (:data:`PACED_STEPS` of them), for its ``beat_names``."""
+
 
 class DescentScene(Scene):
     """Base of every gdanim scene: the knobs, the theme and the language.
 
-    Subclasses set the knobs as class attributes; the render CLI makes a
-    variant by subclassing and overriding them.
+    A scene declares itself once, in its class body: ``spec`` (a
+    :class:`~scenes.registry.SceneSpec`: CLI name, order, description, default
+    knobs, curve), which :mod:`scenes.registry` reads without importing manim,
+    and ``beat_names``. Declaring the class copies the spec's knobs and curve
+    onto it; the render CLI makes a variant by subclassing and overriding them.
 
     Attributes
     ----------
+    spec
+        The scene's declaration, with ``class_name`` and ``module`` filled in.
+    beat_names
+        The names of the beats (:meth:`beat`) the scene plays with its default
+        knobs, in order; the tests check the render against them.
+    edge_starts
+        The ``--start`` values at which the tests check that no text leaves the
+        frame or overlaps; ``None``: the two ends of ``spec.start_range``.
     curve
-        The error curve from :mod:`gdmath`.
+        The error curve from :mod:`gdmath` (``spec.curve``).
     start, learning_rate, steps
-        The descent's inputs; each scene takes its defaults from
-        :data:`scenes.registry.SCENES` with :func:`registry_defaults`.
+        The descent's inputs (defaults: ``spec``'s).
         ``setup()`` runs the descent into ``self.path``.
     language
         ``"he"`` or ``"en"``.
@@ -144,12 +147,37 @@ class DescentScene(Scene):
         A key of :data:`scenes.style.THEMES`.
     """
 
+    spec: ClassVar[SceneSpec]
+    beat_names: ClassVar[tuple[str, ...]]
+    edge_starts: ClassVar[tuple[float, ...] | None] = None
     curve: ClassVar[Curve] = BOOK_CURVE
     start: ClassVar[float] = -1.0
     learning_rate: ClassVar[float] = 0.1
     steps: ClassVar[int] = 10
     language: ClassVar[str] = DEFAULT_LANGUAGE
     theme: ClassVar[str] = DEFAULT_THEME
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Fill in a scene's declaration and take its knobs from it; refuse a scene without one.
+
+        A subclass of a scene (a render's variant, a test's probe) inherits its
+        declaration and keeps the knobs it sets itself.
+        """
+        super().__init_subclass__(**kwargs)
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        declared = cls.__dict__.get("spec")
+        if declared is None:
+            if not hasattr(cls, "spec"):
+                raise SceneDeclarationError(f"{where} is a scene without a declaration: give it "
+                                            "`spec = SceneSpec(...)` and `beat_names` (README: Adding a scene)")
+            return
+        if not isinstance(declared, SceneSpec):
+            raise SceneDeclarationError(f"{where}.spec must be a SceneSpec, not {type(declared).__name__}")
+        if not cls.__dict__.get("beat_names"):
+            raise SceneDeclarationError(f"{where} declares no `beat_names` (its beats with the default knobs)")
+        cls.spec = replace(declared, class_name=cls.__name__, module=cls.__module__)
+        cls.curve, cls.start, cls.learning_rate, cls.steps = (
+            declared.curve, declared.start, declared.learning_rate, declared.steps)
 
     @property
     def pace(self) -> float:
@@ -790,10 +818,6 @@ def get_path_ball(
 
 TRAIL_DOT_RADIUS: float = 0.06
 """Radius of the small dots that mark where the ball has been."""
-
-TRAIL_OPACITY: float = 0.6
-"""Opacity of the trail, faint next to the ball and the current step."""
-
 
 def get_trail_dot(point: np.ndarray, palette: Theme, opacity: float = TRAIL_OPACITY) -> Dot:
     """A small dot marking a place the ball has been."""

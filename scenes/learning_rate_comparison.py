@@ -8,13 +8,14 @@ from manim import DOWN, RIGHT, UP, FadeIn, ValueTracker, VGroup, smooth
 
 from gdmath import EXAMPLE_LEARNING_RATES, Regime, book_parameter, book_round, classify, descend
 from scenes.captions import regime_key
+from scenes.registry import SceneSpec
 from scenes.common import (
+    STEP_BEATS,
     PACED_STEPS,
     DescentScene,
     get_path_ball,
     get_trail_dot,
     reading_order,
-    registry_defaults,
 )
 
 __all__ = ["LearningRateComparison"]
@@ -43,7 +44,16 @@ class LearningRateComparison(DescentScene):
     steps are done, its regime from ``gdmath.classify``.
     """
 
-    start, learning_rate, steps = registry_defaults("learning-rate-comparison")
+    spec = SceneSpec(
+        name="learning-rate-comparison",
+        order=4,
+        title_key="comparison.title",
+        description="Ch. 10: too small, balanced and too large learning rates side by side, same steps, same time.",
+        start=-1.0,
+        learning_rate=EXAMPLE_LEARNING_RATES[Regime.CONVERGING],
+        steps=10,
+    )
+    beat_names = ("setup", *STEP_BEATS, "lesson")
     slow_learning_rate: ClassVar[float] = EXAMPLE_LEARNING_RATES[Regime.SLOW]
     large_learning_rate: ClassVar[float] = EXAMPLE_LEARNING_RATES[Regime.OSCILLATING]
 

@@ -9,7 +9,6 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Line, ValueTracker
 
 from gdmath import (
     TWO_VALLEYS,
-    Curve,
     Valley,
     book_parameter,
     book_round,
@@ -21,6 +20,7 @@ from gdmath import (
 )
 from scenes.captions import signed_number
 from scenes.style import EDGE_BUFF, is_rtl
+from scenes.registry import SceneSpec
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -30,7 +30,6 @@ from scenes.common import (
     get_tangent,
     keep_in_frame,
     nice_bounds,
-    registry_defaults,
     time_lapse_rate,
 )
 
@@ -79,8 +78,19 @@ class LocalValley(DescentScene):
     path, never a rule of this scene.
     """
 
-    curve: ClassVar[Curve] = TWO_VALLEYS
-    start, learning_rate, steps = registry_defaults("local-valley")
+    spec = SceneSpec(
+        name="local-valley",
+        order=9,
+        title_key="local_valley.title",
+        description="Ch. 10: balls from several starts on a two-valley curve; some get stuck in the shallow "
+        "valley, others find the deep one.",
+        start=0.0,
+        learning_rate=0.05,
+        steps=60,
+        curve=TWO_VALLEYS,
+        start_widths=0.0,
+    )
+    beat_names = ("curve", "roll", "others", "lesson")
     start_count: ClassVar[int] = 5
 
     def setup(self) -> None:

@@ -8,6 +8,7 @@ from manim import DOWN, UP, Create, FadeIn, FadeOut, GrowArrow, MarkupText, Rect
 
 from gdmath import book_round, step_vector, view_range
 from scenes.captions import signed_number
+from scenes.registry import SceneSpec
 from scenes.common import (
     DescentScene,
     get_axes,
@@ -19,7 +20,6 @@ from scenes.common import (
     get_tangent,
     get_trail,
     nice_bounds,
-    registry_defaults,
 )
 from scenes.style import relative_luminance
 
@@ -45,7 +45,16 @@ class LocalView(DescentScene):
     for; at the end the lights come on: the whole curve and the path taken.
     """
 
-    start, learning_rate, steps = registry_defaults("local-view")
+    spec = SceneSpec(
+        name="local-view",
+        order=7,
+        title_key="local_view.title",
+        description="Ch. 9: the curve hidden but for a lit window at the ball, which descends on the local slope alone.",
+        start=-1.0,
+        learning_rate=0.2,
+        steps=6,
+    )
+    beat_names = ("hidden", *(f"step-{number}" for number in range(1, 7)), "reveal")
     lit_share: ClassVar[float] = LIT_SHARE
 
     def construct(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from manim import DOWN, UP, Create, FadeIn, GrowArrow, ValueTracker, VGroup, always_redraw, smooth
 
 from gdmath import (
+    EXAMPLE_LEARNING_RATES,
+    Regime,
     book_parameter,
     book_round,
     book_table,
@@ -16,7 +18,9 @@ from gdmath import (
 )
 from scenes.captions import lesson_key, lesson_values, regime_key
 from scenes.style import MIN_NUMBER_SECONDS
+from scenes.registry import SceneSpec
 from scenes.common import (
+    STEP_BEATS,
     PACED_STEPS,
     DescentScene,
     ball_point,
@@ -28,7 +32,6 @@ from scenes.common import (
     get_tangent,
     get_trail,
     nice_bounds,
-    registry_defaults,
 )
 
 __all__ = ["OvershootingLearningRate"]
@@ -54,7 +57,18 @@ class OvershootingLearningRate(DescentScene):
     from ``gdmath.classify``.
     """
 
-    start, learning_rate, steps = registry_defaults("overshooting-learning-rate")
+    spec = SceneSpec(
+        name="overshooting-learning-rate",
+        order=3,
+        title_key="overshooting.title",
+        description="Ch. 10: too large a learning rate jumps across the valley, bouncing without settling "
+        f"({book_parameter(EXAMPLE_LEARNING_RATES[Regime.OSCILLATING])}) or diverging "
+        f"({book_parameter(EXAMPLE_LEARNING_RATES[Regime.DIVERGING])}).",
+        start=-1.0,
+        learning_rate=EXAMPLE_LEARNING_RATES[Regime.OSCILLATING],
+        steps=10,
+    )
+    beat_names = ("setup", *STEP_BEATS, "lesson")
 
     def setup(self) -> None:
         super().setup()

@@ -1,44 +1,57 @@
 """The scene catalogue: CLI names, classes, one-line descriptions and default knobs.
 
-This module never imports manim, so the CLI can list scenes, validate
-arguments and decide that a clip is up to date in a fraction of a second.
-It is the one place where a scene's default start, learning rate and steps live;
-the scene classes read their class attributes from here.
+A scene is declared once, in its own module, as the ``spec`` class attribute of
+its scene class::
+
+    class RollingDescent(DescentScene):
+        spec = SceneSpec(name="rolling-descent", order=2, title_key="rolling_descent.title",
+                         description="Ch. 10: ...", start=-1.0, learning_rate=0.1, steps=10)
+
+This module finds those declarations without importing the scene modules (which
+import manim, seconds of start-up), so the CLI can list scenes, validate
+arguments and decide that a clip is up to date in a fraction of a second: it
+reads every ``scenes/*.py`` with :mod:`ast` and evaluates each ``SceneSpec(...)``
+call with only the names the module imports from :mod:`gdmath` and from this
+module. A declaration that cannot be read that way, two scenes with one name or
+one order, or a scene class without a declaration stop the import with a
+:class:`SceneDeclarationError` naming the file and line; no scene is skipped.
+``DescentScene.__init_subclass__`` (:mod:`scenes.common`) reads the same
+declaration at run time and fills in the class's knobs from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ast
+import importlib
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from gdmath import (
-    BOOK_CURVE,
-    EXAMPLE_LEARNING_RATES,
-    START_RANGE_WIDTHS,
-    TWO_VALLEYS,
-    Curve,
-    Regime,
-    book_parameter,
-    start_range,
-)
+from gdmath import BOOK_CURVE, START_RANGE_WIDTHS, Curve, start_range
 
-__all__ = ["SCENES", "SceneSpec", "get_spec"]
+__all__ = ["SCENES", "SceneDeclarationError", "SceneSpec", "declared_scenes", "get_spec"]
 
 SCENES_DIR: Path = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
 class SceneSpec:
-    """What the rest of gdanim knows about a scene without importing it.
+    """A scene's declaration: what the rest of gdanim knows about it without importing it.
+
+    A scene module writes it as its class's ``spec``, without ``class_name``
+    and ``module``: the registry (and the class, at run time) fill those in.
 
     Attributes
     ----------
     name
         CLI name, e.g. ``"rolling-descent"``.
-    class_name
-        Name of the ``Scene`` subclass exported by :mod:`scenes`.
-    module
-        Module that defines the class, e.g. ``"scenes.rolling_descent"``.
+    order
+        Where the scene comes in the catalogue (``--list``, a run of every
+        scene, lectures, the gallery): the scenes sort by it; no two share one.
+    title_key
+        The :data:`scenes.captions.CAPTIONS` key of the title the scene shows
+        (``self.get_title(key)``); it also names its title card and chapter in a lecture.
     description
         One line for ``--list``.
     start, learning_rate, steps
@@ -52,11 +65,15 @@ class SceneSpec:
     fixed_knobs
         The scene shows the book's own numbers (a code listing), so a render
         may not change ``start``, ``learning_rate`` or ``steps``.
+    class_name
+        Name of the ``Scene`` subclass that declares it (exported by :mod:`scenes`).
+    module
+        Module that defines the class, e.g. ``"scenes.rolling_descent"``.
     """
 
     name: str
-    class_name: str
-    module: str
+    order: int
+    title_key: str
     description: str
     start: float
     learning_rate: float
@@ -64,6 +81,8 @@ class SceneSpec:
     curve: Curve = BOOK_CURVE
     start_widths: float = START_RANGE_WIDTHS
     fixed_knobs: bool = False
+    class_name: str = ""
+    module: str = ""
 
     @property
     def start_range(self) -> tuple[float, float]:
@@ -76,112 +95,120 @@ class SceneSpec:
         return SCENES_DIR / (self.module.rsplit(".", 1)[-1] + ".py")
 
 
-SCENES: dict[str, SceneSpec] = {
-    spec.name: spec
-    for spec in (
-        SceneSpec(
-            name="slope-tangent",
-            class_name="SlopeTangent",
-            module="scenes.slope_tangent",
-            description="Ch. 9: a tangent slides along the error curve; its slope's sign and size say where to move.",
-            start=-1.0,
-            learning_rate=0.1,
-            steps=10,
-        ),
-        SceneSpec(
-            name="rolling-descent",
-            class_name="RollingDescent",
-            module="scenes.rolling_descent",
-            description="Ch. 10: the book's descent, 10 steps from x = -1 at learning rate 0.1, steps shrinking as the slope flattens.",
-            start=-1.0,
-            learning_rate=0.1,
-            steps=10,
-        ),
-        SceneSpec(
-            name="overshooting-learning-rate",
-            class_name="OvershootingLearningRate",
-            module="scenes.overshooting_learning_rate",
-            description="Ch. 10: too large a learning rate jumps across the valley, bouncing without settling "
-            f"({book_parameter(EXAMPLE_LEARNING_RATES[Regime.OSCILLATING])}) or diverging "
-            f"({book_parameter(EXAMPLE_LEARNING_RATES[Regime.DIVERGING])}).",
-            start=-1.0,
-            learning_rate=EXAMPLE_LEARNING_RATES[Regime.OSCILLATING],
-            steps=10,
-        ),
-        SceneSpec(
-            name="learning-rate-comparison",
-            class_name="LearningRateComparison",
-            module="scenes.learning_rate_comparison",
-            description="Ch. 10: too small, balanced and too large learning rates side by side, same steps, same time.",
-            start=-1.0,
-            learning_rate=EXAMPLE_LEARNING_RATES[Regime.CONVERGING],
-            steps=10,
-        ),
-        # Ch. 9, issue #12 (scenes 1-3).
-        SceneSpec(
-            name="slope-rise-over-run",
-            class_name="SlopeRiseOverRun",
-            module="scenes.slope_rise_over_run",
-            description="Ch. 9: slope as rise over run; a second point slides in and the secant turns into the tangent.",
-            start=-1.0,
-            learning_rate=0.1,
-            steps=10,
-        ),
-        SceneSpec(
-            name="slope-steepness",
-            class_name="SlopeSteepness",
-            module="scenes.slope_steepness",
-            description="Ch. 9: at five places, the slope beside the distance to the minimum: steep and far, big step.",
-            start=-1.0,
-            learning_rate=0.25,
-            steps=10,
-        ),
-        SceneSpec(
-            name="local-view",
-            class_name="LocalView",
-            module="scenes.local_view",
-            description="Ch. 9: the curve hidden but for a lit window at the ball, which descends on the local slope alone.",
-            start=-1.0,
-            learning_rate=0.2,
-            steps=6,
-        ),
-        # Issue #12, scenes 4-6.
-        SceneSpec(
-            name="too-small-learning-rate",
-            class_name="TooSmallLearningRate",
-            module="scenes.too_small_learning_rate",
-            description=f"Ch. 10: lr {book_parameter(EXAMPLE_LEARNING_RATES[Regime.SLOW])} against lr "
-            f"{book_parameter(EXAMPLE_LEARNING_RATES[Regime.CONVERGING])} from the same start, a time-lapse of "
-            "hundreds of steps and how many each needs to arrive.",
-            start=-1.0,
-            learning_rate=EXAMPLE_LEARNING_RATES[Regime.SLOW],
-            steps=300,
-        ),
-        SceneSpec(
-            name="local-valley",
-            class_name="LocalValley",
-            module="scenes.local_valley",
-            description="Ch. 10: balls from several starts on a two-valley curve; some get stuck in the shallow "
-            "valley, others find the deep one.",
-            start=0.0,
-            learning_rate=0.05,
-            steps=60,
-            curve=TWO_VALLEYS,
-            start_widths=0.0,
-        ),
-        SceneSpec(
-            name="book-code",
-            class_name="BookCode",
-            module="scenes.book_code",
-            description="Ch. 10: the book's code listing line by line, its printed output, and the ball moving in step.",
-            start=-1.0,
-            learning_rate=0.1,
-            steps=10,
-            fixed_knobs=True,
-        ),
-    )
-}
-"""Every scene gdanim renders, keyed by CLI name, in presentation order."""
+
+class SceneDeclarationError(Exception):
+    """A scene module's ``spec`` is missing, unreadable without manim, or clashes with another scene's."""
+
+
+SPEC_ATTRIBUTE: str = "spec"
+"""The class attribute that holds a scene's :class:`SceneSpec`."""
+
+SCENE_BASE: str = "DescentScene"
+"""The base class of every scene (:mod:`scenes.common`); a class deriving from it must declare a ``spec``."""
+
+_READABLE_MODULES: tuple[str, ...] = ("gdmath",)
+"""Packages whose names a declaration may use (besides this module's): imported here, they load no manim."""
+
+
+def _declaration_names(tree: ast.Module) -> dict[str, Any]:
+    """The names a declaration may use: those the module imports from :mod:`gdmath` or this module."""
+    names: dict[str, Any] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and statement.module and statement.level == 0:
+            if statement.module == __name__:
+                source = globals()
+            elif statement.module.split(".")[0] in _READABLE_MODULES:
+                source = vars(importlib.import_module(statement.module))
+            else:
+                continue
+            for alias in statement.names:
+                if alias.name != "*" and alias.name in source:
+                    names[alias.asname or alias.name] = source[alias.name]
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.name.split(".")[0] in _READABLE_MODULES:
+                    names[alias.asname or alias.name.split(".")[0]] = importlib.import_module(alias.name.split(".")[0])
+    return names
+
+
+def _spec_value(cls: ast.ClassDef) -> ast.expr | None:
+    """The expression assigned to ``spec`` in the body of ``cls``, if any."""
+    for statement in cls.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == SPEC_ATTRIBUTE for target in statement.targets
+        ):
+            return statement.value
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) \
+                and statement.target.id == SPEC_ATTRIBUTE and statement.value is not None:
+            return statement.value
+    return None
+
+
+def _derives_from_scene_base(cls: ast.ClassDef) -> bool:
+    return any((isinstance(base, ast.Name) and base.id == SCENE_BASE)
+               or (isinstance(base, ast.Attribute) and base.attr == SCENE_BASE) for base in cls.bases)
+
+
+def _module_specs(path: Path, module: str) -> Iterator[SceneSpec]:
+    """Each :class:`SceneSpec` that the scene classes of the file ``path`` (module ``module``) declare."""
+    source = path.read_text(encoding="utf-8")
+    if SCENE_BASE not in source and "SceneSpec" not in source:
+        return
+    tree = ast.parse(source, filename=str(path))
+    names: dict[str, Any] | None = None
+    for cls in tree.body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        where = f"{path.name}:{cls.lineno}: class {cls.name}"
+        value = _spec_value(cls)
+        if value is None:
+            if _derives_from_scene_base(cls):
+                raise SceneDeclarationError(
+                    f"{where} is a scene without a declaration: give it `{SPEC_ATTRIBUTE} = SceneSpec(name=..., "
+                    "order=..., title_key=..., description=..., start=..., learning_rate=..., steps=...)` (README: Adding a scene)"
+                )
+            continue
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "SceneSpec"):
+            raise SceneDeclarationError(f"{where}: `{SPEC_ATTRIBUTE}` must be written as a `SceneSpec(...)` call, "
+                                        "so the registry can read it without importing manim")
+        if names is None:
+            names = _declaration_names(tree)
+        try:
+            spec = eval(compile(ast.Expression(value), str(path), "eval"), {"__builtins__": {}, **names})
+        except NameError as error:
+            raise SceneDeclarationError(
+                f"{where}: its SceneSpec uses {error.name!r}, which is neither a literal nor imported from "
+                f"gdmath or {__name__} (the registry reads declarations without importing manim)"
+            ) from None
+        except (TypeError, ValueError, LookupError, ArithmeticError) as error:
+            raise SceneDeclarationError(f"{where}: its SceneSpec is incomplete or wrong: {error}") from None
+        yield replace(spec, class_name=cls.name, module=module)
+
+
+def declared_scenes(folder: Path = SCENES_DIR, package: str = "scenes") -> dict[str, SceneSpec]:
+    """Every scene declared by the modules in ``folder``, keyed by CLI name, in their declared ``order``.
+
+    Raises
+    ------
+    SceneDeclarationError
+        When a declaration is missing or unreadable, or two scenes share a name or an order.
+    """
+    specs = [spec for path in sorted(folder.glob("*.py")) if path.name != "__init__.py"
+             for spec in _module_specs(path, f"{package}.{path.stem}")]
+    for field in ("name", "order"):
+        seen: dict[object, SceneSpec] = {}
+        for spec in specs:
+            other = seen.setdefault(getattr(spec, field), spec)
+            if other is not spec:
+                raise SceneDeclarationError(
+                    f"scenes {other.module}.{other.class_name} and {spec.module}.{spec.class_name} "
+                    f"share the {field} {getattr(spec, field)!r}"
+                )
+    return {spec.name: spec for spec in sorted(specs, key=lambda spec: spec.order)}
+
+
+SCENES: dict[str, SceneSpec] = declared_scenes()
+"""Every scene gdanim renders, keyed by CLI name, in presentation order (each scene's ``order``)."""
 
 
 def get_spec(name: str) -> SceneSpec:

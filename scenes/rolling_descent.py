@@ -6,7 +6,9 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, Val
 
 from gdmath import Regime, book_parameter, book_round, book_table, classify, step_vector, view_range
 from scenes.captions import lesson_key, lesson_values, regime_key
+from scenes.registry import SceneSpec
 from scenes.common import (
+    STEP_BEATS,
     DescentScene,
     get_axes,
     get_curve_graph,
@@ -16,10 +18,9 @@ from scenes.common import (
     get_tangent,
     nice_bounds,
     reading_order,
-    registry_defaults,
     valley_label_point,
 )
-from scenes.style import EDGE_BUFF, FONT_SIZE_LABEL
+from scenes.style import EDGE_BUFF, FONT_SIZE_LABEL, TRAIL_OPACITY
 
 __all__ = ["RollingDescent"]
 
@@ -32,9 +33,6 @@ TABLE_ROW_HEIGHT: float = 0.46
 TABLE_MAX_ROWS: int = 10
 """Rows of numbers the table shows at once; a longer run scrolls."""
 
-TRAIL_OPACITY: float = 0.55
-"""Opacity of the arrows of past steps, kept so the viewer sees them shrink."""
-
 
 class RollingDescent(DescentScene):
     """A ball rolls down the book's curve in ``steps`` steps of ``-learning_rate * slope``.
@@ -43,7 +41,16 @@ class RollingDescent(DescentScene):
     moving, and a new row of the book's printed table.
     """
 
-    start, learning_rate, steps = registry_defaults("rolling-descent")
+    spec = SceneSpec(
+        name="rolling-descent",
+        order=2,
+        title_key="rolling_descent.title",
+        description="Ch. 10: the book's descent, 10 steps from x = -1 at learning rate 0.1, steps shrinking as the slope flattens.",
+        start=-1.0,
+        learning_rate=0.1,
+        steps=10,
+    )
+    beat_names = ("setup", *STEP_BEATS, "lesson")
 
     def setup(self) -> None:
         super().setup()

@@ -9,6 +9,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Line, Rep
 from manim import always_redraw, smooth
 
 from gdmath import Secant, TangentLine, book_round, downhill_direction, follow_view, secant, tangent_line
+from scenes.registry import SceneSpec
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -20,7 +21,6 @@ from scenes.common import (
     get_tangent,
     keep_in_frame,
     nice_bounds,
-    registry_defaults,
     valley_label_point,
 )
 from scenes.style import BALL_RADIUS
@@ -46,7 +46,16 @@ class SlopeRiseOverRun(DescentScene):
     the plot for any start; the run is always read left to right.
     """
 
-    start, learning_rate, steps = registry_defaults("slope-rise-over-run")
+    spec = SceneSpec(
+        name="slope-rise-over-run",
+        order=5,
+        title_key="rise_over_run.title",
+        description="Ch. 9: slope as rise over run; a second point slides in and the secant turns into the tangent.",
+        start=-1.0,
+        learning_rate=0.1,
+        steps=10,
+    )
+    beat_names = ("curve", "triangle", "closer", "tangent")
     runs: ClassVar[tuple[float, ...]] = RUNS
 
     def construct(self) -> None:

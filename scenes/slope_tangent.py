@@ -18,6 +18,7 @@ from manim import (
 )
 
 from gdmath import descend, downhill_direction, tangent_line, view_range
+from scenes.registry import SceneSpec
 from scenes.common import (
     DescentScene,
     ball_point,
@@ -29,7 +30,6 @@ from scenes.common import (
     get_step_arrow,
     get_tangent,
     nice_bounds,
-    registry_defaults,
     valley_label_point,
 )
 from scenes.captions import caption, signed_number
@@ -54,7 +54,18 @@ class SlopeTangent(DescentScene):
     against the slope: the way gradient descent moves.
     """
 
-    start, learning_rate, steps = registry_defaults("slope-tangent")
+    spec = SceneSpec(
+        name="slope-tangent",
+        order=1,
+        title_key="slope_tangent.title",
+        description="Ch. 9: a tangent slides along the error curve; its slope's sign and size say where to move.",
+        start=-1.0,
+        learning_rate=0.1,
+        steps=10,
+    )
+    beat_names = ("curve", "negative", "zero", "positive", "size")
+    # The tangent ends mirrored at the other end of the plot, at the top of the y axis (where its label is).
+    edge_starts = (-2.0, 8.0)
 
     def construct(self) -> None:
         # The curve, framed as the book plots it: a path of no steps is just the start.

@@ -31,6 +31,7 @@ __all__ = [
     "STROKE_WIDTH_CURVE",
     "STROKE_WIDTH_TANGENT",
     "THEMES",
+    "TRAIL_OPACITY",
     "reading_seconds",
     "hex_to_rgb",
     "TITLE_EDGE",
@@ -150,6 +151,9 @@ FONT_SIZE_CODE: float = 24
 
 HIGHLIGHT_OPACITY: float = 0.22
 """Fill opacity of the band (in the theme's ``muted`` colour) behind the line of code that runs."""
+
+TRAIL_OPACITY: float = 0.6
+"""Opacity of what the ball leaves behind (trail dots, past step arrows): faint next to the ball and the current step."""
 
 TITLE_EDGE: str = "top"
 """Frame edge the title sits at: ``"top"`` or ``"bottom"``."""

@@ -15,13 +15,13 @@ from gdmath import (
     descend,
     steps_to_tolerance,
 )
+from scenes.registry import SceneSpec
 from scenes.common import (
     PACED_STEPS,
     DescentScene,
     get_path_ball,
     get_trail,
     reading_order,
-    registry_defaults,
     time_lapse_durations,
     time_lapse_rate,
 )
@@ -50,7 +50,18 @@ class TooSmallLearningRate(DescentScene):
     the minimum.
     """
 
-    start, learning_rate, steps = registry_defaults("too-small-learning-rate")
+    spec = SceneSpec(
+        name="too-small-learning-rate",
+        order=8,
+        title_key="too_small.title",
+        description=f"Ch. 10: lr {book_parameter(EXAMPLE_LEARNING_RATES[Regime.SLOW])} against lr "
+        f"{book_parameter(EXAMPLE_LEARNING_RATES[Regime.CONVERGING])} from the same start, a time-lapse of "
+        "hundreds of steps and how many each needs to arrive.",
+        start=-1.0,
+        learning_rate=EXAMPLE_LEARNING_RATES[Regime.SLOW],
+        steps=300,
+    )
+    beat_names = ("setup", "crawl", "time_lapse", "lesson")
     balanced_learning_rate: ClassVar[float] = EXAMPLE_LEARNING_RATES[Regime.CONVERGING]
     tolerance: ClassVar[float] = ARRIVAL_TOLERANCE
 

@@ -1,8 +1,10 @@
 """``OUT/manifest.json``: every clip in an output folder, its parameters, files and input hash.
 
 This module owns the manifest: its schema is the dataclasses below
-(:class:`Manifest`, :class:`ClipEntry`, :class:`FileRecord`), which are the
-only code that turns it into JSON and back. On disk (version 1)::
+(:class:`Manifest`, :class:`ClipEntry`, :class:`FileRecord`, :class:`BeatRecord`).
+Their fields, in order and typed by their annotations, are the JSON keys: the
+JSON is written, read back and checked from them (:func:`clip_problem`), so a
+field is declared once. On disk (version 1)::
 
     {"version": 1,
      "clips": [{"id": "rolling-descent/he-light-480p15",
@@ -40,12 +42,15 @@ under the same lock.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from gdanim.errors import MESSAGES
 from gdanim.store.files import atomic_path, folder_locked, file_digest
@@ -76,56 +81,88 @@ class ManifestError(ValueError):
     """``OUT/manifest.json`` exists but is not a gdanim manifest of this version; the message says which file and why."""
 
 
-_TEXT: Final[tuple[tuple[type, ...], str]] = ((str,), "text")
-_WHOLE: Final[tuple[tuple[type, ...], str]] = ((int,), "a whole number")
-_NUMBER: Final[tuple[tuple[type, ...], str]] = ((int, float), "a number")
-_OBJECT: Final[tuple[tuple[type, ...], str]] = ((dict,), "an object")
-_LIST: Final[tuple[tuple[type, ...], str]] = ((list,), "a list")
-
-_CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
-    "id": _TEXT, "scene": _TEXT, "language": _TEXT, "theme": _TEXT, "quality": _TEXT,
-    "width": _WHOLE, "height": _WHOLE, "fps": _WHOLE, "parameters": _OBJECT, "files": _OBJECT,
-    "duration": _NUMBER, "hash": _TEXT,
+_JSON_KINDS: Final[dict[type, tuple[tuple[type, ...], str]]] = {
+    str: ((str,), "text"),
+    int: ((int,), "a whole number"),
+    float: ((int, float), "a number"),
+    dict: ((dict,), "an object"),
+    tuple: ((list,), "a list"),
 }
-"""Every field of a clip entry and the JSON type it must have (see the schema above)."""
-
-_OPTIONAL_CLIP_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
-    "plays": _WHOLE, "render_seconds": _NUMBER, "beats": _LIST,
-}
-"""Fields that size the next progress bar, and the beats of the lecture exports: an entry may lack them,
-but not hold another type."""
-
-_FILE_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {"path": _TEXT, "bytes": _WHOLE, "sha256": _TEXT}
-"""Every field of a file record in ``files``."""
-
-_PICTURE_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {"width": _WHOLE, "height": _WHOLE}
-"""The fields of the record of a file with pictures (every kind but subtitles)."""
+"""A field's Python type -> the JSON types it may hold and how a message names them."""
 
 _FILE_KINDS: Final[frozenset[str]] = frozenset({"mp4", "vtt", "gif", "png"})
 
-_BEAT_FIELDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
-    "name": _TEXT, "notes": _TEXT, "start": _NUMBER, "end": _NUMBER,
-}
-"""Every field of a beat in ``beats``."""
+_NO_PICTURE_KINDS: Final[frozenset[str]] = frozenset({"vtt"})
+"""File kinds without pictures: their records need no ``width``/``height``."""
 
 
-def _field_problem(
-    record: dict[str, Any], fields: dict[str, tuple[tuple[type, ...], str]], where: str
-) -> str | None:
-    """Why ``record`` lacks one of ``fields`` or holds a value of another type (or not finite), or ``None``."""
-    for name, (types, described) in fields.items():
-        if name not in record:
-            return f'{where}has no "{name}"'
-        value = record[name]
-        if isinstance(value, bool) or not isinstance(value, types) or (
+@dataclass(frozen=True)
+class _JsonField:
+    """One field of a manifest dataclass as it appears in the JSON, read from the dataclass's annotations."""
+
+    name: str
+    types: tuple[type, ...]
+    described: str
+    optional: bool
+    """Annotated ``X | None``: may be absent, and is left out while ``None``."""
+    record: type | None
+    """The dataclass of the values (``dict[str, FileRecord]``) or items (``tuple[BeatRecord, ...]``), if any."""
+    item: str
+    """How a message names one item of a list field (``"beat"``), from the field's metadata."""
+
+
+@functools.cache
+def _json_fields(cls: type) -> tuple[_JsonField, ...]:
+    """The JSON fields of a manifest dataclass, in order: its dataclass fields, typed by their annotations."""
+    hints = typing.get_type_hints(cls)
+    result = []
+    for spec in fields(cls):
+        hint = hints[spec.name]
+        members = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        optional = type(None) in members
+        (python_type,) = (member for member in members if member is not type(None))
+        origin = typing.get_origin(python_type) or python_type
+        record = next((arg for arg in typing.get_args(python_type) if is_dataclass(arg)), None)
+        json_types, described = _JSON_KINDS[origin]
+        result.append(_JsonField(spec.name, json_types, described, optional, record if isinstance(record, type) else None,
+                                 spec.metadata.get("item", spec.name)))
+    return tuple(result)
+
+
+def _fields_problem(cls: type, record: dict[str, Any], where: str) -> str | None:
+    """Why ``record``'s own fields do not match ``cls`` (one missing, of another type, not finite), or ``None``."""
+    for spec in _json_fields(cls):
+        if spec.name not in record:
+            if spec.optional:
+                continue
+            return f'{where}has no "{spec.name}"'
+        value = record[spec.name]
+        if isinstance(value, bool) or not isinstance(value, spec.types) or (
             isinstance(value, float) and not math.isfinite(value)
         ):
-            return f'{where}"{name}" is {json.dumps(value)[:40]}, not {described}'
+            return f'{where}"{spec.name}" is {json.dumps(value)[:40]}, not {spec.described}'
+    return None
+
+
+def _nested_problem(cls: type, record: dict[str, Any], where: str) -> str | None:
+    """Why a record held in one of ``record``'s fields (a file, a beat) does not match its dataclass, or ``None``."""
+    for spec in _json_fields(cls):
+        if spec.record is None or spec.name not in record:
+            continue
+        value = record[spec.name]
+        items = value.items() if isinstance(value, dict) else enumerate(value, start=1)
+        for key, item in items:
+            inner = f'{where}"{spec.name}"."{key}" ' if isinstance(value, dict) else f"{where}{spec.item} {key} "
+            if not isinstance(item, dict):
+                return f"{inner.rstrip()} is {json.dumps(item)[:40]}, not an object"
+            problem = _fields_problem(spec.record, item, inner) or _nested_problem(spec.record, item, inner)
+            if problem is not None:
+                return problem
     return None
 
 
 def clip_problem(clip: Any) -> str | None:
-    """Why a manifest entry does not match the schema, in a few words, or ``None`` if it does.
+    """Why a manifest entry does not match the schema (:class:`ClipEntry`), in a few words, or ``None`` if it does.
 
     Examples
     --------
@@ -136,28 +173,56 @@ def clip_problem(clip: Any) -> str | None:
     """
     if not isinstance(clip, dict):
         return "it is not an object"
-    optional = {name: kind for name, kind in _OPTIONAL_CLIP_FIELDS.items() if name in clip}
-    problem = _field_problem(clip, _CLIP_FIELDS | optional, "")
+    problem = _fields_problem(ClipEntry, clip, "")
     if problem is not None:
         return problem
     if not clip["files"]:
         return '"files" is empty'
+    unknown = sorted(set(clip["files"]) - _FILE_KINDS)
+    if unknown:
+        return f'"files" has an unknown kind {unknown[0]!r}'
+    problem = _nested_problem(ClipEntry, clip, "")
+    if problem is not None:
+        return problem
     for kind, record in clip["files"].items():
-        if kind not in _FILE_KINDS:
-            return f'"files" has an unknown kind {kind!r}'
-        if not isinstance(record, dict):
-            return f'"files"."{kind}" is {json.dumps(record)[:40]}, not an object'
-        fields = _FILE_FIELDS if kind == "vtt" else _FILE_FIELDS | _PICTURE_FIELDS
-        problem = _field_problem(record, fields, f'"files"."{kind}" ')
-        if problem is not None:
-            return problem
-    for number, beat in enumerate(clip.get("beats", []), start=1):
-        if not isinstance(beat, dict):
-            return f'beat {number} is {json.dumps(beat)[:40]}, not an object'
-        problem = _field_problem(beat, _BEAT_FIELDS, f"beat {number} ")
-        if problem is not None:
-            return problem
+        for name in () if kind in _NO_PICTURE_KINDS else ("width", "height"):
+            if record.get(name) is None:
+                return f'"files"."{kind}" has no "{name}"'
     return None
+
+
+def _to_json(value: Any) -> Any:
+    """A manifest dataclass (or a dict or tuple of them) as JSON: its fields in order, ``None`` fields left out."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {spec.name: _to_json(getattr(value, spec.name)) for spec in _json_fields(type(value))
+                if getattr(value, spec.name) is not None}
+    if isinstance(value, dict):
+        return {key: _to_json(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return [_to_json(item) for item in value]
+    return value
+
+
+RecordT = TypeVar("RecordT")
+
+
+def _from_json(cls: type[RecordT], data: dict[str, Any]) -> RecordT:
+    """A manifest dataclass from JSON that passed :func:`clip_problem`; absent optional fields stay ``None``."""
+    values: dict[str, Any] = {}
+    for spec in _json_fields(typing.cast(type, cls)):
+        if spec.name not in data:
+            continue
+        value = data[spec.name]
+        if spec.record is not None:
+            record = spec.record
+            value = ({key: _from_json(record, item) for key, item in value.items()} if isinstance(value, dict)
+                     else tuple(_from_json(record, item) for item in value))
+        elif spec.types == _JSON_KINDS[float][0]:
+            value = float(value)
+        elif isinstance(value, dict):
+            value = dict(value)
+        values[spec.name] = value
+    return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -181,15 +246,14 @@ class FileRecord:
     height: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"path": self.path, "bytes": self.bytes, "sha256": self.sha256}
-        if self.width is not None:
-            data |= {"width": self.width, "height": self.height}
+        """The record as JSON (its fields; no ``width``/``height`` for subtitles)."""
+        data: dict[str, Any] = _to_json(self)
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileRecord:
         """A file record of an entry that passed :func:`clip_problem`."""
-        return cls(data["path"], data["bytes"], data["sha256"], data.get("width"), data.get("height"))
+        return _from_json(cls, data)
 
     def matches(self, out_dir: Path) -> bool:
         """Whether the file in ``out_dir`` still has the recorded size and SHA-256 (size first: it is cheap)."""
@@ -212,7 +276,9 @@ class BeatRecord:
     end: float
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "notes": self.notes, "start": self.start, "end": self.end}
+        """The beat as JSON."""
+        data: dict[str, Any] = _to_json(self)
+        return data
 
 
 @dataclass(frozen=True)
@@ -233,22 +299,11 @@ class ClipEntry:
     hash: str
     plays: int | None = None
     render_seconds: float | None = None
-    beats: tuple[BeatRecord, ...] | None = None
+    beats: tuple[BeatRecord, ...] | None = field(default=None, metadata={"item": "beat"})
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": self.id, "scene": self.scene, "language": self.language, "theme": self.theme,
-            "quality": self.quality, "width": self.width, "height": self.height, "fps": self.fps,
-            "parameters": dict(self.parameters),
-            "files": {ext: record.to_json() for ext, record in self.files.items()},
-            "duration": self.duration, "hash": self.hash,
-        }
-        if self.plays is not None:
-            data["plays"] = self.plays
-        if self.render_seconds is not None:
-            data["render_seconds"] = self.render_seconds
-        if self.beats is not None:
-            data["beats"] = [beat.to_json() for beat in self.beats]
+        """The entry as JSON: its fields in order, the optional ones only when set."""
+        data: dict[str, Any] = _to_json(self)
         return data
 
     @classmethod
@@ -257,18 +312,7 @@ class ClipEntry:
         problem = clip_problem(data)
         if problem is not None:
             raise ValueError(problem)
-        return cls(
-            **{name: data[name] for name in ("id", "scene", "language", "theme", "quality", "width", "height", "fps")},
-            parameters=dict(data["parameters"]),
-            files={ext: FileRecord.from_json(record) for ext, record in data["files"].items()},
-            duration=float(data["duration"]),
-            hash=data["hash"],
-            plays=data.get("plays"),
-            render_seconds=data.get("render_seconds"),
-            beats=None if "beats" not in data else tuple(
-                BeatRecord(beat["name"], beat["notes"], beat["start"], beat["end"]) for beat in data["beats"]
-            ),
-        )
+        return _from_json(cls, data)
 
     def with_files(self, files: Mapping[str, FileRecord]) -> ClipEntry:
         """This entry with ``files`` added to (or replacing) its file records."""

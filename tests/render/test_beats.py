@@ -19,27 +19,14 @@ from manim.renderer.cairo_renderer import CairoRenderer  # noqa: E402
 import scenes  # noqa: E402
 from gdmath import Regime, book_table  # noqa: E402
 from scenes.captions import LANGUAGES, SPEAKER_NOTES, caption, lesson_key, lesson_values, speaker_notes  # noqa: E402
-from scenes.common import PACED_STEPS, DescentScene  # noqa: E402
+from scenes.common import STEP_BEATS, DescentScene  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
 from tests.render.test_scenes_render import PROBES, _manim_writes_into_media_dir, media_dir, render_once  # noqa: E402
 
 __all__ = ["_manim_writes_into_media_dir", "media_dir"]  # the fixtures, imported for pytest
 
-STEPS = [f"step-{number}" for number in range(1, PACED_STEPS + 1)]
-
-BEAT_NAMES = {
-    "slope-tangent": ["curve", "negative", "zero", "positive", "size"],
-    "rolling-descent": ["setup", *STEPS, "lesson"],
-    "overshooting-learning-rate": ["setup", *STEPS, "lesson"],
-    "learning-rate-comparison": ["setup", *STEPS, "lesson"],
-    "slope-rise-over-run": ["curve", "triangle", "closer", "tangent"],
-    "slope-steepness": ["curve", *(f"position-{number}" for number in range(1, 6)), "lesson"],
-    "local-view": ["hidden", *(f"step-{number}" for number in range(1, 7)), "reveal"],
-    "too-small-learning-rate": ["setup", "crawl", "time_lapse", "lesson"],
-    "local-valley": ["curve", "roll", "others", "lesson"],
-    "book-code": ["listing", "run", "loop", "pass-2", "rest", "lesson"],
-}
-"""The beats of each scene with its default knobs: the set-up, one per step, the lesson."""
+BEAT_NAMES = {name: list(getattr(scenes, spec.class_name).beat_names) for name, spec in SCENES.items()}
+"""The beats of each scene with its default knobs, as the scene declares them (its ``beat_names``)."""
 
 
 def _cues(scene) -> list[tuple[float, float, str]]:
@@ -55,7 +42,7 @@ def _cues(scene) -> list[tuple[float, float, str]]:
 def test_every_scene_marks_its_beats_as_manim_sections_that_tile_the_clip(media_dir, name, language):
     scene = render_once(PROBES[name], media_dir, language=language, theme="light")
     beats = scene.beats
-    assert [beat.name for beat in beats] == BEAT_NAMES.get(name, [beat.name for beat in beats])
+    assert [beat.name for beat in beats] == BEAT_NAMES[name]
     assert len({beat.name for beat in beats}) == len(beats) >= 3
     assert beats[0].start == 0
     assert all(before.end == after.start for before, after in itertools.pairwise(beats))
@@ -77,7 +64,7 @@ def test_step_notes_say_the_books_numbers(media_dir):
 
 def test_steps_past_the_paced_ones_share_one_beat_and_the_lesson_follows_the_regime(media_dir):
     scene = render_once(PROBES["rolling-descent"], media_dir, language="en", theme="dark", learning_rate=0.9, steps=14)
-    assert [beat.name for beat in scene.beats] == ["setup", *STEPS, "rest", "lesson"]
+    assert [beat.name for beat in scene.beats] == ["setup", *STEP_BEATS, "rest", "lesson"]
     assert scene.beats[-2].notes.startswith("Steps 11 to 14 play on")
     # lr 0.9 crosses the minimum every step but settles within the 14 steps: the settling too-large lesson.
     assert lesson_key(scene.path) == "lesson.oscillating_settles"

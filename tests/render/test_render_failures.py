@@ -46,7 +46,9 @@ def flaky_scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.syspath_prepend(str(module_dir))
     monkeypatch.setitem(
         SCENES, "flaky-scene",
-        SceneSpec("flaky-scene", "FlakyScene", "flaky_scene_module", "fails on demand", -1.0, 0.1, 1),
+        SceneSpec(name="flaky-scene", order=len(SCENES) + 1, title_key="x.title",
+                  description="fails on demand", start=-1.0,
+                  learning_rate=0.1, steps=1, class_name="FlakyScene", module="flaky_scene_module"),
     )
     yield "flaky-scene"
     sys.modules.pop("flaky_scene_module", None)

@@ -132,7 +132,21 @@ def test_every_caption_draws_one_glyph_per_character(key, language):
 
 # --- Logic: what is drawn is what gdmath computed ------------------------------------------
 
+_PROBE_OF_SCENE: dict[type, type] = {}
 
+
+def probe(probe_class: type) -> type:
+    """Make ``probe_class`` the class rendered for the scene it subclasses (:data:`PROBES`).
+
+    A probe draws exactly what its scene draws and records what the tests read back.
+    """
+    (scene_class,) = probe_class.__bases__
+    _PROBE_OF_SCENE[scene_class] = probe_class
+    return probe_class
+
+
+
+@probe
 class RollingProbe(scenes.RollingDescent):
     """Records the ball's coordinates, read back through the axes, after each step."""
 
@@ -145,6 +159,7 @@ class RollingProbe(scenes.RollingDescent):
         self.visited.append(self.axes.point_to_coords(self.ball.get_center()))
 
 
+@probe
 class OvershootProbe(scenes.OvershootingLearningRate):
     def setup(self):
         super().setup()
@@ -157,6 +172,7 @@ class OvershootProbe(scenes.OvershootingLearningRate):
         self.readouts.append(self.readout.original_text)
 
 
+@probe
 class ComparisonProbe(scenes.LearningRateComparison):
     def setup(self):
         super().setup()
@@ -172,6 +188,7 @@ class ComparisonProbe(scenes.LearningRateComparison):
 # Ch. 9 scenes of issue #12: slope-rise-over-run, slope-steepness, local-view.
 
 
+@probe
 class RiseOverRunProbe(scenes.SlopeRiseOverRun):
     """Records the secant and the readout's text after every play."""
 
@@ -185,12 +202,20 @@ class RiseOverRunProbe(scenes.SlopeRiseOverRun):
             self.ratios.append((self.current_secant(), self.ratio_text.original_text))
 
 
+@probe
 class SteepnessProbe(scenes.SlopeSteepness):
     """Records, at each place, the ball, the readout, the caption and the drawn step (in x units)."""
 
     def setup(self):
         super().setup()
         self.places_shown = []
+        self.ball_after_plays = []
+
+    def play(self, *args, **kwargs):
+        super().play(*args, **kwargs)
+        if hasattr(self, "ball"):
+            on_screen = any(mobject is self.ball for mobject in self.mobjects)
+            self.ball_after_plays.append((on_screen, tuple(self.axes.point_to_coords(self.ball.get_center())[:2])))
 
     def show_place(self, number, sample):
         super().show_place(number, sample)
@@ -203,6 +228,7 @@ class SteepnessProbe(scenes.SlopeSteepness):
         self.places_shown.append((coordinates, self.readout.original_text, self.explanation.original_text, step))
 
 
+@probe
 class LocalViewProbe(scenes.LocalView):
     """Records the ball after each step and the x extent of every piece of curve on screen."""
 
@@ -229,20 +255,12 @@ class LocalViewProbe(scenes.LocalView):
         return spans
 
 
-PROBES = {
-    "slope-tangent": scenes.SlopeTangent,
-    "rolling-descent": RollingProbe,
-    "overshooting-learning-rate": OvershootProbe,
-    "learning-rate-comparison": ComparisonProbe,
-    "slope-rise-over-run": RiseOverRunProbe,
-    "slope-steepness": SteepnessProbe,
-    "local-view": LocalViewProbe,
-    # Issue #12, scenes 4-6: they keep what they drew as attributes, so the scene is its own probe.
-    "too-small-learning-rate": scenes.TooSmallLearningRate,
-    "local-valley": scenes.LocalValley,
-    "book-code": scenes.BookCode,
-}
-"""The class rendered for each scene; a probe draws exactly what its scene draws."""
+SCENE_CLASSES: dict[str, type] = {name: getattr(scenes, spec.class_name) for name, spec in SCENES.items()}
+"""Every declared scene's class, by CLI name (:mod:`scenes.registry`)."""
+
+PROBES: dict[str, type] = {name: _PROBE_OF_SCENE.get(scene_class, scene_class)
+                           for name, scene_class in SCENE_CLASSES.items()}
+"""The class rendered for each scene: its probe (:func:`probe`) if it has one, else the scene itself."""
 
 
 @pytest.mark.unit
@@ -361,6 +379,22 @@ def test_steepness_shows_each_places_slope_distance_and_step(media_dir):
         else:
             assert step == pytest.approx(sample.step, abs=1e-6)
     assert scene.explanation.original_text == caption("steepness.lesson", "en")
+
+
+def test_steepness_ball_never_walks_uphill_between_places(media_dir):
+    # Issue 21: the places are not steps of a descent; walking from the minimum to the fourth place rolled uphill.
+    scene = render_once(SteepnessProbe, media_dir, language="en", theme="light")
+    shown = [coordinates for on_screen, coordinates in scene.ball_after_plays if on_screen]
+    assert [x for x, _ in dict.fromkeys(shown)] == pytest.approx([sample.x for sample in scene.survey])
+    seen = [(on_screen, coordinates) for on_screen, coordinates in scene.ball_after_plays]
+    for (was_shown, before), (is_shown, after) in pairwise(seen):
+        if was_shown and is_shown and before != after:
+            assert after[1] <= before[1] + 1e-9, f"the ball walked uphill from {before} to {after}"
+    # Where it stood stays marked by a hollow ring: every place but the one it ends on.
+    rings = [ring for ring in scene.stands if ring.get_fill_opacity() == 0 and ring.get_stroke_opacity() > 0]
+    assert len(rings) == len(scene.survey) - 1
+    for ring, sample in zip(rings, scene.survey):
+        np.testing.assert_allclose(scene.axes.point_to_coords(ring.get_center())[:2], (sample.x, sample.error), atol=1e-6)
 
 
 def test_local_view_shows_only_the_window_until_the_reveal(media_dir):
@@ -617,16 +651,24 @@ def test_last_frame_text_is_large_inside_and_apart(media_dir, name, language, th
     _assert_text_large_inside_and_apart(render_once(PROBES[name], media_dir, language=language, theme=theme))
 
 
-# Starts at the edges: slope-tangent ends mirrored at the other end of the plot, at the top of the
-# y axis (where its label is); the others at the bounds ClipRequest allows (gdmath.start_range).
+
+
+def edge_starts(name: str) -> tuple[float, ...]:
+    """The starts at the edges a scene is checked at: its class's ``edge_starts``, else the ends of its start range.
+
+    The range is the one ClipRequest allows (:func:`gdmath.start_range`); a scene that shows the book's own
+    numbers (``fixed_knobs``) takes no ``--start`` and has none.
+    """
+    spec = SCENES[name]
+    if spec.fixed_knobs:
+        return ()
+    return SCENE_CLASSES[name].edge_starts or spec.start_range
+
+
+# Every scene at its edges in Hebrew (right to left, where labels crowd most), slope-tangent in English too.
 EDGE_START_CASES = [
-    *[("slope-tangent", language, start) for language in LANGUAGES for start in (-2.0, 8.0)],
-    *[(name, "he", start) for name in ("rolling-descent", "overshooting-learning-rate", "learning-rate-comparison",
-                                       "too-small-learning-rate")
-      for start in (-12.0, 18.0)],
-    *[(name, "he", start) for name in ("slope-rise-over-run", "slope-steepness", "local-view")
-      for start in (-12.0, 18.0)],
-    *[("local-valley", "he", start) for start in SCENES["local-valley"].start_range],
+    *[(name, "he", start) for name in SCENES for start in edge_starts(name)],
+    *[("slope-tangent", "en", start) for start in edge_starts("slope-tangent")],
 ]
 
 
