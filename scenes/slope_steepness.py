@@ -5,7 +5,21 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowArrow, Line, Mobject, ValueTracker, VGroup, smooth
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Circle,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Line,
+    Mobject,
+    ValueTracker,
+    VGroup,
+)
 
 from gdmath import SlopeSample, book_parameter, book_round, downhill_direction, follow_view, slope_survey
 from scenes.registry import SceneSpec
@@ -44,6 +58,12 @@ READOUT_CLEARANCE: float = BALL_RADIUS + 0.05
 READOUT_DROP: float = 0.1
 """How far the readout moves down at a time, looking for a height clear of every mark."""
 
+HOP_RUN_TIME: float = 0.5
+"""Run time of the ball fading out at one place, and of it fading in at the next."""
+
+STAND_STROKE_WIDTH: float = 3
+"""Stroke width of the hollow ring left where the ball stood."""
+
 MARK_SAMPLES: int = 60
 """Points sampled along each tangent, bracket and step arrow, and along the curve, to test the readout against."""
 
@@ -53,6 +73,10 @@ class SlopeSteepness(DescentScene):
     to the minimum as a bracket level with the ball, and the step ``-learning_rate * slope`` as an arrow along it.
 
     The marks of earlier places stay, faint, so the last beat compares them all.
+    The ball never walks between places: the places are not steps of a descent,
+    and walking from the minimum up to the fourth place would show a ball rolling
+    uphill. It fades out, leaving a hollow ring where it stood, and fades in at
+    the next place.
     """
 
     spec = SceneSpec(
@@ -93,6 +117,7 @@ class SlopeSteepness(DescentScene):
         self.explanation: Mobject | None = None
         self.readout: Mobject | None = None
         self.seen = VGroup()
+        self.stands = VGroup()
         for number, sample in enumerate(self.survey, start=1):
             self.show_place(number, sample)
 
@@ -104,7 +129,7 @@ class SlopeSteepness(DescentScene):
         self.hold_reading(2.5)
 
     def show_place(self, number: int, sample: SlopeSample) -> None:
-        """Walk to ``sample.x``, then show its tangent, its distance to the minimum and its step."""
+        """Move the ball to ``sample.x``, then show its tangent, its distance to the minimum and its step."""
         self.beat(
             "steepness.position", number, x=book_round(sample.x), slope=book_round(sample.slope),
             distance=book_round(sample.distance), delta=book_round(sample.step),
@@ -113,8 +138,7 @@ class SlopeSteepness(DescentScene):
         if number == 1:
             self.play(FadeIn(self.ball, scale=0.5), run_time=0.5)
         else:
-            self.play(self.seen.animate.set_opacity(SEEN_OPACITY), self.position.animate.set_value(sample.x),
-                      run_time=1.0, rate_func=smooth)
+            self.hop_to(sample.x)
         marks = VGroup(get_tangent(self.axes, self.curve, sample.x, self.palette, length=2.0), self.get_bracket(sample))
         readout = get_readout(
             "steepness.readout", self.language, self.palette, slope=book_round(sample.slope),
@@ -131,6 +155,23 @@ class SlopeSteepness(DescentScene):
             marks.add(arrow)
         self.seen.add(marks)
         self.wait(1.0)
+
+    def hop_to(self, x: float) -> None:
+        """Fade the ball out where it stands, a hollow ring left there, and in again at ``x``: it never walks."""
+        here = self.survey[len(self.stands)]
+        stand = self.get_stand(here)
+        self.stands.add(stand)
+        self.play(self.seen.animate.set_opacity(SEEN_OPACITY), FadeOut(self.ball, scale=0.5), FadeIn(stand),
+                  run_time=HOP_RUN_TIME)
+        self.position.set_value(x)
+        self.ball.update()
+        self.play(FadeIn(self.ball, scale=0.5), run_time=HOP_RUN_TIME)
+
+    def get_stand(self, sample: SlopeSample) -> Circle:
+        """A hollow ring the ball's size where it stood at ``sample``: the places stay comparable at the end."""
+        ring = Circle(radius=BALL_RADIUS, color=self.palette.ball, stroke_width=STAND_STROKE_WIDTH)
+        ring.set_fill(opacity=0.0).move_to(ball_point(self.axes, self.curve, sample.x))
+        return ring.set_z_index(3)
 
     def get_readout_point(self, readout) -> np.ndarray:
         """Where ``readout`` sits: above the minimum under the plot's top, or lower, at the first height

@@ -208,6 +208,13 @@ class SteepnessProbe(scenes.SlopeSteepness):
     def setup(self):
         super().setup()
         self.places_shown = []
+        self.ball_after_plays = []
+
+    def play(self, *args, **kwargs):
+        super().play(*args, **kwargs)
+        if hasattr(self, "ball"):
+            on_screen = any(mobject is self.ball for mobject in self.mobjects)
+            self.ball_after_plays.append((on_screen, tuple(self.axes.point_to_coords(self.ball.get_center())[:2])))
 
     def show_place(self, number, sample):
         super().show_place(number, sample)
@@ -371,6 +378,22 @@ def test_steepness_shows_each_places_slope_distance_and_step(media_dir):
         else:
             assert step == pytest.approx(sample.step, abs=1e-6)
     assert scene.explanation.original_text == caption("steepness.lesson", "en")
+
+
+def test_steepness_ball_never_walks_uphill_between_places(media_dir):
+    # Issue 21: the places are not steps of a descent; walking from the minimum to the fourth place rolled uphill.
+    scene = render_once(SteepnessProbe, media_dir, language="en", theme="light")
+    shown = [coordinates for on_screen, coordinates in scene.ball_after_plays if on_screen]
+    assert [x for x, _ in dict.fromkeys(shown)] == pytest.approx([sample.x for sample in scene.survey])
+    seen = [(on_screen, coordinates) for on_screen, coordinates in scene.ball_after_plays]
+    for (was_shown, before), (is_shown, after) in pairwise(seen):
+        if was_shown and is_shown and before != after:
+            assert after[1] <= before[1] + 1e-9, f"the ball walked uphill from {before} to {after}"
+    # Where it stood stays marked by a hollow ring: every place but the one it ends on.
+    rings = [ring for ring in scene.stands if ring.get_fill_opacity() == 0 and ring.get_stroke_opacity() > 0]
+    assert len(rings) == len(scene.survey) - 1
+    for ring, sample in zip(rings, scene.survey):
+        np.testing.assert_allclose(scene.axes.point_to_coords(ring.get_center())[:2], (sample.x, sample.error), atol=1e-6)
 
 
 def test_local_view_shows_only_the_window_until_the_reveal(media_dir):
