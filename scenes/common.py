@@ -189,7 +189,7 @@ class DescentScene(Scene):
 
     def setup(self) -> None:
         self.beats: list[Beat] = []
-        self._beat_starts: list[tuple[str, str, float]] = []
+        self._beat_starts: list[tuple[str, str, float, str, dict[str, str]]] = []
         self._subtitles_on_screen: dict[str, tuple[Mobject, str, float]] = {}
         self.movie_time = 0.0
         check_choice("language", self.language, LANGUAGES)
@@ -242,7 +242,9 @@ class DescentScene(Scene):
         fields = values if number is None else {**values, "number": number}
         notes = speaker_notes(key, self.language, **fields)
         self.next_section(name)
-        self._beat_starts.append((name, notes, round(self.movie_time, 6)))
+        # The values as text fill the template alike (no notes field has a format spec), and keep the manifest JSON.
+        as_text = {field_name: str(value) for field_name, value in fields.items()}
+        self._beat_starts.append((name, notes, round(self.movie_time, 6), key, as_text))
 
     def step_beat(self, key: str, index: int, last: int, **values: Any) -> None:
         """The beat of step ``index`` (from 0) of ``last``: its own for the first :data:`PACED_STEPS`, then one for the rest."""
@@ -295,10 +297,11 @@ class DescentScene(Scene):
         """Close the cues still on screen and the last beat at the end of the clip."""
         for slot in list(self._subtitles_on_screen):
             self._end_subtitle(slot)
-        ends = [start for _, _, start in self._beat_starts[1:]] + [round(self.movie_time, 6)]
+        ends = [start for _, _, start, _, _ in self._beat_starts[1:]] + [round(self.movie_time, 6)]
         # A beat with no play in it has no frame (manim drops its empty section too).
         self.beats = [
-            Beat(name, notes, start, end) for (name, notes, start), end in zip(self._beat_starts, ends) if end > start
+            Beat(name, notes, start, end, key, values)
+            for (name, notes, start, key, values), end in zip(self._beat_starts, ends) if end > start
         ]
         super().tear_down()
 

@@ -118,7 +118,7 @@ def render(scene_class, media_dir: Path, **knobs):
 # --- Captions rendered ---------------------------------------------------------------------
 
 
-@pytest.mark.unit
+# Draws text with manim (Pango, then its SVG parsed into glyphs: ~0.3 s a caption), so a render test, not unit.
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("key", caption_keys())
 def test_every_caption_draws_one_glyph_per_character(key, language):
@@ -687,7 +687,7 @@ def _fields_in_order(key: str, language: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(CAPTIONS[key][language]) if name]
 
 
-@pytest.mark.unit
+# Draws text with manim (Pango, then its SVG parsed into glyphs: ~0.3 s a caption), so a render test, not unit.
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("key", [key for key in caption_keys() if caption_fields(key)])
 def test_caption_values_follow_the_reading_direction(key, language):
