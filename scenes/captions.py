@@ -42,6 +42,7 @@ from gdmath import (
     steps_to_tolerance,
 )
 from scenes.registry import SCENES, SceneSpec
+from scenes.style import display_minus
 
 __all__ = [
     "CAPTIONS",
@@ -673,7 +674,7 @@ def _fill(catalogue: dict[str, dict[str, str]], kind: str, key: str, language: s
     except KeyError:
         raise ValueError(f"unknown {kind} key {key!r}") from None
     try:
-        return template.format(**values)
+        return display_minus(template.format(**values))
     except KeyError as missing:
         raise ValueError(f"{kind} {key!r} needs the value {missing}") from None
 
@@ -753,7 +754,8 @@ def caption(key: str, language: str, **values: object) -> str:
     language
         ``"he"`` or ``"en"``.
     **values
-        The template's fields, already formatted (e.g. by ``gdmath.book_round``).
+        The template's fields, already formatted (e.g. by ``gdmath.book_round``); a number's
+        sign comes out as the one on-screen minus, U+2212 (``scenes.style.display_minus``).
 
     Raises
     ------
@@ -763,9 +765,9 @@ def caption(key: str, language: str, **values: object) -> str:
     Examples
     --------
     >>> caption("slope_tangent.readout", "en", slope="-8.0")
-    'slope = -8.0'
+    'slope = \u22128.0'
     >>> caption("slope_tangent.readout", "he", slope="-8.0")
-    'שיפוע = \\u2066-8.0\\u2069'
+    'שיפוע = \\u2066\u22128.0\\u2069'
     """
     return _fill(CAPTIONS, "caption", key, language, values)
 

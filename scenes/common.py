@@ -67,6 +67,7 @@ from scenes.style import (
     TITLE_EDGE,
     TRAIL_OPACITY,
     Theme,
+    display_minus,
     is_rtl,
     reading_seconds,
 )
@@ -404,8 +405,11 @@ def get_number(text: str, palette: Theme, font_size: float = FONT_SIZE_LABEL) ->
 
     ``MarkupText`` rather than ``Text``: manim 0.22's ``Text`` silently drops
     some Hebrew words. Each distinct string is built once (see
-    :mod:`scenes.text_cache`) and copied.
+    :mod:`scenes.text_cache`) and copied. A number's sign is drawn as
+    :data:`~scenes.style.MINUS_SIGN` (:func:`~scenes.style.display_minus`), the
+    one minus of on-screen text.
     """
+    text = display_minus(text)
     arguments = {"text": text, "font": FONT, "font_size": float(font_size), "colour": palette.text,
                  "disable_ligatures": True}
     return text_cache.cached_mobject(
@@ -535,7 +539,7 @@ def _tick_values(lo: float, hi: float, target_ticks: int) -> list[float]:
 
 
 def _tick_text(value: float) -> str:
-    return f"{value:g}".replace("-", "\u2212")
+    return display_minus(f"{value:g}")
 
 
 def get_axes(

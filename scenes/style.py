@@ -6,6 +6,7 @@ render CLI and the tests can read a theme's colours cheaply.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 
 from scenes.languages import TEXT_DIRECTIONS
@@ -27,6 +28,8 @@ __all__ = [
     "MIN_CUE_SECONDS",
     "MIN_FONT_SIZE",
     "MIN_NUMBER_SECONDS",
+    "MINUS_SIGN",
+    "display_minus",
     "READING_CPS",
     "STROKE_WIDTH_CURVE",
     "STROKE_WIDTH_TANGENT",
@@ -249,3 +252,28 @@ def contrast_ratio(foreground: str, background: str) -> float:
         (relative_luminance(foreground), relative_luminance(background)), reverse=True
     )
     return (lighter + 0.05) / (darker + 0.05)
+
+
+MINUS_SIGN: str = "\u2212"
+"""The one minus sign of on-screen text (U+2212, as wide as ``+``), in captions, readouts, tables and ticks.
+
+Only code and the program's printed output, drawn verbatim in the code font, keep Python's ``-``."""
+
+_HYPHEN_AS_MINUS = re.compile(r"(?<![\w.])-(?=\.?\d)")
+
+
+def display_minus(text: str) -> str:
+    """``text`` with each hyphen-minus that signs a number made :data:`MINUS_SIGN`.
+
+    A hyphen inside a word (``מ-x``), between words or in an exponent
+    (``4.321e-05``) is left alone. Both signs are bidi class ES, so a Hebrew
+    line lays them out alike.
+
+    Examples
+    --------
+    >>> display_minus("x = -0.2, slope = -8.0 + (-.5)")
+    'x = \u22120.2, slope = \u22128.0 + (\u2212.5)'
+    >>> display_minus("step-2 of e-05, 1e-05")
+    'step-2 of e-05, 1e-05'
+    """
+    return _HYPHEN_AS_MINUS.sub(MINUS_SIGN, text)

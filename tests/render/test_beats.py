@@ -21,6 +21,7 @@ from gdmath import Regime, book_table  # noqa: E402
 from scenes.captions import LANGUAGES, SPEAKER_NOTES, caption, lesson_key, lesson_values, speaker_notes  # noqa: E402
 from scenes.common import STEP_BEATS, DescentScene  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
+from scenes.style import display_minus  # noqa: E402
 from tests.render.test_scenes_render import PROBES, _manim_writes_into_media_dir, media_dir, render_once  # noqa: E402
 
 __all__ = ["_manim_writes_into_media_dir", "media_dir"]  # the fixtures, imported for pytest
@@ -58,8 +59,8 @@ def test_step_notes_say_the_books_numbers(media_dir):
     scene = render_once(PROBES["rolling-descent"], media_dir, language="en", theme="light")
     step, x, error = book_table(scene.path)[0]
     assert scene.beats[1].notes == (
-        f"Step {step}: at x = -1.0 the slope is -8.0, so the step is −0.1 × (-8.0) = 0.8. "
-        f"The ball lands at x = {x}, error {error}."
+        f"Step {step}: at x = −1.0 the slope is −8.0, so the step is −0.1 × (−8.0) = 0.8. "
+        f"The ball lands at x = {display_minus(x)}, error {error}."
     )
     assert scene.beats[-1].notes == speaker_notes(f"lesson.{Regime.CONVERGING}", "en")
 

@@ -45,7 +45,16 @@ from scenes.captions import CAPTIONS, LANGUAGES, caption, caption_fields, captio
 from scenes.common import get_code_line, get_label  # noqa: E402
 from scenes.listings import book_listing, display_lines  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
-from scenes.style import CODE_COLOURS, EDGE_BUFF, FONT, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, MIN_FONT_SIZE, THEMES  # noqa: E402
+from scenes.style import (  # noqa: E402
+    CODE_COLOURS,
+    EDGE_BUFF,
+    FONT,
+    FONT_SIZE_CAPTION,
+    FONT_SIZE_TITLE,
+    MIN_FONT_SIZE,
+    THEMES,
+    display_minus,
+)
 
 CONTROL_DIR = Path(__file__).parents[1] / "control_data" / "scenes"
 UPDATE_CONTROL = os.environ.get("GDANIM_UPDATE_CONTROL") == "1"
@@ -286,8 +295,9 @@ def test_rolling_descent_table_prints_the_books_numbers(media_dir):
     assert rows[0] == ("1", "-0.2", "12.24")
     assert rows[1] == ("2", "0.44", "8.5536")
     assert rows[-1] == ("10", "2.5705", "2.1845")
+    # Drawn in the text font, with the one on-screen minus sign.
     drawn = [[cell.original_text for cell in row] for row in scene.table[1:]]
-    assert sorted(map(sorted, drawn)) == sorted(map(sorted, rows))
+    assert sorted(map(sorted, drawn)) == sorted(map(sorted, [[display_minus(cell) for cell in row] for row in rows]))
 
 
 def test_rolling_descent_table_scrolls_and_names_an_overshoot(media_dir):
@@ -295,7 +305,7 @@ def test_rolling_descent_table_scrolls_and_names_an_overshoot(media_dir):
     path = descend(BOOK_CURVE, -1, 0.9, 14)
     np.testing.assert_allclose(np.array(scene.visited[1:])[:, 0], path.x[1:], rtol=0, atol=1e-9)
     drawn = [tuple(cell.original_text for cell in row) for row in scene.table[1:]]
-    assert drawn == [tuple(str(cell) for cell in row) for row in book_table(path)[-10:]]
+    assert drawn == [tuple(display_minus(str(cell)) for cell in row) for row in book_table(path)[-10:]]
     assert scene.caption.original_text == caption("regime.oscillating", "en")
 
 
@@ -351,7 +361,7 @@ def test_rise_over_run_readout_settles_on_the_slope_gdmath_reports(media_dir):
     shown = list(dict.fromkeys(text for _, text in scene.ratios))  # each text once, in the order shown
     towards_valley = [secant(BOOK_CURVE, -1.0, run) for run in scenes.slope_rise_over_run.RUNS]
     assert shown == [caption("rise_over_run.readout", "en", **scene.get_secant_values(line)) for line in towards_valley]
-    assert shown[0] == "rise ÷ run = -15.0 ÷ 3.0 = -5.0" and shown[-1] == "rise ÷ run = -0.0799 ÷ 0.01 = -7.99"
+    assert shown[0] == "rise ÷ run = −15.0 ÷ 3.0 = −5.0" and shown[-1] == "rise ÷ run = −0.0799 ÷ 0.01 = −7.99"
     exact = float(BOOK_CURVE.slope(-1.0))
     misses = [abs(line.slope - exact) for line, _ in dict.fromkeys(scene.ratios)]
     assert all(later <= earlier for earlier, later in pairwise(misses)) and misses[-1] <= 0.01 + 1e-12

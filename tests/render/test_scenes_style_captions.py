@@ -135,7 +135,7 @@ def test_every_scene_has_alt_text(scene_name, language):
 @pytest.mark.unit
 def test_caption_fills_values_and_rejects_bad_input():
     assert caption("overshooting.readout", "en", step=1, x="-0.2", error="12.24") == (
-        "step 1:  x = -0.2   error = 12.24"
+        "step 1:  x = \u22120.2   error = 12.24"
     )
     with pytest.raises(ValueError, match="unknown caption key"):
         caption("no.such.key", "en")
