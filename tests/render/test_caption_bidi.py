@@ -29,7 +29,7 @@ from manim import tempconfig  # noqa: E402
 
 from scenes.captions import CAPTIONS, caption, caption_fields  # noqa: E402
 from scenes.common import get_number  # noqa: E402
-from scenes.style import FONT_SIZE_CAPTION, FONT_SIZE_TITLE, THEMES  # noqa: E402
+from scenes.style import FONT_SIZE_CAPTION, FONT_SIZE_TITLE, THEMES, display_minus  # noqa: E402
 
 NUMBER_CHARACTERS = "0123456789.-+\u2212e"
 """The glyphs numbers are drawn with: book_round, signed_number, book_parameter (``4.321e-05``), tick labels."""
@@ -135,14 +135,15 @@ def test_hebrew_numbers_read_right_to_left_each_left_to_right(key, sample):
     values = fill(key, SAMPLE_VALUES[sample])
     text = caption(key, "he", **values)
     expected = numbers_in(text)
-    assert set(values.values()) <= set(expected), text  # every field's value is one whole number
+    # Every field's value is one whole number (its sign drawn as the one on-screen minus).
+    assert {display_minus(value) for value in values.values()} <= set(expected), text
     assert numbers_on_screen(draw(text, font_size_of(key)), font_size_of(key)) == expected, text
 
 
 def test_a_bare_negative_number_reads_left_to_right():
-    """Tick labels (U+2212) and table cells are drawn alone: no Hebrew around them to reorder."""
+    """Tick labels and table cells (their sign drawn as U+2212) are drawn alone: no Hebrew around them to reorder."""
     for text in ("\u22122.5", "-2.5418", "+8.0"):
-        assert numbers_on_screen(draw(text, FONT_SIZE_CAPTION), FONT_SIZE_CAPTION) == [text]
+        assert numbers_on_screen(draw(text, FONT_SIZE_CAPTION), FONT_SIZE_CAPTION) == [display_minus(text)]
 
 
 def _without_isolates(text: str) -> str:
