@@ -137,6 +137,10 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "en": "Each landing is farther from the minimum",
         "he": "כל נחיתה רחוקה יותר מהמינימום",
     },
+    "overshooting.out_of_view": {
+        "en": "It flew out of view. Zoom out: the box is the first view",
+        "he": "הכדור עף אל מחוץ לתצוגה. מתרחקים: המסגרת היא התצוגה הראשונה",
+    },
     "overshooting.shrinking": {
         "en": "The landings creep closer, from side to side",
         "he": "הנחיתות מתקרבות לאט, מצד לצד",

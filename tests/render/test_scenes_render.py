@@ -24,6 +24,7 @@ from manim import config, tempconfig  # noqa: E402
 
 import scenes  # noqa: E402
 import scenes.common  # noqa: E402
+import scenes.overshooting_learning_rate  # noqa: E402
 import scenes.slope_rise_over_run  # noqa: E402
 from gdmath import (  # noqa: E402
     BOOK_CURVE,
@@ -164,11 +165,14 @@ class OvershootProbe(scenes.OvershootingLearningRate):
         super().setup()
         self.visited = []
         self.readouts = []
+        self.views = []  # after each landing: the window, and the first view's box (width, height) or None
 
     def animate_step(self, index):
         super().animate_step(index)
         self.visited.append(self.axes.point_to_coords(self.ball.get_center()))
         self.readouts.append(self.readout.original_text)
+        box = self.plot.first_view
+        self.views.append((self.window, None if box is None else (box.width, box.height)))
 
 
 @probe
@@ -314,6 +318,32 @@ def test_overshooting_ball_follows_gdmath_and_stays_in_view(media_dir, learning_
         "overshooting.readout", "en", step=10, x=book_round(path.x[10]), error=book_round(path.error[10])
     )
     assert scene.regime is classify(path)
+
+
+def test_overshooting_ball_leaves_the_first_view_before_it_shrinks_to_a_box(media_dir):
+    # Issue 21: at lr 1.1 the view held still while the ball flew out, then zoomed out, the first view a shrinking box.
+    scene = render_once(OvershootProbe, media_dir, language="en", theme="light", learning_rate=1.1)
+    path = descend(BOOK_CURVE, -1, 1.1, 10)
+    first = scene.first_window
+    landed_in = [scene.views[index][0] for index in range(path.nit)]
+    outside = [index + 1 for index, window in enumerate(landed_in) if window == first
+               and not (window[0] <= path.x[index + 1] <= window[1] and window[2] <= path.error[index + 1] <= window[3])]
+    assert len(outside) == scenes.overshooting_learning_rate.LANDINGS_OUT_OF_VIEW
+    # The box marks the first view from the first landing outside it on; it starts as the whole plot and shrinks.
+    boxes = [box for _, box in scene.views]
+    assert all(box is None for box in boxes[: outside[0]]) and all(box is not None for box in boxes[outside[0]:])
+    widths = [box[0] for box in boxes if box is not None]
+    assert widths[0] == pytest.approx(scenes.overshooting_learning_rate.AXES_SIZE[0], rel=0.02)
+    assert all(later <= earlier + 1e-9 for earlier, later in pairwise(widths)) and widths[-1] < 0.25 * widths[0]
+    # The last landing is in sight.
+    x_lo, x_hi, y_lo, y_hi = scene.window
+    assert x_lo <= path.x[-1] <= x_hi and y_lo <= path.error[-1] <= y_hi
+
+
+def test_overshooting_bouncing_ball_stays_in_the_first_view_with_no_box(media_dir):
+    scene = render_once(OvershootProbe, media_dir, language="en", theme="light")
+    assert {window for window, _ in scene.views} == {scene.first_window}
+    assert all(box is None for _, box in scene.views)
 
 
 def test_a_tiny_learning_rate_is_shown_not_rounded_to_zero(media_dir):
