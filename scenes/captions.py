@@ -184,6 +184,14 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "en": "Bring the second point closer: the line turns into the tangent",
         "he": "מקרבים את הנקודה השנייה: הקו הופך למשיק",
     },
+    "rise_over_run.zoom": {
+        "en": "Now smaller than the ball: zoom in to see the run shrink",
+        "he": "עכשיו קטן מהכדור: מתקרבים כדי לראות את ההתקדמות מתכווצת",
+    },
+    "rise_over_run.zoom_again": {
+        "en": "Smaller than the ball again: zoom in closer",
+        "he": "שוב קטן מהכדור: מתקרבים עוד",
+    },
     "rise_over_run.tangent": {
         "en": "A tiny run gives the slope right here: how steep the ground is",
         "he": "התקדמות זעירה נותנת את השיפוע כאן: כמה תלולה הקרקע",

@@ -45,7 +45,7 @@ from scenes.captions import CAPTIONS, LANGUAGES, caption, caption_fields, captio
 from scenes.common import get_code_line, get_label  # noqa: E402
 from scenes.listings import book_listing  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
-from scenes.style import EDGE_BUFF, FONT, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, MIN_FONT_SIZE, THEMES  # noqa: E402
+from scenes.style import BALL_RADIUS, EDGE_BUFF, FONT, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, MIN_FONT_SIZE, THEMES  # noqa: E402
 
 CONTROL_DIR = Path(__file__).parents[1] / "control_data" / "scenes"
 UPDATE_CONTROL = os.environ.get("GDANIM_UPDATE_CONTROL") == "1"
@@ -193,16 +193,19 @@ class ComparisonProbe(scenes.LearningRateComparison):
 
 @probe
 class RiseOverRunProbe(scenes.SlopeRiseOverRun):
-    """Records the secant and the readout's text after every play."""
+    """Records the secant and the readout's text after every play, and the triangle's size on screen."""
 
     def setup(self):
         super().setup()
         self.ratios = []
+        self.sizes = []  # (run, longer leg on screen in scene units, the axes' x range)
 
     def play(self, *args, **kwargs):
         super().play(*args, **kwargs)
         if hasattr(self, "ratio_text"):
-            self.ratios.append((self.current_secant(), self.ratio_text.original_text))
+            line = self.current_secant()
+            self.ratios.append((line, self.ratio_text.original_text))
+            self.sizes.append((line.x_right - line.x_left, self.longest_leg(line.x_right - line.x_left), self.axes.x_range[:2]))
 
 
 @probe
@@ -385,6 +388,22 @@ def test_rise_over_run_readout_settles_on_the_slope_gdmath_reports(media_dir):
     misses = [abs(line.slope - exact) for line, _ in dict.fromkeys(scene.ratios)]
     assert all(later <= earlier for earlier, later in pairwise(misses)) and misses[-1] <= 0.01 + 1e-12
     assert scene.answer.original_text == caption("rise_over_run.slope", "en", slope=book_round(exact))
+
+
+def test_rise_over_run_zooms_in_when_the_triangle_hides_under_the_ball(media_dir):
+    # Issue 21: a run of 0.1 or 0.01 drew a triangle smaller than the ball; the plot now zooms in until it is seen.
+    scene = render_once(RiseOverRunProbe, media_dir, language="en", theme="light")
+    ball = 2 * BALL_RADIUS
+    runs = scenes.slope_rise_over_run.RUNS
+    hidden = [run for run in runs if any(size < ball for shown, size, _ in scene.sizes if shown == pytest.approx(run))]
+    assert len(hidden) >= 2, "the small runs were shown under the ball first"
+    for run in runs:
+        largest = max(size for shown, size, _ in scene.sizes if shown == pytest.approx(run))
+        assert largest >= ball, f"the triangle of run {run} was never seen larger than the ball"
+    # It zoomed in (the window narrowed) and ends on the whole curve again, for the tangent.
+    widths = [x_range[1] - x_range[0] for _, _, x_range in scene.sizes]
+    assert min(widths) < 0.05 * widths[0]
+    assert tuple(scene.axes.x_range[:2]) == tuple(scene.sizes[0][2])
 
 
 def test_rise_over_run_second_point_lies_towards_the_valley(media_dir):
