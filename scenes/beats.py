@@ -8,7 +8,7 @@ handout.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 __all__ = ["Beat", "beat_name"]
 
@@ -37,12 +37,18 @@ class Beat:
         What the lecturer says, in the clip's language (:data:`scenes.captions.SPEAKER_NOTES`).
     start, end
         Where the beat begins and ends in the clip, in seconds.
+    notes_key, notes_values
+        The :data:`~scenes.captions.SPEAKER_NOTES` key and the values (as text) ``notes``
+        was filled from, so an export can fill it again from the catalogue as it is
+        now: an edit to the notes alone re-exports the decks without re-rendering a clip.
     """
 
     name: str
     notes: str
     start: float
     end: float
+    notes_key: str = ""
+    notes_values: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for the manifest, times rounded to the millisecond."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import DOWN, LEFT, UP, Create, FadeIn, FadeOut, Rectangle, ValueTracker, VGroup, smooth
+from manim import DOWN, LEFT, UP, Animation, Create, FadeIn, FadeOut, MarkupText, Rectangle, ValueTracker, VGroup, smooth
 
 from gdmath import book_line, book_parameter, book_round, book_table, step_vector, view_range
 from scenes.captions import caption
@@ -18,8 +18,8 @@ from scenes.common import (
     get_curve_graph,
     nice_bounds,
 )
-from scenes.listings import listing_lines
-from scenes.style import EDGE_BUFF, HIGHLIGHT_OPACITY
+from scenes.listings import display_lines, listing_lines, markup_lines
+from scenes.style import CODE_COLOURS, EDGE_BUFF, HIGHLIGHT_OPACITY
 
 __all__ = ["BookCode", "statements"]
 
@@ -47,6 +47,12 @@ LATER_PACE: float = 0.45
 HIGHLIGHT_DWELL: float = 0.9
 """Seconds the highlight rests on each line of a full-pace pass, long enough to read the line."""
 
+WATCH_GAP: float = 0.45
+"""Room between the end of the line computing ``slope`` and its value shown beside it."""
+
+WATCH_ARROW: str = "\u2190 "
+"""What the value of ``slope`` beside the code starts with: an arrow to the line that computed it."""
+
 
 def statements(lines: tuple[str, ...]) -> list[tuple[int, int]]:
     """``(first, last)`` line of each statement: a statement goes on while a bracket is open.
@@ -69,9 +75,12 @@ def statements(lines: tuple[str, ...]) -> list[tuple[int, int]]:
 class BookCode(DescentScene):
     """The book's ch. 10 program, line by line; a highlight runs through it, the output and the ball follow.
 
-    The listing is :func:`scenes.listings.listing_lines` of ``chapter``; the
-    printed lines are ``gdmath.book_line`` of the descent, which the tests
-    compare with what Python prints running the listing.
+    The listing is :func:`scenes.listings.listing_lines` of ``chapter``, its
+    tokens coloured and its wrapped line aligned with its open bracket
+    (:func:`~scenes.listings.display_lines`); the printed lines are
+    ``gdmath.book_line`` of the descent, which the tests compare with what
+    Python prints running the listing. Each pass shows the ``slope`` it
+    computed beside its line, ``gdmath.book_round`` of the path's slope.
     """
 
     spec = SceneSpec(
@@ -94,13 +103,17 @@ class BookCode(DescentScene):
         self.loop = next(number for number, (first, _) in enumerate(self.statements)
                          if self.lines[first].startswith("for "))
         self.printed: list[str] = []
+        self.watched: list[str] = []
+        self.watch: MarkupText | None = None
 
     def construct(self) -> None:
         # The whole program, as the book prints it.
         self.beat("book_code.listing", chapter=self.chapter, start=book_round(self.start),
                   learning_rate=book_parameter(self.learning_rate), steps=self.steps)
         title = self.get_title("book_code.title")
-        self.code = VGroup(*(get_code_line(line, self.palette) for line in self.lines))
+        shown = display_lines(self.lines)
+        markup = markup_lines(shown, CODE_COLOURS[self.palette.name])
+        self.code = VGroup(*(get_code_line(line, self.palette, markup=coloured) for line, coloured in zip(shown, markup)))
         self.stack(self.code, CODE_LINE_HEIGHT)
         self.code.next_to(title, DOWN, buff=0.35).set_x(CODE_LEFT, LEFT)
         self.caption = self.get_caption("book_code.listing", chapter=self.chapter)
@@ -183,6 +196,8 @@ class BookCode(DescentScene):
                 self.move_highlight(number, 0.25 * pace)
                 self.print_line(book_line(*book_table(self.path)[index]), 0.3 * pace)
                 self.wait_if(dwell)
+            elif statement.startswith("slope = "):
+                self.move_highlight(number, 0.35 * pace, dwell, self.show_slope(index, number))
             else:
                 self.move_highlight(number, 0.35 * pace, dwell)
 
@@ -194,10 +209,27 @@ class BookCode(DescentScene):
         self.output.add(line)
         self.play(FadeIn(line, shift=0.1 * UP), run_time=run_time)
 
-    def move_highlight(self, statement: int, run_time: float, dwell: float = 0.0) -> None:
-        """Move the highlight band onto ``statement`` and rest there ``dwell`` seconds."""
-        self.play(self.highlight.animate.become(self.get_highlight(statement)), run_time=run_time)
+    def move_highlight(self, statement: int, run_time: float, dwell: float = 0.0, *also: Animation) -> None:
+        """Move the highlight band onto ``statement`` (playing ``also`` with it) and rest there ``dwell`` seconds."""
+        self.play(self.highlight.animate.become(self.get_highlight(statement)), *also, run_time=run_time)
         self.wait_if(dwell)
+
+    def show_slope(self, index: int, statement: int) -> Animation:
+        """Put pass ``index``'s ``slope`` beside ``statement``, the line computing it; the animation that shows it.
+
+        The value is ``gdmath.book_round`` of the path's slope, what ``print(round(slope, 4))``
+        would print there; the previous pass's value leaves at once.
+        """
+        value = f"slope = {book_round(self.path.slope[index])}"
+        self.watched.append(value)
+        line = self.code[self.statements[statement][0]]
+        markup = markup_lines([value], CODE_COLOURS[self.palette.name])[0]
+        watch = get_code_line(WATCH_ARROW + value, self.palette, markup=_muted(WATCH_ARROW, self.palette) + markup)
+        watch.set_x(line.get_right()[0] + WATCH_GAP, LEFT).match_y(line)
+        if self.watch is not None:
+            self.remove(self.watch)
+        self.watch = watch
+        return FadeIn(watch)
 
     def wait_if(self, seconds: float) -> None:
         """Wait ``seconds``, if any (manim refuses a zero-length wait)."""
@@ -236,3 +268,8 @@ class BookCode(DescentScene):
 
     def _point(self):
         return ball_point(self.axes, self.curve, self.position.get_value())
+
+
+def _muted(text: str, palette) -> str:
+    """``text`` as Pango markup in the theme's ``muted`` colour."""
+    return f'<span foreground="{palette.muted}">{text}</span>'

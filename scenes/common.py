@@ -189,7 +189,7 @@ class DescentScene(Scene):
 
     def setup(self) -> None:
         self.beats: list[Beat] = []
-        self._beat_starts: list[tuple[str, str, float]] = []
+        self._beat_starts: list[tuple[str, str, float, str, dict[str, str]]] = []
         self._subtitles_on_screen: dict[str, tuple[Mobject, str, float]] = {}
         self.movie_time = 0.0
         check_choice("language", self.language, LANGUAGES)
@@ -242,7 +242,9 @@ class DescentScene(Scene):
         fields = values if number is None else {**values, "number": number}
         notes = speaker_notes(key, self.language, **fields)
         self.next_section(name)
-        self._beat_starts.append((name, notes, round(self.movie_time, 6)))
+        # The values as text fill the template alike (no notes field has a format spec), and keep the manifest JSON.
+        as_text = {field_name: str(value) for field_name, value in fields.items()}
+        self._beat_starts.append((name, notes, round(self.movie_time, 6), key, as_text))
 
     def step_beat(self, key: str, index: int, last: int, **values: Any) -> None:
         """The beat of step ``index`` (from 0) of ``last``: its own for the first :data:`PACED_STEPS`, then one for the rest."""
@@ -295,10 +297,11 @@ class DescentScene(Scene):
         """Close the cues still on screen and the last beat at the end of the clip."""
         for slot in list(self._subtitles_on_screen):
             self._end_subtitle(slot)
-        ends = [start for _, _, start in self._beat_starts[1:]] + [round(self.movie_time, 6)]
+        ends = [start for _, _, start, _, _ in self._beat_starts[1:]] + [round(self.movie_time, 6)]
         # A beat with no play in it has no frame (manim drops its empty section too).
         self.beats = [
-            Beat(name, notes, start, end) for (name, notes, start), end in zip(self._beat_starts, ends) if end > start
+            Beat(name, notes, start, end, key, values)
+            for (name, notes, start, key, values), end in zip(self._beat_starts, ends) if end > start
         ]
         super().tear_down()
 
@@ -384,9 +387,9 @@ class DescentScene(Scene):
 # --- Text ---------------------------------------------------------------------------------
 
 
-def _build_markup_text(text: str, font_size: float, colour: str, font: str = FONT) -> MarkupText:
+def _build_markup_text(text: str, font_size: float, colour: str, font: str = FONT, markup: bool = False) -> MarkupText:
     text_mobject = MarkupText(
-        escape(text), font=font, font_size=font_size, color=colour, disable_ligatures=True
+        text if markup else escape(text), font=font, font_size=font_size, color=colour, disable_ligatures=True
     )
     # The parsed SVG paths are only needed to build the glyphs; dropping them
     # makes every later copy (each FadeIn, Transform and redraw) ~15x cheaper.
@@ -416,7 +419,9 @@ CODE_STRUT: str = "|"
 _LRM: str = "\u200e"
 
 
-def get_code_line(text: str, palette: Theme, font_size: float = FONT_SIZE_CODE) -> MarkupText:
+def get_code_line(
+    text: str, palette: Theme, font_size: float = FONT_SIZE_CODE, markup: str | None = None
+) -> MarkupText:
     """One line of code or program output, in the code font, left to right even when it holds Hebrew.
 
     A glyph's box leaves out the spaces before it, and lines with and without
@@ -425,12 +430,16 @@ def get_code_line(text: str, palette: Theme, font_size: float = FONT_SIZE_CODE) 
     their indentation, stacking them keeps their baselines. A left-to-right
     mark first makes the line left to right even when its first letter is
     Hebrew (a comment, a Hebrew string). Its glyphs are ``line[1:]``.
+
+    ``markup``, if given, is ``text`` as Pango markup (coloured tokens, see
+    :func:`scenes.listings.markup_lines`); it is drawn instead of the plain text.
     """
-    text = _LRM + CODE_STRUT + text
-    arguments = {"text": text, "font": FONT_CODE, "font_size": float(font_size), "colour": palette.text,
-                 "disable_ligatures": True}
+    shown = _LRM + CODE_STRUT + (escape(text) if markup is None else markup)
+    arguments = {"text": shown, "font": FONT_CODE, "font_size": float(font_size), "colour": palette.text,
+                 "disable_ligatures": True, "markup": True}
     line = text_cache.cached_mobject(
-        "MarkupText", arguments, lambda: _build_markup_text(text, float(font_size), palette.text, FONT_CODE)
+        "MarkupText", arguments,
+        lambda: _build_markup_text(shown, float(font_size), palette.text, FONT_CODE, markup=True),
     )
     strut = min(line.submobjects, key=lambda glyph: glyph.get_left()[0])
     line.remove(strut)

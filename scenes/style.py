@@ -13,6 +13,7 @@ from scenes.languages import TEXT_DIRECTIONS
 __all__ = [
     "BALL_RADIUS",
     "CAPTION_EDGE",
+    "CODE_COLOURS",
     "EDGE_BUFF",
     "FONT",
     "FONT_CODE",
@@ -112,6 +113,17 @@ THEMES: dict[str, Theme] = {
     ),
 }
 """``light`` for the book's white pages, ``dark`` for lecture slides."""
+
+CODE_COLOURS: dict[str, dict[str, str]] = {
+    "light": {"keyword": "#AA3377", "builtin": "#005A9C", "function": "#005A9C", "string": "#117733",
+              "number": "#A0522D", "comment": "#6B6B6B"},
+    "dark": {"keyword": "#CC79A7", "builtin": "#56B4E9", "function": "#56B4E9", "string": "#44BB99",
+             "number": "#DDAA33", "comment": "#9A9A9A"},
+}
+"""Theme -> colour of each token role of a code listing (``scenes.listings.TOKEN_ROLES``); other tokens take ``text``.
+
+The hues of Tol's palette, each at least 4.5:1 against its theme's background
+(``tests/unit/test_book_listing.py``), so a coloured token reads as well as plain text."""
 
 FONT: str = "DejaVu Sans"
 """The one font of every on-screen string; it has Hebrew glyphs."""

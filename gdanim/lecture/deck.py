@@ -22,9 +22,11 @@ from PIL import Image
 from gdanim.clip.request import ClipRequest
 from gdanim.clip.subtitles import Cue, read_cues
 from gdanim.errors import MESSAGES
-from gdanim.store.manifest import ClipEntry, load_manifest
+from gdanim.store.manifest import BeatRecord, ClipEntry, load_manifest
+from scenes.captions import speaker_notes
 
 __all__ = [
+    "current_notes",
     "BACKGROUND_TOLERANCE", "Deck", "Slide", "collect_decks", "cut_slide_media", "deck_name", "last_frame",
     "poster_frame", "save_frame", "shows_only_background", "slide_cues",
 ]
@@ -92,6 +94,22 @@ def deck_name(request: ClipRequest) -> str:
     return f"{request.language}-{request.theme}-{request.preset.tag}"
 
 
+def current_notes(beat: BeatRecord, language: str) -> str:
+    """A beat's speaker notes as the catalogue says them now, filled with the values the render gave.
+
+    The notes are not part of a clip's hash (:data:`gdanim.store.source_hash.PAGE_ONLY_NAMES`), so a
+    clip rendered before an edit to its notes is up to date; its deck says the edited notes all the
+    same. A beat recorded without its key (an older manifest), or whose key the catalogue no longer
+    has, keeps the notes the render wrote.
+    """
+    if not beat.notes_key:
+        return beat.notes
+    try:
+        return speaker_notes(beat.notes_key, language, **(beat.notes_values or {}))
+    except (KeyError, ValueError):
+        return beat.notes
+
+
 def _slides(entry: ClipEntry, out_dir: Path) -> list[Slide]:
     beats = entry.beats or ()
     if not beats or "mp4" not in entry.files:
@@ -99,7 +117,8 @@ def _slides(entry: ClipEntry, out_dir: Path) -> list[Slide]:
     source = out_dir / entry.files["mp4"].path
     captions = out_dir / entry.files["vtt"].path if "vtt" in entry.files else None
     return [
-        Slide(entry.id, entry.scene, number, len(beats), beat.name, beat.notes, beat.start, beat.end, source, captions)
+        Slide(entry.id, entry.scene, number, len(beats), beat.name, current_notes(beat, entry.language), beat.start,
+              beat.end, source, captions)
         for number, beat in enumerate(beats, start=1)
     ]
 

@@ -35,7 +35,7 @@ from gdanim.clip.movie import MoviePiece, join_pieces
 from gdanim.clip.request import ClipRequest
 from gdanim.clip.subtitles import RLM, SUBTITLE_LANGUAGES
 from gdanim.errors import MESSAGES, MissingToolError
-from gdanim.lecture.deck import deck_name
+from gdanim.lecture.deck import current_notes, deck_name
 from gdanim.lecture.narration import (
     AUDIO_BITRATE,
     AUDIO_SAMPLE_RATE,
@@ -134,7 +134,8 @@ def collect_lectures(requests: Iterable[ClipRequest], out_dir: Path) -> dict[str
         if not entry.beats or "mp4" not in entry.files or "vtt" not in entry.files:
             raise ValueError(MESSAGES["no_beats"].format(clip=entry.id, out_dir=out_dir))
         rate = entry.fps
-        beats = tuple(LectureBeat(beat.name, beat.notes, round(beat.start * rate), round(beat.end * rate))
+        beats = tuple(LectureBeat(beat.name, current_notes(beat, entry.language), round(beat.start * rate),
+                                  round(beat.end * rate))
                       for beat in entry.beats)
         mp4, vtt = entry.files["mp4"], entry.files["vtt"]
         part = LecturePart(request, scene_title(request.scene, request.language), out_dir / mp4.path,

@@ -18,7 +18,8 @@ field is declared once. On disk (version 1)::
                 "duration": 12.4,
                 "hash": "<sha256 of the render inputs>",
                 "plays": 23, "render_seconds": 6.1,
-                "beats": [{"name": "setup", "notes": "…", "start": 0.0, "end": 3.6}, …]}]}
+                "beats": [{"name": "setup", "notes": "…", "start": 0.0, "end": 3.6,
+                           "notes_key": "rolling_descent.setup", "notes_values": {"start": "-1", …}}, …]}]}
 
 ``path`` is relative to the folder that holds the manifest; ``duration`` is the
 clip's length in seconds; ``hash`` is :func:`gdanim.store.cache.hash_inputs`;
@@ -268,12 +269,19 @@ class FileRecord:
 
 @dataclass(frozen=True)
 class BeatRecord:
-    """One teaching beat of a clip: its name, speaker notes, and where it starts and ends (seconds)."""
+    """One teaching beat of a clip: its name, speaker notes, and where it starts and ends (seconds).
+
+    ``notes_key`` and ``notes_values`` (absent in manifests written before them) say
+    what ``notes`` was filled from, so an export can fill it again from the
+    catalogue as it is now (:func:`gdanim.lecture.deck.current_notes`).
+    """
 
     name: str
     notes: str
     start: float
     end: float
+    notes_key: str | None = None
+    notes_values: dict[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The beat as JSON."""

@@ -7,9 +7,11 @@ code (:data:`RENDER_SOURCES`). Each Python file is hashed as its syntax tree
 (``ast.dump``) with docstrings dropped, so a comment, a docstring or a blank line
 changes no clip, and an edit to one scene changes only that scene's clips.
 
-Texts that only the pages show (the scenes' alt texts, :data:`PAGE_ONLY_NAMES`)
-are dropped from the tree too: the gallery and the Hugo export read them when
-they write, so an edit there re-exports pages without re-rendering a clip.
+Texts that are never drawn (:data:`PAGE_ONLY_NAMES`) are dropped from the tree
+too: the scenes' alt texts, which the gallery and the Hugo export read when they
+write, and the speaker notes, which the decks and the recording script fill again
+from the catalogue when they are exported. An edit there re-exports pages and
+decks without re-rendering a clip.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ RENDER_SOURCES: Final[tuple[str, ...]] = ("gdmath/*.py", "gdanim/options.py", "g
 DATA_FILES: Final[dict[str, str]] = {"scenes/listings.py": "scenes/book_listings/*.txt"}
 """Data a module reads: a clip that imports the module depends on these files too."""
 
-PAGE_ONLY_NAMES: Final[frozenset[str]] = frozenset({"SCENE_ALT_TEXT", "_ALT_TEXT_FIELDS"})
-"""Module-level names whose values only the pages read (never drawn): left out of the hash."""
+PAGE_ONLY_NAMES: Final[frozenset[str]] = frozenset({"SCENE_ALT_TEXT", "_ALT_TEXT_FIELDS", "SPEAKER_NOTES"})
+"""Module-level names whose values are never drawn, left out of the hash: the alt texts the pages read, and the
+speaker notes the decks fill again from the catalogue (:func:`gdanim.lecture.deck.current_notes`)."""
 
 
 def _without_docstrings(tree: ast.Module) -> ast.Module:

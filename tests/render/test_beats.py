@@ -50,6 +50,8 @@ def test_every_scene_marks_its_beats_as_manim_sections_that_tile_the_clip(media_
     assert beats[-1].end == pytest.approx(scene.movie_time, abs=1e-6)
     assert [section.name for section in scene.renderer.file_writer.sections] == [beat.name for beat in beats]
     assert all(len(beat.notes) > 40 for beat in beats)
+    # Each beat keeps what its notes were filled from, so a deck can fill them again (gdanim.lecture.deck.current_notes).
+    assert all(speaker_notes(beat.notes_key, language, **beat.notes_values) == beat.notes for beat in beats)
 
 
 def test_step_notes_say_the_books_numbers(media_dir):

@@ -10,6 +10,9 @@ its sign immediately left of its first digit: ``עלייה ÷ התקדמות = -
 The glyphs are identified by shape: manim draws one submobject per visible
 glyph, and a glyph of the same font and size has the same outline wherever it
 stands, so each is matched against that character drawn alone.
+
+Drawing a caption's glyphs with manim (Pango, then its SVG parsed into vector
+glyphs) takes about 0.3 s, so these are render tests, not unit tests.
 """
 
 from __future__ import annotations
@@ -126,7 +129,6 @@ def fill(key: str, values: list[str]) -> dict[str, str]:
     return {name: values[index] for index, name in enumerate(sorted(caption_fields(key)))}
 
 
-@pytest.mark.unit
 @pytest.mark.parametrize("sample", SAMPLE_VALUES)
 @pytest.mark.parametrize("key", NUMBER_TEMPLATES)
 def test_hebrew_numbers_read_right_to_left_each_left_to_right(key, sample):
@@ -137,7 +139,6 @@ def test_hebrew_numbers_read_right_to_left_each_left_to_right(key, sample):
     assert numbers_on_screen(draw(text, font_size_of(key)), font_size_of(key)) == expected, text
 
 
-@pytest.mark.unit
 def test_a_bare_negative_number_reads_left_to_right():
     """Tick labels (U+2212) and table cells are drawn alone: no Hebrew around them to reorder."""
     for text in ("\u22122.5", "-2.5418", "+8.0"):
@@ -156,7 +157,6 @@ def _with_unicode_minus(text: str) -> str:
     return _without_isolates(text).replace("-", "\u2212")
 
 
-@pytest.mark.unit
 @pytest.mark.parametrize("mangle", [_without_isolates, _as_embeddings, _with_unicode_minus])
 def test_the_check_rejects_the_layouts_isolates_prevent(mangle):
     """Without isolates the minus lands right of the digits; LRE…PDF runs the whole formula left to right."""

@@ -9,6 +9,7 @@ change to a picture, look at the new frames, then regenerate them with::
 from __future__ import annotations
 
 import os
+import re
 import string
 import subprocess
 import sys
@@ -43,9 +44,18 @@ from gdmath import (  # noqa: E402
 )
 from scenes.captions import CAPTIONS, LANGUAGES, caption, caption_fields, caption_keys, visible_characters  # noqa: E402
 from scenes.common import get_code_line, get_label  # noqa: E402
-from scenes.listings import book_listing  # noqa: E402
+from scenes.listings import book_listing, display_lines  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
-from scenes.style import BALL_RADIUS, EDGE_BUFF, FONT, FONT_SIZE_CAPTION, FONT_SIZE_TITLE, MIN_FONT_SIZE, THEMES  # noqa: E402
+from scenes.style import (  # noqa: E402
+    BALL_RADIUS,
+    CODE_COLOURS,
+    EDGE_BUFF,
+    FONT,
+    FONT_SIZE_CAPTION,
+    FONT_SIZE_TITLE,
+    MIN_FONT_SIZE,
+    THEMES,
+)
 
 CONTROL_DIR = Path(__file__).parents[1] / "control_data" / "scenes"
 UPDATE_CONTROL = os.environ.get("GDANIM_UPDATE_CONTROL") == "1"
@@ -118,7 +128,7 @@ def render(scene_class, media_dir: Path, **knobs):
 # --- Captions rendered ---------------------------------------------------------------------
 
 
-@pytest.mark.unit
+# Draws text with manim (Pango, then its SVG parsed into glyphs: ~0.3 s a caption), so a render test, not unit.
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("key", caption_keys())
 def test_every_caption_draws_one_glyph_per_character(key, language):
@@ -564,11 +574,12 @@ def test_book_code_prints_what_python_prints_running_the_listing(media_dir, lang
 
 def test_book_code_shows_every_line_of_the_listing_with_its_indentation(media_dir):
     scene = render_once(scenes.BookCode, media_dir, language="he", theme="light")
-    lines = book_listing(10).splitlines()
-    assert [unescape(line.original_text) for line in scene.code] == [f"\u200e|{text}" for text in lines]
+    # The book's lines, the wrapped one aligned with its open bracket (display_lines, tested in unit).
+    lines = display_lines(book_listing(10).splitlines())
+    assert [_plain(line.original_text) for line in scene.code] == [f"\u200e|{text}" for text in lines]
     advance = get_code_line("00", THEMES["light"]).width - get_code_line("0", THEMES["light"]).width
     for text, line in zip(lines, scene.code):
-        # One glyph per visible character, plus the invisible strut.
+        # One glyph per visible character, plus the invisible strut: no Hebrew word dropped.
         assert len(line.submobjects) == visible_characters(text) + 1, text
         # Left to right even where Hebrew comes first: the strut is leftmost, the code its indentation to its right.
         strut, glyphs = line.submobjects[0], line.submobjects[1:]
@@ -577,6 +588,51 @@ def test_book_code_shows_every_line_of_the_listing_with_its_indentation(media_di
         first_ink = min(glyph.get_left()[0] for glyph in glyphs)
         assert first_ink - strut.get_left()[0] == pytest.approx((indent + 1) * advance, abs=0.6 * advance), text
     assert scene.code[0].get_left()[0] == pytest.approx(scene.code[1].get_left()[0])
+
+
+def _glyph_colours(line) -> list[str]:
+    """The fill colour of each glyph of a code line, left to right, the strut left out."""
+    glyphs = sorted(line.submobjects[1:], key=lambda glyph: glyph.get_x())
+    return [glyph.get_fill_color().to_hex().upper() for glyph in glyphs]
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_book_code_listing_is_coloured_by_token(media_dir, theme):
+    scene = render_once(scenes.BookCode, media_dir, language="he", theme=theme)
+    colours, text = CODE_COLOURS[theme], THEMES[theme].text
+    lines = book_listing(10).splitlines()
+    # `def error(x):` -- the keyword, the function's name, then plain brackets.
+    assert _glyph_colours(scene.code[1]) == [colours["keyword"]] * 3 + [colours["function"]] * 5 + [text] * 4
+    # The Hebrew comment: every glyph drawn, all in the comment colour.
+    comment = lines.index("    # השיפוע של הפונקציה")
+    assert _glyph_colours(scene.code[comment]) == [colours["comment"]] * visible_characters(lines[comment])
+    # The program's output is not code: plain text.
+    assert set(_glyph_colours(scene.output[-1])) == {text}
+
+
+def test_book_code_shows_the_slope_each_pass_computes_as_python_prints_it(media_dir):
+    scene = render_once(scenes.BookCode, media_dir, language="en", theme="dark")
+    # The book's program with one line more, printing `slope` where it is computed.
+    lines = book_listing(10).splitlines()
+    at = next(number for number, line in enumerate(lines) if line.strip().startswith("slope = "))
+    lines.insert(at + 1, '    print("slope =", round(slope, 4))')
+    printed = [line for line in _python_prints("\n".join(lines)) if line.startswith("slope =")]
+    assert len(printed) == scene.path.nit
+    # The same numbers; the first pass's slope is an int in the book's program (x starts as the int -1),
+    # so Python prints -8 where gdmath's float prints -8.0.
+    assert [float(value.split("=")[1]) for value in scene.watched] == [float(value.split("=")[1]) for value in printed]
+    assert scene.watched[1:] == printed[1:]
+    # The last one stays on screen, on the line that computes it, to its right.
+    line = scene.code[at]
+    assert scene.watch in scene.mobjects
+    assert _plain(scene.watch.original_text).endswith(printed[-1])
+    assert scene.watch.get_left()[0] > line.get_right()[0]
+    assert scene.watch.get_y() == pytest.approx(line.get_y(), abs=0.05)
+
+
+def _plain(markup: str) -> str:
+    """The text of a Pango markup string: tags dropped, entities unescaped."""
+    return unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 # --- Pixels ------------------------------------------------------------------------------------
@@ -689,7 +745,7 @@ def _fields_in_order(key: str, language: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(CAPTIONS[key][language]) if name]
 
 
-@pytest.mark.unit
+# Draws text with manim (Pango, then its SVG parsed into glyphs: ~0.3 s a caption), so a render test, not unit.
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("key", [key for key in caption_keys() if caption_fields(key)])
 def test_caption_values_follow_the_reading_direction(key, language):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,12 @@ def _project_modules() -> dict[str, Path]:
     return {_module_name(path): path for package in PACKAGES for path in (REPO_ROOT / package).rglob("*.py")}
 
 
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    """The parsed source of ``path``, once per test session (the tests walk every module several times)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     """Every project module that ``name`` imports anywhere in its source (functions and TYPE_CHECKING blocks too).
 
@@ -32,7 +39,7 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     """
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_tree(path)):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -72,6 +79,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
+@functools.cache
 def _graph() -> dict[str, set[str]]:
     modules = _project_modules()
     return {name: _imports(name, path, modules) for name, path in modules.items()}
@@ -134,7 +142,7 @@ def _importers(module: str) -> set[str]:
 
     return {
         name for name, path in _project_modules().items() if name.startswith("gdanim")
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        for node in ast.walk(_tree(path))
         if any(imported == module or imported.startswith(module + ".") for imported in names(node))
     }
 

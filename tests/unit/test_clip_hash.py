@@ -64,6 +64,17 @@ def test_alt_text_changes_no_clip_but_a_drawn_caption_changes_them(checkout: Pat
     assert _hashes(checkout)["rolling-descent"] != before["rolling-descent"]
 
 
+def test_speaker_notes_change_no_clip(checkout: Path) -> None:
+    # The decks fill the notes again from the catalogue when they are exported (gdanim.lecture.deck.current_notes).
+    before = _hashes(checkout)
+    captions = checkout / "scenes" / "captions.py"
+    text = captions.read_text(encoding="utf-8")
+    assert "The book's loop on the book's curve" in text
+    captions.write_text(text.replace("The book's loop on the book's curve", "The book's loop, on its curve"), encoding="utf-8")
+    _append(captions, '\nSPEAKER_NOTES["rolling_descent.setup"] = {"he": "x", "en": "y"}\n')
+    assert _hashes(checkout) == before
+
+
 def test_gdmath_and_the_render_code_change_every_clip(checkout: Path) -> None:
     before = _hashes(checkout)
     _append(checkout / "gdmath" / "curves.py", "\n_EDITED = True\n")

@@ -9,6 +9,7 @@ import sys
 import warnings
 
 import numpy as np
+from numpy.polynomial import Polynomial
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -419,3 +420,12 @@ def test_spread_starts_include_the_given_start_and_stay_apart(through):
 def test_spread_starts_needs_two():
     with pytest.raises(ValueError, match="at least 2"):
         spread_starts(TWO_VALLEYS, 0.0, count=1)
+
+
+def test_a_polynomial_curve_at_a_float_is_numpys_polynomial_bit_for_bit():
+    # The descent's scalar fast path (plain-Python Horner) must not move a ball by one ulp.
+    polynomial = Polynomial(TWO_VALLEYS.coefficients)
+    for x in [*np.linspace(-20.0, 20.0, 4001), 0.0, -0.0, *TWO_VALLEYS.minima, 1e10, -1e-300]:
+        for mine, numpys in ((TWO_VALLEYS.error(float(x)), polynomial(x)), (TWO_VALLEYS.slope(float(x)), polynomial.deriv()(x))):
+            assert type(mine) is float
+            assert mine == numpys and np.signbit(mine) == np.signbit(numpys), x
