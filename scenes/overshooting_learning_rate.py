@@ -146,7 +146,8 @@ class OvershootingLearningRate(DescentScene):
             # It landed out of the plot: mark the view it left, which the zoom will shrink.
             self.first_view_shown = True
             new_plot = self.get_plot(self.window, visited=index)
-            self.play(FadeIn(new_plot.first_view), run_time=0.3 * self.pace)
+            assert self.first_view is not None  # get_plot just drew it
+            self.play(FadeIn(self.first_view), run_time=0.3 * self.pace)
             self.remove(self.plot)
             self.add(new_plot, self.ball)
             self.plot = new_plot
@@ -238,7 +239,7 @@ class OvershootingLearningRate(DescentScene):
 
     def get_plot(self, window: tuple[float, float, float, float], visited: int) -> VGroup:
         """Axes, curve and the trail of the first ``visited`` points over ``window``; once the ball has
-        left the first view, that view's box (``plot.first_view``, else ``None``).
+        left the first view, that view's box (also ``self.first_view``, else ``None``).
 
         The new axes become ``self.axes`` for every later point.
         """
@@ -247,9 +248,9 @@ class OvershootingLearningRate(DescentScene):
         self.axes.move_to(AXES_CENTER_Y * UP)
         trail = get_trail(self.axes, self.curve, self.path.x[: visited + 1] if visited else [], self.palette)
         plot = VGroup(self.axes, get_curve_graph(self.axes, self.curve, self.palette), trail)
-        plot.first_view = self.get_first_view_box() if self.first_view_shown else None
-        if plot.first_view is not None:
-            plot.add(plot.first_view)
+        self.first_view: DashedVMobject | None = self.get_first_view_box() if self.first_view_shown else None
+        if self.first_view is not None:
+            plot.add(self.first_view)
         return plot
 
     def get_first_view_box(self) -> DashedVMobject:

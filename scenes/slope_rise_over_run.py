@@ -174,8 +174,8 @@ class SlopeRiseOverRun(DescentScene):
         magnification = math.exp(self.zoom.get_value())
         anchor = (self.start, float(self.curve.error(self.start)))
         x_lo, x_hi, y_lo, y_hi = self.home_window
-        x_range = tuple(anchor[0] + (x - anchor[0]) / magnification for x in (x_lo, x_hi))
-        y_range = tuple(anchor[1] + (y - anchor[1]) / magnification for y in (y_lo, y_hi))
+        x_range = (anchor[0] + (x_lo - anchor[0]) / magnification, anchor[0] + (x_hi - anchor[0]) / magnification)
+        y_range = (anchor[1] + (y_lo - anchor[1]) / magnification, anchor[1] + (y_hi - anchor[1]) / magnification)
         axes = get_axes(x_range, y_range, self.palette, self.language, *AXES_SIZE)
         # Placed by its box's corner, not its centre: tick numbers of changing widths must not shift the plot.
         axes.shift(self.home_corner - axes.c2p(x_range[0], y_range[0]))

@@ -181,7 +181,7 @@ class OvershootProbe(scenes.OvershootingLearningRate):
         super().animate_step(index)
         self.visited.append(self.axes.point_to_coords(self.ball.get_center()))
         self.readouts.append(self.readout.original_text)
-        box = self.plot.first_view
+        box = self.first_view
         self.views.append((self.window, None if box is None else (box.width, box.height)))
 
 
