@@ -138,6 +138,10 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "en": "Each landing is farther from the minimum",
         "he": "כל נחיתה רחוקה יותר מהמינימום",
     },
+    "overshooting.out_of_view": {
+        "en": "It flew out of view. Zoom out: the box is the first view",
+        "he": "הכדור עף אל מחוץ לתצוגה. מתרחקים: המסגרת היא התצוגה הראשונה",
+    },
     "overshooting.shrinking": {
         "en": "The landings creep closer, from side to side",
         "he": "הנחיתות מתקרבות לאט, מצד לצד",
@@ -180,6 +184,14 @@ CAPTIONS: dict[str, dict[str, str]] = {
     "rise_over_run.closer": {
         "en": "Bring the second point closer: the line turns into the tangent",
         "he": "מקרבים את הנקודה השנייה: הקו הופך למשיק",
+    },
+    "rise_over_run.zoom": {
+        "en": "Now smaller than the ball: zoom in to see the run shrink",
+        "he": "עכשיו קטן מהכדור: מתקרבים כדי לראות את ההתקדמות מתכווצת",
+    },
+    "rise_over_run.zoom_again": {
+        "en": "Smaller than the ball again: zoom in closer",
+        "he": "שוב קטן מהכדור: מתקרבים עוד",
     },
     "rise_over_run.tangent": {
         "en": "A tiny run gives the slope right here: how steep the ground is",

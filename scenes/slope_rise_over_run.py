@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
+import numpy as np
+
 from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Line, ReplacementTransform, ValueTracker, VGroup
 from manim import always_redraw, smooth
 
@@ -36,6 +38,15 @@ SECOND_POINT_RADIUS: float = 0.6 * BALL_RADIUS
 LINE_OVERHANG: float = 1.2
 """How far, in scene units, the secant and the tangent reach past their points on each side."""
 
+AXES_SIZE: tuple[float, float] = (10.5, 4.6)
+"""Screen width and height of the plot, in scene units."""
+
+ZOOMED_LEG: float = 1.5
+"""Length on screen, in scene units, a zoom in gives the triangle's longer leg."""
+
+ZOOM_RUN_TIME: float = 1.5
+"""Run time of a zoom in, and of the zoom back out at the end."""
+
 
 class SlopeRiseOverRun(DescentScene):
     """Two points on the curve and the rise/run triangle between them; the second slides to the first.
@@ -43,7 +54,11 @@ class SlopeRiseOverRun(DescentScene):
     The readout ``rise ÷ run`` (``gdmath.secant``) settles on the slope
     ``gdmath.tangent_line`` reports, and the secant turns into the tangent.
     The second point lies towards the valley, so the triangle stays inside
-    the plot for any start; the run is always read left to right.
+    the plot for any start; the run is always read left to right. When the
+    triangle has shrunk smaller than the ball, the plot zooms in about the ball
+    (its axes rebuilt over a narrower window each frame, the ball keeping its
+    place and size), so the shrinking run stays in sight; before the tangent
+    it zooms back out to the whole curve.
     """
 
     spec = SceneSpec(
@@ -62,15 +77,21 @@ class SlopeRiseOverRun(DescentScene):
         # The curve and the ball.
         self.beat("rise_over_run.curve", x=book_round(self.start))
         x_lo, x_hi, y_lo, y_hi = follow_view(self.path, 0, margin=0)
-        self.axes = get_axes(
-            (x_lo, x_hi), nice_bounds(min(y_lo, 0.0), y_hi), self.palette, self.language, x_length=10.5, y_length=4.6
+        self.home_window = (x_lo, x_hi, *nice_bounds(min(y_lo, 0.0), y_hi))
+        self.axes = self.home_axes = get_axes(
+            self.home_window[:2], self.home_window[2:], self.palette, self.language, *AXES_SIZE
         )
         self.axes.move_to(0.1 * UP)
+        self.home_corner = self.axes.c2p(self.home_window[0], self.home_window[2])
+        self.readout_point = valley_label_point(self.axes, self.curve)
+        self.zoom = ValueTracker(0.0)  # log of the magnification about the ball
         title = self.get_title("rise_over_run.title")
-        ball = get_ball(self.palette).move_to(ball_point(self.axes, self.curve, self.start))
+        ball = get_ball(self.palette)
+        ball.add_updater(lambda mobject: mobject.move_to(ball_point(self.axes, self.curve, self.start)))
+        ball.update()
         explanation = self.get_caption("rise_over_run.two_points")
-        self.play(FadeIn(title), Create(self.axes), Create(get_curve_graph(self.axes, self.curve, self.palette)),
-                  run_time=1.5)
+        self.plot = VGroup(self.axes, get_curve_graph(self.axes, self.curve, self.palette))
+        self.play(FadeIn(title), *(Create(part) for part in self.plot), run_time=1.5)
         self.play(FadeIn(ball, scale=0.5), FadeIn(explanation), run_time=0.6)
 
         # A second point a run away, the triangle between them, and rise ÷ run.
@@ -95,8 +116,16 @@ class SlopeRiseOverRun(DescentScene):
         for run in self.runs[1:]:
             self.play(self.log_run.animate.set_value(math.log(run)), run_time=1.0, rate_func=smooth)
             self.wait(0.5)
+            if self.longest_leg(run) < 2 * BALL_RADIUS:
+                # Hidden under the ball: magnify about it until the triangle is seen again.
+                key = "rise_over_run.zoom" if self.zoom.get_value() == 0.0 else "rise_over_run.zoom_again"
+                explanation = self.replace_text(explanation, self.get_caption(key))
+                self.zoom_to(math.log(ZOOMED_LEG / self.longest_leg(run, self.home_axes)))
+                self.wait(0.5)
 
-        # What it settled on is the slope here.
+        # What it settled on is the slope here, seen on the whole curve again.
+        if self.zoom.get_value() != 0.0:
+            self.zoom_to(0.0)
         slope = tangent_line(self.curve, self.start).slope
         self.beat("rise_over_run.tangent", x=book_round(self.start), slope=book_round(slope))
         line.clear_updaters()
@@ -107,6 +136,51 @@ class SlopeRiseOverRun(DescentScene):
         self.play(FadeIn(self.answer, shift=0.1 * DOWN), run_time=0.5)
         self.replace_text(explanation, self.get_caption("rise_over_run.tangent"))
         self.hold_reading(2.0)
+
+    def longest_leg(self, run: float, axes=None) -> float:
+        """Screen length, in scene units, of the longer leg of the triangle a ``run`` wide, on ``axes`` (the current ones)."""
+        axes = axes or self.axes
+        left, corner, right = self.get_corners(self.get_secant(run), axes)
+        return max(float(np.linalg.norm(corner - left)), float(np.linalg.norm(right - corner)))
+
+    def zoom_to(self, log_magnification: float) -> None:
+        """Glide the plot's magnification about the ball to ``exp(log_magnification)`` (0: the whole curve).
+
+        The axes and curve are rebuilt every frame over the narrower window; the
+        ball, the points, the triangle and the line read ``self.axes``, so they
+        follow. Back at 0 the first plot returns, exactly as it was.
+        """
+        zooming = always_redraw(self.get_zoomed_plot)
+        self.remove(self.plot, *self.plot)  # the first plot's parts were added one by one
+        # First in the scene's list, it updates first each frame: the others then draw on its new axes.
+        self.add(zooming)
+        self.bring_to_back(zooming)
+        self.play(self.zoom.animate.set_value(log_magnification), run_time=ZOOM_RUN_TIME, rate_func=smooth)
+        zooming.clear_updaters()
+        self.plot = zooming
+        if log_magnification == 0.0:
+            home = VGroup(self.home_axes, get_curve_graph(self.home_axes, self.curve, self.palette))
+            self.remove(zooming)
+            self.add(home)
+            self.bring_to_back(home)
+            self.axes, self.plot = self.home_axes, home
+            self.update_mobjects(0)
+
+    def get_zoomed_plot(self) -> VGroup:
+        """Axes and curve magnified ``exp(self.zoom)`` times about the ball, the plot's box where it was.
+
+        The new axes become ``self.axes``.
+        """
+        magnification = math.exp(self.zoom.get_value())
+        anchor = (self.start, float(self.curve.error(self.start)))
+        x_lo, x_hi, y_lo, y_hi = self.home_window
+        x_range = (anchor[0] + (x_lo - anchor[0]) / magnification, anchor[0] + (x_hi - anchor[0]) / magnification)
+        y_range = (anchor[1] + (y_lo - anchor[1]) / magnification, anchor[1] + (y_hi - anchor[1]) / magnification)
+        axes = get_axes(x_range, y_range, self.palette, self.language, *AXES_SIZE)
+        # Placed by its box's corner, not its centre: tick numbers of changing widths must not shift the plot.
+        axes.shift(self.home_corner - axes.c2p(x_range[0], y_range[0]))
+        self.axes = axes
+        return VGroup(axes, get_curve_graph(axes, self.curve, self.palette))
 
     def get_secant(self, run: float) -> Secant:
         """The secant from the ball to a point ``run`` away, towards the valley."""
@@ -128,10 +202,12 @@ class SlopeRiseOverRun(DescentScene):
         point.set_z_index(3)
         return point
 
-    def get_corners(self, line: Secant):
-        """Scene points of the left point, the right angle and the right point of the triangle."""
-        left = self.axes.c2p(line.x_left, line.error_left)
-        return left, self.axes.c2p(line.x_right, line.error_left), self.axes.c2p(line.x_right, line.error_right)
+    def get_corners(self, line: Secant, axes=None):
+        """Scene points of the left point, the right angle and the right point of the triangle, on ``axes``
+        (the current ones)."""
+        axes = axes or self.axes
+        left = axes.c2p(line.x_left, line.error_left)
+        return left, axes.c2p(line.x_right, line.error_left), axes.c2p(line.x_right, line.error_right)
 
     def get_triangle(self) -> VGroup:
         """The run (across from the left point) and the rise (up or down to the right point)."""
@@ -164,4 +240,5 @@ class SlopeRiseOverRun(DescentScene):
         self.ratio_text = get_readout(
             "rise_over_run.readout", self.language, self.palette, **self.get_secant_values(self.current_secant())
         )
-        return keep_in_frame(self.ratio_text.move_to(valley_label_point(self.axes, self.curve)))
+        # Where the first plot has it: a zoom moves the valley off the plot, not the readout.
+        return keep_in_frame(self.ratio_text.move_to(self.readout_point))

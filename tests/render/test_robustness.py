@@ -672,9 +672,9 @@ def test_the_same_clip_rendered_twice_at_once_is_one_good_file(tmp_path: Path) -
 
 TEXTS_TYPESET_AT_ONCE: list[str] = [
     f"{n}. Gradient descent steps downhill: <b>x ← x − η·f′(x)</b>, until the slope is flat. " * 2
-    for n in range(8)
+    for n in range(6)
 ]
-"""Many captions of a few lines: many rewrites of SVGs that other processes read."""
+"""Captions of a few lines: many rewrites of SVGs that other processes read."""
 
 
 def test_many_processes_typesetting_the_same_texts_never_read_a_half_written_svg(tmp_path: Path) -> None:
@@ -687,8 +687,10 @@ def test_many_processes_typesetting_the_same_texts_never_read_a_half_written_svg
     first = subprocess.run([*command, "1", *TEXTS_TYPESET_AT_ONCE], cwd=REPO_ROOT, env=env,
                            capture_output=True, text=True, timeout=120, check=False)
     assert first.returncode == 0, first.stderr
-    processes = [subprocess.Popen([*command, "2", *TEXTS_TYPESET_AT_ONCE], cwd=REPO_ROOT, env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    # Three processes on two cores, one round each: every one still rewrites the shared texts' SVGs while
+    # the others parse them (the race); four processes and two rounds cost minutes of CI for no new case.
+    processes = [subprocess.Popen([*command, "1", *TEXTS_TYPESET_AT_ONCE], cwd=REPO_ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     outcomes = [(process.communicate(timeout=240)[1], process.returncode) for process in processes]
     assert [code for _, code in outcomes] == [0] * len(processes), [err[-600:] for err, _ in outcomes]
     svgs = [p for p in (tmp_path / "cache").rglob("*.svg")]

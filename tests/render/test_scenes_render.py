@@ -25,6 +25,7 @@ from manim import config, tempconfig  # noqa: E402
 
 import scenes  # noqa: E402
 import scenes.common  # noqa: E402
+import scenes.overshooting_learning_rate  # noqa: E402
 import scenes.slope_rise_over_run  # noqa: E402
 from gdmath import (  # noqa: E402
     BOOK_CURVE,
@@ -46,6 +47,7 @@ from scenes.common import get_code_line, get_label  # noqa: E402
 from scenes.listings import book_listing, display_lines  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
 from scenes.style import (  # noqa: E402
+    BALL_RADIUS,
     CODE_COLOURS,
     EDGE_BUFF,
     FONT,
@@ -174,11 +176,14 @@ class OvershootProbe(scenes.OvershootingLearningRate):
         super().setup()
         self.visited = []
         self.readouts = []
+        self.views = []  # after each landing: the window, and the first view's box (width, height) or None
 
     def animate_step(self, index):
         super().animate_step(index)
         self.visited.append(self.axes.point_to_coords(self.ball.get_center()))
         self.readouts.append(self.readout.original_text)
+        box = self.first_view
+        self.views.append((self.window, None if box is None else (box.width, box.height)))
 
 
 @probe
@@ -199,16 +204,19 @@ class ComparisonProbe(scenes.LearningRateComparison):
 
 @probe
 class RiseOverRunProbe(scenes.SlopeRiseOverRun):
-    """Records the secant and the readout's text after every play."""
+    """Records the secant and the readout's text after every play, and the triangle's size on screen."""
 
     def setup(self):
         super().setup()
         self.ratios = []
+        self.sizes = []  # (run, longer leg on screen in scene units, the axes' x range)
 
     def play(self, *args, **kwargs):
         super().play(*args, **kwargs)
         if hasattr(self, "ratio_text"):
-            self.ratios.append((self.current_secant(), self.ratio_text.original_text))
+            line = self.current_secant()
+            self.ratios.append((line, self.ratio_text.original_text))
+            self.sizes.append((line.x_right - line.x_left, self.longest_leg(line.x_right - line.x_left), self.axes.x_range[:2]))
 
 
 @probe
@@ -327,6 +335,32 @@ def test_overshooting_ball_follows_gdmath_and_stays_in_view(media_dir, learning_
     assert scene.regime is classify(path)
 
 
+def test_overshooting_ball_leaves_the_first_view_before_it_shrinks_to_a_box(media_dir):
+    # Issue 21: at lr 1.1 the view held still while the ball flew out, then zoomed out, the first view a shrinking box.
+    scene = render_once(OvershootProbe, media_dir, language="en", theme="light", learning_rate=1.1)
+    path = descend(BOOK_CURVE, -1, 1.1, 10)
+    first = scene.first_window
+    landed_in = [scene.views[index][0] for index in range(path.nit)]
+    outside = [index + 1 for index, window in enumerate(landed_in) if window == first
+               and not (window[0] <= path.x[index + 1] <= window[1] and window[2] <= path.error[index + 1] <= window[3])]
+    assert len(outside) == scenes.overshooting_learning_rate.LANDINGS_OUT_OF_VIEW
+    # The box marks the first view from the first landing outside it on; it starts as the whole plot and shrinks.
+    boxes = [box for _, box in scene.views]
+    assert all(box is None for box in boxes[: outside[0]]) and all(box is not None for box in boxes[outside[0]:])
+    widths = [box[0] for box in boxes if box is not None]
+    assert widths[0] == pytest.approx(scenes.overshooting_learning_rate.AXES_SIZE[0], rel=0.02)
+    assert all(later <= earlier + 1e-9 for earlier, later in pairwise(widths)) and widths[-1] < 0.25 * widths[0]
+    # The last landing is in sight.
+    x_lo, x_hi, y_lo, y_hi = scene.window
+    assert x_lo <= path.x[-1] <= x_hi and y_lo <= path.error[-1] <= y_hi
+
+
+def test_overshooting_bouncing_ball_stays_in_the_first_view_with_no_box(media_dir):
+    scene = render_once(OvershootProbe, media_dir, language="en", theme="light")
+    assert {window for window, _ in scene.views} == {scene.first_window}
+    assert all(box is None for _, box in scene.views)
+
+
 def test_a_tiny_learning_rate_is_shown_not_rounded_to_zero(media_dir):
     # Before issue 16 the label read "learning rate = 0.0" for --learning-rate 1e-300.
     scene = render_once(OvershootProbe, media_dir, language="en", theme="light", learning_rate=1e-300, steps=1)
@@ -366,6 +400,22 @@ def test_rise_over_run_readout_settles_on_the_slope_gdmath_reports(media_dir):
     misses = [abs(line.slope - exact) for line, _ in dict.fromkeys(scene.ratios)]
     assert all(later <= earlier for earlier, later in pairwise(misses)) and misses[-1] <= 0.01 + 1e-12
     assert scene.answer.original_text == caption("rise_over_run.slope", "en", slope=book_round(exact))
+
+
+def test_rise_over_run_zooms_in_when_the_triangle_hides_under_the_ball(media_dir):
+    # Issue 21: a run of 0.1 or 0.01 drew a triangle smaller than the ball; the plot now zooms in until it is seen.
+    scene = render_once(RiseOverRunProbe, media_dir, language="en", theme="light")
+    ball = 2 * BALL_RADIUS
+    runs = scenes.slope_rise_over_run.RUNS
+    hidden = [run for run in runs if any(size < ball for shown, size, _ in scene.sizes if shown == pytest.approx(run))]
+    assert len(hidden) >= 2, "the small runs were shown under the ball first"
+    for run in runs:
+        largest = max(size for shown, size, _ in scene.sizes if shown == pytest.approx(run))
+        assert largest >= ball, f"the triangle of run {run} was never seen larger than the ball"
+    # It zoomed in (the window narrowed) and ends on the whole curve again, for the tangent.
+    widths = [x_range[1] - x_range[0] for _, _, x_range in scene.sizes]
+    assert min(widths) < 0.05 * widths[0]
+    assert tuple(scene.axes.x_range[:2]) == tuple(scene.sizes[0][2])
 
 
 def test_rise_over_run_second_point_lies_towards_the_valley(media_dir):
