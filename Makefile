@@ -9,8 +9,10 @@ render: setup
 	.venv/bin/gdanim --out out
 
 # The whole suite; ruff and mypy run in it too (tests/unit/test_static_checks.py).
+# Two pytest-xdist workers (CI has 2 cores), a test file each at a time: a file's renders,
+# shared by its module fixtures, stay in one worker.
 test: setup
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest -n 2 --dist loadfile
 
 # ruff and mypy alone.
 check: setup
