@@ -78,6 +78,7 @@ __all__ = [
     "BoxAxes",
     "DescentScene",
     "ball_point",
+    "frames_in_play",
     "get_axes",
     "get_ball",
     "get_caption",
@@ -104,6 +105,23 @@ __all__ = [
     "time_lapse_rate",
     "valley_label_point",
 ]
+
+
+def frames_in_play(duration: float, frame_rate: float, frozen: bool) -> int:
+    """The frames manim's ``CairoRenderer.play`` adds to the movie for a play of ``duration`` seconds.
+
+    A static wait (``frozen``) holds one frame ``int(duration * rate)`` times;
+    anything else draws one frame per step of ``Scene.get_time_progression``
+    (``np.arange(0, duration, 1 / rate)``). The scenes' movie clock and the
+    render's counting pass both count with it.
+
+    Examples
+    --------
+    >>> frames_in_play(0.5, 5, frozen=False), frames_in_play(0.5, 5, frozen=True)
+    (3, 2)
+    """
+    step = 1 / frame_rate
+    return int(duration / step) if frozen else len(np.arange(0, duration, step))
 
 
 # What a helper hands back is what it was given: a MarkupText stays a MarkupText.
@@ -213,11 +231,8 @@ class DescentScene(Scene):
         its shards. The frame counts are those of ``CairoRenderer.play``: a static wait
         adds ``int(duration / step)`` frames, anything else one per ``np.arange`` step.
         """
-        step = 1 / config.frame_rate
-        duration = float(self.duration)
-        frozen = self.is_current_animation_frozen_frame()
-        frames = int(duration / step) if frozen else len(np.arange(0, duration, step))
-        return frames * step
+        frames = frames_in_play(float(self.duration), config.frame_rate, self.is_current_animation_frozen_frame())
+        return frames * (1 / config.frame_rate)
 
     # --- Beats: the teaching moments a lecturer stops after ---------------------------------
 

@@ -25,6 +25,7 @@ from gdanim.clip.request import ClipRequest
 from gdanim.clip.movie import join_movies
 from gdanim.store.cache import text_cache_dir
 from scenes import text_cache
+from scenes.common import frames_in_play
 from scenes.registry import get_spec
 
 __all__ = [
@@ -233,9 +234,7 @@ class _CountingRenderer(_LastFrameRenderer):
         self._frozen = False
         super().play(scene, *args, **kwargs)
         # The frame counts the full render's CairoRenderer.play and Scene.get_time_progression give.
-        step = 1 / self.camera.frame_rate
-        duration = float(scene.duration)
-        self.frames_per_play.append(int(duration / step) if self._frozen else len(np.arange(0, duration, step)))
+        self.frames_per_play.append(frames_in_play(float(scene.duration), self.camera.frame_rate, self._frozen))
 
     def freeze_current_frame(self, duration: float) -> None:
         self._frozen = True
