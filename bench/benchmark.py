@@ -24,6 +24,8 @@ with real processes as a user runs them:
 12. **render-all**: ``make render``'s command against a checkout of the code before issue 15;
 13. **lecture**: all scenes with ``--format lecture`` (render, then the lecture video joined from the
     clips) against ``--format mp4`` of the same; the join alone (clips up to date); an unchanged lecture.
+14. **edit**: in a checkout of HEAD, the render of every scene after a one-line edit to one scene, after
+    rewording one of its captions, and after a comment in every file, each against the full render.
 
 Commands are timed with hyperfine (median of ``--runs`` runs after a warm-up),
 Python statements with pyperf, peak memory from the kernel's rusage. Writes
@@ -74,6 +76,7 @@ GOALS: dict[str, float] = {
     "jobs_vs_floor_max": 1.15,
     "jobs_vs_jobs1_max": 1.0,
     "sweep_overhead_max": 1.10,
+    "edit_one_scene_max": 0.15,
 }
 """The targets the issues set; a row that misses one says so, with the reason found."""
 
@@ -445,6 +448,62 @@ def bench_render_all(work: Path, baseline_rev: str) -> tuple[list[Row], dict[str
     return rows, {name: timing.as_dict() for name, timing in timings.items()}
 
 
+# --- 14. an edit to one scene ------------------------------------------------------------------------------------
+
+EDITED_SCENE: str = "slope-tangent"
+EDITED_CAPTION: str = "slope_tangent.zero"
+
+
+def _append_to(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def bench_edit(quality: str, work: Path) -> tuple[list[Row], dict[str, Any]]:
+    """Every scene rendered (MP4) in a checkout of HEAD; then again after each edit, one run each, in order.
+
+    The edits: a line of code in ``scenes/slope_tangent.py``; a reworded caption that scene
+    draws (``CAPTIONS[EDITED_CAPTION]``); a comment appended to every Python file.
+    """
+    checkout = work / "checkout"
+    subprocess.run(["git", "worktree", "add", "--detach", str(checkout), "HEAD"], cwd=REPO_ROOT, check=True,
+                   capture_output=True)
+    try:
+        command = {"render": [sys.executable, "render.py", "--quiet", "-q", quality, "-f", "mp4",
+                              "--out", str(work / "out")]}
+        env = {**_env(), "GDANIM_CACHE_DIR": str(work / "cache")}
+
+        def timed() -> Any:
+            return time_commands(command, runs=1, warmup=0, cwd=checkout, env=env)["render"]
+
+        full = timed()
+        _append_to(checkout / "scenes" / "slope_tangent.py", "\n_BENCH_EDIT = 1\n")
+        scene_edit = timed()
+        _append_to(checkout / "scenes" / "captions.py",
+                   f"\nCAPTIONS[{EDITED_CAPTION!r}] = {{'en': 'Slope zero: flat. Stay', 'he': 'שיפוע אפס: שטוח'}}\n")
+        caption_edit = timed()
+        for path in checkout.rglob("*.py"):
+            _append_to(path, "\n# a comment\n")
+        comment_edit = timed()
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=REPO_ROOT, capture_output=True)
+    goal = GOALS["edit_one_scene_max"]
+    rows = [
+        Row(14, f"render of all {len(SCENES)} scenes (-q {quality}, MP4) after a one-line edit to {EDITED_SCENE}, "
+            "vs the full render", _seconds(scene_edit.median_s), _seconds(full.median_s),
+            scene_edit.median_s / full.median_s, f"{scene_edit.median_s / full.median_s:.3f}×", f"≤ {goal}×",
+            scene_edit.median_s / full.median_s <= goal, "only that scene's clips are drawn again"),
+        Row(14, f"the same after rewording one of {EDITED_SCENE}'s captions ({EDITED_CAPTION})",
+            _seconds(caption_edit.median_s), _seconds(full.median_s), caption_edit.median_s / full.median_s,
+            f"{caption_edit.median_s / full.median_s:.3f}×", f"≤ {goal}×", caption_edit.median_s / full.median_s <= goal,
+            "a clip hashes only the captions its code names"),
+        Row(14, "the same after a comment in every Python file", _seconds(comment_edit.median_s),
+            _seconds(full.median_s), comment_edit.median_s / full.median_s,
+            f"{comment_edit.median_s / full.median_s:.3f}×", "—", None, "comments and docstrings are not hashed"),
+    ]
+    timings = {"full": full, "scene edit": scene_edit, "caption edit": caption_edit, "comment everywhere": comment_edit}
+    return rows, {name: timing.as_dict() for name, timing in timings.items()}
+
+
 # --- the table ---------------------------------------------------------------------------------------------------
 
 
@@ -596,6 +655,7 @@ def _sections(
         "watch": lambda: bench_watch_mp4(scene, runs),
         "render-all": lambda: bench_render_all(work / "render-all", arguments.baseline_rev),
         "lecture": lambda: bench_lecture(arguments.lecture_quality, work / "lecture", runs),
+        "edit": lambda: bench_edit(arguments.edit_quality, work / "edit"),
     }
 
 
@@ -608,6 +668,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs-quality", default="low")
     parser.add_argument("--slides-quality", default="high", help="quality of the slides section (default: high)")
     parser.add_argument("--lecture-quality", default="high", help="quality of the lecture section (default: high)")
+    parser.add_argument("--edit-quality", default="low", help="quality of the edit section (default: low)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per command (median reported)")
     parser.add_argument("--baseline-rev", default=BASELINE_REV,
                         help="the revision `make render` is compared with (section render-all)")

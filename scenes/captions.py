@@ -53,6 +53,7 @@ __all__ = [
     "caption",
     "caption_fields",
     "caption_keys",
+    "keys_looked_up",
     "lesson_key",
     "lesson_values",
     "regime_key",
@@ -781,7 +782,24 @@ def caption(key: str, language: str, **values: object) -> str:
     >>> caption("slope_tangent.readout", "he", slope="-8.0")
     'שיפוע = \\u2066\u22128.0\\u2069'
     """
+    _looked_up.add(key)
     return _fill(CAPTIONS, "caption", key, language, values)
+
+
+_looked_up: set[str] = set()
+
+
+def keys_looked_up(forget: bool = False) -> frozenset[str]:
+    """The keys :func:`caption` was asked for in this process (since the last ``forget``).
+
+    A render compares them with the keys its clip's hash covers
+    (:func:`gdanim.store.source_hash.drawn_keys`), so a key built in a way the
+    hash cannot see fails that render instead of leaving a stale clip in the cache.
+    """
+    found = frozenset(_looked_up)
+    if forget:
+        _looked_up.clear()
+    return found
 
 
 def scene_alt_text(scene_name: str, language: str) -> str:

@@ -23,8 +23,10 @@ from gdanim.clip.layers import LayeredRenderer
 from gdanim.clip.manim_adapter import encoder_jobs, video_encoder_spec
 from gdanim.clip.request import ClipRequest
 from gdanim.clip.movie import join_movies
-from gdanim.store.cache import text_cache_dir
+from gdanim.store.cache import SOURCE_ROOT, text_cache_dir
+from gdanim.store.source_hash import clip_sources, drawn_keys
 from scenes import text_cache
+from scenes.captions import keys_looked_up
 from scenes.common import frames_in_play
 from scenes.registry import get_spec
 
@@ -365,11 +367,13 @@ def render_scene(
         else:
             renderer = CairoRenderer()
         scene = scene_class(renderer=renderer)
+        keys_looked_up(forget=True)
         try:
             scene.render()
         except BaseException:
             _abort_orphan_encoders()
             raise
+        _check_captions_are_hashed(request.scene, keys_looked_up(forget=True))
         movie_path = Path(renderer.file_writer.movie_file_path) if movie else None
         wrote_subtitles = movie and renderer.file_writer.subcaptions
         subtitles = Path(renderer.file_writer.output_plan.subcaption_file) if wrote_subtitles else None
@@ -383,6 +387,19 @@ def render_scene(
             beats=tuple(getattr(scene, "beats", ())),
             frames_per_play=tuple(getattr(renderer, "frames_per_play", ())),
         )
+
+
+def _check_captions_are_hashed(scene: str, drawn: frozenset[str]) -> None:
+    """Fail the render if the scene drew a caption its clip's hash does not cover.
+
+    The hash takes the captions a scene's code names (:func:`~gdanim.store.source_hash.drawn_keys`);
+    a key built another way would let an edit to its text leave a stale clip in the cache.
+    """
+    module = get_spec(scene).module
+    unhashed = sorted(drawn - drawn_keys(clip_sources(SOURCE_ROOT, module)))
+    if unhashed:
+        raise RuntimeError(f"{module} drew the caption {unhashed[0]!r} but never names it, so its clips' hash "
+                           "misses edits to that text: write the key, or its namespace, as a string in the scene")
 
 
 def count_frames(request: ClipRequest, media_dir: Path) -> list[int]:

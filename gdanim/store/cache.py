@@ -21,7 +21,7 @@ from typing import Any, Final, Protocol
 import platformdirs
 
 from gdanim.store.files import TEMP_PREFIX, atomic_path, remove_stale_temporaries, reporting_full_disk
-from gdanim.store.source_hash import clip_sources, digest_files
+from gdanim.store.source_hash import clip_sources, digest_files, drawn_keys
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -164,7 +164,8 @@ def hash_inputs(request: HashedRequest, versions: dict[str, str] | None = None, 
 
     That is the code that draws it (its scene's module and what that imports, gdmath
     and the render code: :func:`~gdanim.store.source_hash.clip_sources`, comments and
-    docstrings left out, so an edit to one scene re-renders only that scene), the request
+    docstrings left out, so an edit to one scene re-renders only that scene), the captions
+    that code names (:func:`~gdanim.store.source_hash.drawn_keys`), the request
     (scene, quality and its actual size, language, theme, knobs) and the tool
     versions. The requested formats are not part of it: each file of a clip is
     checked on its own, so asking for a GIF after an MP4 renders only what is
@@ -173,7 +174,8 @@ def hash_inputs(request: HashedRequest, versions: dict[str, str] | None = None, 
     from scenes.registry import get_spec  # manim-free
 
     digest = hashlib.sha256()
-    digest_files(digest, root, clip_sources(root, get_spec(request.scene).module))
+    sources = clip_sources(root, get_spec(request.scene).module)
+    digest_files(digest, root, sources, drawn_keys(sources))
     preset = request.preset
     described = {
         "request": request.as_dict(),

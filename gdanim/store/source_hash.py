@@ -12,18 +12,38 @@ too: the scenes' alt texts, which the gallery and the Hugo export read when they
 write, and the speaker notes, which the decks and the recording script fill again
 from the catalogue when they are exported. An edit there re-exports pages and
 decks without re-rendering a clip.
+
+The drawn texts' catalogue (:data:`CATALOGUE_NAMES`: ``scenes.captions.CAPTIONS``)
+is hashed entry by entry, and a clip hashes only the entries its code names
+(:func:`drawn_keys`): a key written out (``"slope_tangent.zero"``), its namespace
+(``"steepness"``), or an f-string that can spell it (``f"steepness.{size}_{sign}"``).
+An edit to one scene's caption re-renders that scene; an edit to a caption every
+scene draws (``axis.error``) re-renders them all. A render checks afterwards that
+its scene drew no caption outside that set (:func:`gdanim.clip.scene_render.render_scene`),
+so a key built some other way fails the render that would have missed it.
 """
 
 from __future__ import annotations
 
 import ast
+import fnmatch
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Final
 
-__all__ = ["PAGE_ONLY_NAMES", "PROJECT_PACKAGES", "RENDER_SOURCES", "clip_sources", "digest_files", "normalized_source"]
+__all__ = [
+    "CATALOGUE_NAMES",
+    "PAGE_ONLY_NAMES",
+    "PROJECT_PACKAGES",
+    "RENDER_SOURCES",
+    "catalogue_entries",
+    "clip_sources",
+    "digest_files",
+    "drawn_keys",
+    "normalized_source",
+]
 
 PROJECT_PACKAGES: Final[tuple[str, ...]] = ("gdmath", "scenes", "gdanim")
 """Top-level packages whose imports are followed."""
@@ -38,6 +58,10 @@ PAGE_ONLY_NAMES: Final[frozenset[str]] = frozenset({"SCENE_ALT_TEXT", "_ALT_TEXT
 """Module-level names whose values are never drawn, left out of the hash: the alt texts the pages read, and the
 speaker notes the decks fill again from the catalogue (:func:`gdanim.lecture.deck.current_notes`)."""
 
+CATALOGUE_NAMES: Final[frozenset[str]] = frozenset({"CAPTIONS"})
+"""Module-level catalogues of drawn texts (``{key: {language: text}}``), hashed per entry: a clip
+hashes the entries its code names (:func:`drawn_keys`), :func:`~gdanim.store.cache.hash_code` all."""
+
 
 def _without_docstrings(tree: ast.Module) -> ast.Module:
     """``tree`` with every module, class and function docstring and every page-only assignment removed."""
@@ -48,7 +72,8 @@ def _without_docstrings(tree: ast.Module) -> ast.Module:
                     and isinstance(body[0].value.value, str):
                 body = body[1:] or [ast.Pass()]
             if isinstance(node, ast.Module):
-                body = [statement for statement in body if not _assigns_page_only_name(statement)]
+                body = [statement for statement in body
+                        if not _assigns_page_only_name(statement) and _catalogue_entries(statement) is None]
             node.body = body
     return tree
 
@@ -59,6 +84,116 @@ def _assigns_page_only_name(statement: ast.stmt) -> bool:
     while targets and isinstance(targets[0], (ast.Subscript, ast.Attribute)):  # NAME[...] = …, NAME.x = …
         targets = [targets[0].value]
     return any(isinstance(target, ast.Name) and target.id in PAGE_ONLY_NAMES for target in targets)
+
+
+def _catalogue_entries(statement: ast.stmt) -> list[tuple[str, ast.expr]] | None:
+    """The ``(key, value)`` entries ``statement`` puts in a catalogue, or ``None`` if it is not such a statement.
+
+    Two forms count: ``NAME = {"key": value, ...}`` (annotated or not, every key a
+    string literal) and ``NAME["key"] = value``. Any other statement about a
+    catalogue stays in its module's tree, which every clip that imports it hashes.
+    """
+    targets: list[ast.expr]
+    if isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        targets, value = [statement.target], statement.value
+    elif isinstance(statement, ast.Assign):
+        targets, value = statement.targets, statement.value
+    else:
+        return None
+    if len(targets) != 1:
+        return None
+    target = targets[0]
+    if isinstance(target, ast.Name) and target.id in CATALOGUE_NAMES and isinstance(value, ast.Dict) \
+            and all(isinstance(key, ast.Constant) and isinstance(key.value, str) for key in value.keys):
+        return [(key.value, entry) for key, entry in zip(value.keys, value.values, strict=True)]  # type: ignore[union-attr]
+    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in CATALOGUE_NAMES \
+            and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
+        return [(target.slice.value, value)]
+    return None
+
+
+def catalogue_entries(path: Path) -> tuple[tuple[str, bytes], ...]:
+    """Each catalogue entry ``path`` defines (:data:`CATALOGUE_NAMES`), as its key and its value's syntax tree.
+
+    In the order written (a later entry for a key follows the earlier one); empty
+    for a file that is not Python, does not parse, or has no catalogue.
+    """
+    stat = path.stat()
+    return _catalogue_entries_of(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=512)
+def _catalogue_entries_of(path: Path, size: int, mtime_ns: int) -> tuple[tuple[str, bytes], ...]:
+    tree = _parse(path)
+    if tree is None:
+        return ()
+    return tuple((key, ast.dump(value).encode())
+                 for statement in tree.body for key, value in _catalogue_entries(statement) or [])
+
+
+def _parse(path: Path) -> ast.Module | None:
+    """``path``'s syntax tree, or ``None`` for a file that is not Python or does not parse."""
+    if path.suffix != ".py":
+        return None
+    try:
+        return ast.parse(path.read_bytes(), filename=str(path))
+    except SyntaxError:
+        return None
+
+
+def _named_strings(path: Path) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The string literals in ``path``'s code, and its f-strings as patterns (``*`` for each replacement field).
+
+    Only an f-string that starts with fixed text (``f"steepness.{size}"``) is a pattern.
+
+    Docstrings, page-only texts and catalogue entries are not code that names a key.
+    """
+    stat = path.stat()
+    return _named_strings_of(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=512)
+def _named_strings_of(path: Path, size: int, mtime_ns: int) -> tuple[frozenset[str], tuple[str, ...]]:
+    tree = _parse(path)
+    if tree is None:
+        return frozenset(), ()
+    literals: set[str] = set()
+    patterns: set[str] = set()
+    in_fstrings: set[int] = set()
+    for node in ast.walk(_without_docstrings(tree)):
+        if isinstance(node, ast.JoinedStr):
+            parts = [_escape_wildcards(str(part.value)) if isinstance(part, ast.Constant) else "*" for part in node.values]
+            in_fstrings.update(id(part) for part in node.values)
+            if parts and parts[0] != "*" and any(character.isalpha() for character in parts[0]):
+                patterns.add("".join(parts))  # f"{a}.{b}" could spell any key: it names none
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in in_fstrings:
+            literals.add(node.value)
+    return frozenset(literals), tuple(sorted(patterns))
+
+
+def _escape_wildcards(text: str) -> str:
+    """``text`` as an :mod:`fnmatch` pattern that matches only itself."""
+    return "".join(f"[{character}]" if character in "*?[" else character for character in text)
+
+
+def drawn_keys(paths: Iterable[Path]) -> frozenset[str]:
+    """The catalogue keys defined in ``paths`` that the code of ``paths`` names, so may draw.
+
+    A key is named by a string literal equal to it or to its namespace (the part
+    before its first dot), or by an f-string that starts with fixed text and whose fixed
+    parts match it (``f"regime{suffix}.{regime}"`` names ``regime.slow`` and ``regime_short.slow``).
+    """
+    paths = list(paths)
+    keys = {key for path in paths for key, _ in catalogue_entries(path)}
+    literals: set[str] = set()
+    patterns: set[str] = set()
+    for path in paths:
+        found, shapes = _named_strings(path)
+        literals |= found
+        patterns.update(shapes)
+    return frozenset(key for key in keys
+                     if key in literals or key.split(".")[0] in literals
+                     or any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns))
 
 
 @functools.lru_cache(maxsize=512)
@@ -159,9 +294,17 @@ def clip_sources(root: Path, scene_module: str) -> list[Path]:
     return sorted(files)
 
 
-def digest_files(digest: hashlib._Hash, root: Path, paths: Iterable[Path]) -> None:
-    """Feed each file's name under ``root`` and its normalized content's hash into ``digest``."""
+def digest_files(digest: hashlib._Hash, root: Path, paths: Iterable[Path], keys: Collection[str] | None = None) -> None:
+    """Feed each file's name under ``root`` and its normalized content's hash into ``digest``, then its catalogue entries.
+
+    ``keys`` picks the catalogue entries (a clip's :func:`drawn_keys`); ``None`` feeds them all.
+    """
+    paths = list(paths)
     for path in paths:
         stat = path.stat()
         name = path.relative_to(root).as_posix()
         digest.update(name.encode() + b"\0" + _file_digest(path, stat.st_size, stat.st_mtime_ns))
+    for path in paths:
+        for key, value in catalogue_entries(path):
+            if keys is None or key in keys:
+                digest.update(key.encode() + b"\0" + hashlib.sha256(value).digest())

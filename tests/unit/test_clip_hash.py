@@ -9,6 +9,8 @@ import pytest
 
 from gdanim.clip.request import ClipRequest
 from gdanim.store.cache import SOURCE_ROOT, hash_code, hash_inputs
+from gdanim.store.source_hash import catalogue_entries, clip_sources, drawn_keys
+from scenes.captions import CAPTIONS
 from scenes.registry import SCENES
 
 VERSIONS = {"ffmpeg": "test", "manim": "test"}
@@ -62,6 +64,50 @@ def test_alt_text_changes_no_clip_but_a_drawn_caption_changes_them(checkout: Pat
     assert _hashes(checkout) == before
     _append(captions, '\nCAPTIONS["rolling_descent.title"] = {"he": "x", "en": "y"}\n')
     assert _hashes(checkout)["rolling-descent"] != before["rolling-descent"]
+
+
+def _changed_by(checkout: Path, key: str, language: str = "en") -> list[str]:
+    """The scenes whose clips' hash changes when the ``language`` text of caption ``key`` is reworded."""
+    before = _hashes(checkout)
+    captions = checkout / "scenes" / "captions.py"
+    text = captions.read_text(encoding="utf-8")
+    entry = text.index(f'    "{key}": {{')  # its entry in CAPTIONS (the speaker notes may use the same key)
+    old = f'"{language}": "{CAPTIONS[key][language]}"'
+    at = text.index(old, entry)
+    captions.write_text(text[:at] + old[:-1] + ' (reworded)"' + text[at + len(old):], encoding="utf-8")
+    after = _hashes(checkout)
+    return [name for name in SCENES if before[name] != after[name]]
+
+
+def test_rewording_one_scenes_caption_changes_only_that_scenes_clips(checkout: Path) -> None:
+    assert _changed_by(checkout, "slope_tangent.zero") == ["slope-tangent"]
+    assert _changed_by(checkout, "steepness.gentle_negative") == ["slope-steepness"]  # built as f"steepness.{size}_{sign}"
+
+
+def test_rewording_a_caption_every_scene_draws_changes_every_clip(checkout: Path) -> None:
+    assert _changed_by(checkout, "axis.error") == list(SCENES)
+
+
+def test_a_caption_two_scenes_draw_changes_both(checkout: Path) -> None:
+    # The local valley shows "slope = 0.0" with the tangent scene's readout.
+    assert _changed_by(checkout, "slope_tangent.readout") == ["slope-tangent", "local-valley"]
+
+
+def test_every_catalogue_entry_is_hashed_by_some_clip_and_by_the_code_hash() -> None:
+    sources = {name: clip_sources(SOURCE_ROOT, spec.module) for name, spec in SCENES.items()}
+    hashed = set().union(*(drawn_keys(paths) for paths in sources.values()))
+    assert set(CAPTIONS) - hashed == set(), "captions no scene names: dead, or built in a way the hash cannot see"
+    assert {key for path in SOURCE_ROOT.joinpath("scenes").glob("*.py") for key, _ in catalogue_entries(path)} \
+        == set(CAPTIONS)
+
+
+def test_a_render_that_draws_a_caption_its_hash_misses_fails_naming_it() -> None:
+    pytest.importorskip("manim")
+    from gdanim.clip.scene_render import _check_captions_are_hashed
+
+    _check_captions_are_hashed("slope-tangent", frozenset({"slope_tangent.zero", "axis.error"}))
+    with pytest.raises(RuntimeError, match=r"scenes.slope_tangent drew the caption 'book_code.run' but never names it"):
+        _check_captions_are_hashed("slope-tangent", frozenset({"slope_tangent.zero", "book_code.run"}))
 
 
 def test_speaker_notes_change_no_clip(checkout: Path) -> None:
