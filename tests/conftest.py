@@ -74,10 +74,25 @@ def _unit_tests_render_nothing(request: pytest.FixtureRequest, monkeypatch: pyte
     monkeypatch.setattr(scene_module.Scene, "render", refuse)
 
 
+def _shared_texts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The text cache of this test run, shared by its pytest-xdist workers (each has a folder under the run's)."""
+    run = tmp_path_factory.getbasetemp()
+    folder = (run.parent if os.environ.get("PYTEST_XDIST_WORKER") else run) / "gdanim-texts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Point ``GDANIM_CACHE_DIR`` at a folder of this test run (tests that need their own set it again)."""
+    """Point ``GDANIM_CACHE_DIR`` at a folder of this test run (tests that need their own set it again).
+
+    Its text cache (``mobjects``) is the run's, shared by the workers: the suite draws each scene
+    many times (last frames, beats, layers, shards, CLI runs), and building its texts is most of a
+    tiny render. The cache is made for concurrent renders (:mod:`scenes.text_cache`); the tests of
+    the cache itself, and those that need a cold one, use their own cache folder.
+    """
     cache = tmp_path_factory.mktemp("gdanim-cache")
+    (cache / "mobjects").symlink_to(_shared_texts(tmp_path_factory), target_is_directory=True)
     previous = os.environ.get(CACHE_DIR_ENV)
     os.environ[CACHE_DIR_ENV] = str(cache)
     if "manim" in sys.modules:  # imported by the scene tests: text they draw outside a render goes here, not ./media
@@ -87,6 +102,14 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop(CACHE_DIR_ENV, None)
     else:
         os.environ[CACHE_DIR_ENV] = previous
+
+
+@pytest.fixture(autouse=True)
+def _shared_text_cache(private_cache: Path) -> None:
+    """Texts the scene tests draw in this process come from, and go to, the run's text cache too."""
+    from scenes import text_cache  # manim-free
+
+    text_cache.configure(private_cache / "mobjects")
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ import scenes  # noqa: E402
 import scenes.common  # noqa: E402
 import scenes.overshooting_learning_rate  # noqa: E402
 import scenes.slope_rise_over_run  # noqa: E402
+from gdanim.clip.scene_render import _LastFrameRenderer  # noqa: E402
 from gdmath import (  # noqa: E402
     BOOK_CURVE,
     EXAMPLE_LEARNING_RATES,
@@ -119,8 +120,9 @@ def render(scene_class, media_dir: Path, **knobs):
             "progress_bar": "none",
         }
     ):
-        scene = variant()
+        scene = variant(renderer=_LastFrameRenderer(skip_animations=True))  # gdanim's poster renderer: one drawn frame
         scene.render()
+        scene.renderer.static_image = None  # never drawn by the poster renderer: draw the whole last frame
         scene.renderer.update_frame(scene, ignore_skipping=True)
         scene.last_frame = np.array(scene.renderer.get_frame())
     return scene
