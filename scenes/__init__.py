@@ -11,14 +11,15 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from scenes.registry import SCENES
-
-__all__ = [spec.class_name for spec in SCENES.values()]  # derived from the declarations
-
-_MODULE_OF_CLASS = {spec.class_name: spec.module for spec in SCENES.values()}
-
 
 def __getattr__(name: str) -> Any:
-    if name in _MODULE_OF_CLASS:
-        return getattr(importlib.import_module(_MODULE_OF_CLASS[name]), name)
+    # Read the registry only when a scene class (or the list of them) is asked for: importing a
+    # module of this package, such as scenes.declaration_error, must not need every declaration.
+    from scenes.registry import SCENES
+
+    if name == "__all__":
+        return [spec.class_name for spec in SCENES.values()]  # derived from the declarations
+    module_of_class = {spec.class_name: spec.module for spec in SCENES.values()}
+    if name in module_of_class:
+        return getattr(importlib.import_module(module_of_class[name]), name)
     raise AttributeError(f"module 'scenes' has no attribute {name!r}")

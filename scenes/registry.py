@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from gdmath import BOOK_CURVE, START_RANGE_WIDTHS, Curve, start_range
+from scenes.declaration_error import SceneDeclarationError
 
 __all__ = ["SCENES", "SceneDeclarationError", "SceneSpec", "declared_scenes", "get_spec"]
 
@@ -94,10 +95,6 @@ class SceneSpec:
         """The file that holds the scene class (hashed to skip unchanged renders)."""
         return SCENES_DIR / (self.module.rsplit(".", 1)[-1] + ".py")
 
-
-
-class SceneDeclarationError(Exception):
-    """A scene module's ``spec`` is missing, unreadable without manim, or clashes with another scene's."""
 
 
 SPEC_ATTRIBUTE: str = "spec"

@@ -104,6 +104,24 @@ def test_a_broken_scene_module_stops_every_import_of_the_registry_with_the_reaso
     assert "SceneDeclarationError: bare.py:3: class Bare is a scene without a declaration" in completed.stderr
 
 
+@pytest.mark.parametrize("command", [["-m", "gdanim", "--list"], ["render.py", "rolling-descent", "-f", "png"]])
+def test_the_command_says_what_is_wrong_with_a_broken_declaration_in_one_line(tmp_path: Path, command: list[str]) -> None:
+    import shutil
+
+    root = Path(scenes.__file__).parents[1]
+    shutil.copytree(SCENES_DIR, tmp_path / "scenes", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(root / "render.py", tmp_path)  # a script's folder comes first on sys.path: the copy's scenes
+    _write(tmp_path / "scenes", "bare", "from scenes.common import DescentScene\n\nclass Bare(DescentScene):\n    pass\n")
+    completed = subprocess.run(
+        [sys.executable, *command], cwd=tmp_path, capture_output=True, text=True,
+        check=False, env={"PYTHONPATH": f"{tmp_path}:{root}", "PATH": "/usr/bin:/bin"},
+    )
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert completed.stderr.startswith("Error: bare.py:3: class Bare is a scene without a declaration"), completed.stderr
+    assert completed.stderr.count("\n") == 1, completed.stderr
+
+
 # --- The registry and the classes agree ------------------------------------------------------
 
 
