@@ -64,8 +64,7 @@ def _assert_same_pictures(plain: list[np.ndarray], layered: list[np.ndarray]) ->
 
 
 @pytest.fixture
-def recorder(monkeypatch, tmp_path) -> _Recorder:
-    monkeypatch.setenv("GDANIM_CACHE_DIR", str(tmp_path / "cache"))
+def recorder(monkeypatch) -> _Recorder:
     return _Recorder(monkeypatch)
 
 
