@@ -73,10 +73,11 @@ from scenes.style import (
 )
 
 __all__ = [
-    "PACED_STEPS",
-    "STEP_BEATS",
     "BoxAxes",
     "DescentScene",
+    "PACED_STEPS",
+    "STEP_BEATS",
+    "always_rebuilt",
     "ball_point",
     "frames_in_play",
     "get_axes",
@@ -101,10 +102,60 @@ __all__ = [
     "path_point",
     "reading_order",
     "step_point",
+    "take_shape",
     "time_lapse_durations",
     "time_lapse_rate",
     "valley_label_point",
 ]
+
+
+RebuiltT = TypeVar("RebuiltT", bound=Mobject)
+
+
+def always_rebuilt(build: Callable[[], RebuiltT]) -> RebuiltT:
+    """``build()``, rebuilt every frame: manim's ``always_redraw`` without its cost.
+
+    ``always_redraw`` makes the mobject ``become`` the new one each frame, and
+    manim 0.22's ``become`` aligns the two point by point (``align_data`` drops
+    its ``skip_point_alignment`` when it recurses into the submobjects, then
+    compares every pair of points with ``numpy.allclose``): three quarters of
+    slope-rise-over-run's render went there. The new mobject is drawn as built,
+    so only the structure needs aligning; the points and the style are copied
+    over as ``become`` copies them, and the frames are the same.
+    """
+    mobject = build()
+    # As always_redraw: the updater reshapes this mobject even when it runs on a copy (an animation's start
+    # and target), so an animation of it (a FadeIn) interpolates from its own untouched start.
+    mobject.add_updater(lambda _: take_shape(mobject, build()))
+    return mobject
+
+
+def take_shape(mobject: RebuiltT, model: Mobject) -> RebuiltT:
+    """Make ``mobject`` (and its family) look exactly like ``model``: ``mobject.become(model)`` without point alignment.
+
+    Examples
+    --------
+    >>> from manim import Circle, Square, VGroup
+    >>> group = VGroup(Circle(), Circle())
+    >>> model = VGroup(Square(), Square(), Square()).set_color("#D55E00")
+    >>> take_shape(group, model) is group, len(group) == 3
+    (True, True)
+    >>> bool(np.array_equal(group[2].points, model[2].points)), group[2].get_color() == model[2].get_color()
+    (True, True)
+    """
+    _align_structure(mobject, model)
+    for part, model_part in zip(mobject.get_family(), model.get_family(), strict=True):
+        part.points = np.array(model_part.points)
+        part.interpolate_color(part, model_part, 1)
+    return mobject
+
+
+def _align_structure(mobject: Mobject, model: Mobject) -> None:
+    """``Mobject.align_data`` with ``skip_point_alignment`` at every level: same family shape, points untouched."""
+    mobject.null_point_align(model)
+    mobject.align_submobjects(model)
+    for part, model_part in zip(mobject.submobjects, model.submobjects, strict=True):
+        _align_structure(part, model_part)
 
 
 def frames_in_play(duration: float, frame_rate: float, frozen: bool) -> int:

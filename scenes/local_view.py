@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import DOWN, UP, Create, FadeIn, FadeOut, GrowArrow, MarkupText, Rectangle, ValueTracker, VGroup, always_redraw, smooth
+from manim import DOWN, UP, Create, FadeIn, FadeOut, GrowArrow, MarkupText, Rectangle, ValueTracker, VGroup, smooth
 
 from gdmath import book_round, step_vector, view_range
 from scenes.captions import signed_number
 from scenes.registry import SceneSpec
 from scenes.common import (
+    always_rebuilt,
     DescentScene,
     get_axes,
     get_curve_graph,
@@ -70,7 +71,7 @@ class LocalView(DescentScene):
         title = self.get_title("local_view.title")
         self.progress = ValueTracker(0)
         self.ball = get_path_ball(self.palette, self.path, self.progress, lambda: self.axes)
-        self.lit = always_redraw(self.get_lit_window)
+        self.lit = always_rebuilt(self.get_lit_window)
         self.explanation = self.get_caption("local_view.hidden")
         self.play(FadeIn(title), Create(self.axes), run_time=1.2)
         self.play(FadeIn(self.lit), FadeIn(self.ball, scale=0.5), FadeIn(self.explanation), run_time=0.8)

@@ -12,7 +12,6 @@ from manim import (
     Polygon,
     ValueTracker,
     VGroup,
-    always_redraw,
     smooth,
 )
 
@@ -32,6 +31,7 @@ from scenes.captions import lesson_key, lesson_values, regime_key
 from scenes.style import MIN_NUMBER_SECONDS
 from scenes.registry import SceneSpec
 from scenes.common import (
+    always_rebuilt,
     STEP_BEATS,
     PACED_STEPS,
     DescentScene,
@@ -224,7 +224,7 @@ class OvershootingLearningRate(DescentScene):
                 self.show_caption(self.get_caption("overshooting.out_of_view"))
             # Redraw the plot every frame while the window's bounds glide to the new ones.
             bounds = [ValueTracker(value) for value in self.window]
-            zooming = always_redraw(lambda: self.get_plot(_bounds(bounds), visited))
+            zooming = always_rebuilt(lambda: self.get_plot(_bounds(bounds), visited))
             self.remove(self.plot)
             # Added after the plot, the ball updates after it and rides the new axes each frame.
             self.add(zooming, self.ball)

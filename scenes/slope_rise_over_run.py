@@ -8,11 +8,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Line, ReplacementTransform, ValueTracker, VGroup
-from manim import always_redraw, smooth
+from manim import smooth
 
 from gdmath import Secant, TangentLine, book_round, downhill_direction, follow_view, secant, tangent_line
 from scenes.registry import SceneSpec
 from scenes.common import (
+    always_rebuilt,
     DescentScene,
     ball_point,
     get_axes,
@@ -98,14 +99,14 @@ class SlopeRiseOverRun(DescentScene):
         first = self.get_secant(self.runs[0])
         self.beat("rise_over_run.triangle", **self.get_secant_values(first))
         self.log_run = ValueTracker(math.log(self.runs[0]))
-        second = always_redraw(self.get_second_point)
-        triangle = always_redraw(self.get_triangle)
+        second = always_rebuilt(self.get_second_point)
+        triangle = always_rebuilt(self.get_triangle)
         leg_labels = self.get_leg_labels(first)
         self.play(FadeIn(second, scale=0.5), Create(triangle), run_time=0.8)
         self.play(FadeIn(leg_labels), run_time=0.5)
         explanation = self.replace_text(explanation, self.get_caption("rise_over_run.ratio"))
-        line = always_redraw(self.get_secant_line)
-        self.readout = always_redraw(self.get_ratio_readout)
+        line = always_rebuilt(self.get_secant_line)
+        self.readout = always_rebuilt(self.get_ratio_readout)
         self.play(Create(line), FadeIn(self.readout), run_time=0.8)
         self.wait(1.5)
 
@@ -150,7 +151,7 @@ class SlopeRiseOverRun(DescentScene):
         ball, the points, the triangle and the line read ``self.axes``, so they
         follow. Back at 0 the first plot returns, exactly as it was.
         """
-        zooming = always_redraw(self.get_zoomed_plot)
+        zooming = always_rebuilt(self.get_zoomed_plot)
         self.remove(self.plot, *self.plot)  # the first plot's parts were added one by one
         # First in the scene's list, it updates first each frame: the others then draw on its new axes.
         self.add(zooming)

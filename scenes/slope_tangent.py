@@ -13,13 +13,13 @@ from manim import (
     ValueTracker,
     VGroup,
     Wait,
-    always_redraw,
     smooth,
 )
 
 from gdmath import descend, downhill_direction, tangent_line, view_range
 from scenes.registry import SceneSpec
 from scenes.common import (
+    always_rebuilt,
     DescentScene,
     ball_point,
     get_axes,
@@ -84,9 +84,9 @@ class SlopeTangent(DescentScene):
         self.position = ValueTracker(self.start)
         self.ball = get_ball(self.palette).move_to(self._point())
         self.ball.add_updater(lambda ball: ball.move_to(self._point()))
-        tangent = always_redraw(lambda: get_tangent(self.axes, self.curve, self.position.get_value(), self.palette))
-        self.readout = always_redraw(self.get_slope_readout)
-        direction = always_redraw(self.get_direction_arrow)
+        tangent = always_rebuilt(lambda: get_tangent(self.axes, self.curve, self.position.get_value(), self.palette))
+        self.readout = always_rebuilt(self.get_slope_readout)
+        direction = always_rebuilt(self.get_direction_arrow)
         explanation = self.get_caption("slope_tangent.negative")
         self.play(Create(tangent), FadeIn(self.ball), FadeIn(self.readout), FadeIn(explanation), run_time=1.0)
         self.add(direction)

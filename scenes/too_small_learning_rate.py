@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import DOWN, RIGHT, UP, FadeIn, Mobject, ValueTracker, VGroup, always_redraw, smooth
+from manim import DOWN, RIGHT, UP, FadeIn, Mobject, ValueTracker, VGroup, smooth
 
 from gdmath import (
     ARRIVAL_TOLERANCE,
@@ -17,6 +17,7 @@ from gdmath import (
 )
 from scenes.registry import SceneSpec
 from scenes.common import (
+    always_rebuilt,
     PACED_STEPS,
     DescentScene,
     get_path_ball,
@@ -86,7 +87,7 @@ class TooSmallLearningRate(DescentScene):
         self.progress = ValueTracker(0)
         self.balls = [get_path_ball(self.palette, path, self.progress, lambda axes=panel.axes: axes)  # type: ignore[misc]
                       for panel, path in zip(self.panels, self.paths)]
-        self.counter = always_redraw(lambda: self.get_step_counter(int(self.progress.get_value() + 1e-9)))
+        self.counter = always_rebuilt(lambda: self.get_step_counter(int(self.progress.get_value() + 1e-9)))
         self.caption = self.get_caption("same_start")
         self.play(*(FadeIn(ball, scale=0.5) for ball in self.balls), FadeIn(self.counter), FadeIn(self.caption),
                   run_time=0.8)

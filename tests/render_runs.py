@@ -16,6 +16,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from gdanim.store.cache import CACHE_DIR_ENV
 from gdanim.store.files import TEMP_PREFIX
 
 __all__ = [
@@ -133,3 +134,15 @@ def path_without(folder: Path, missing: str) -> str:
         if tool != missing and found:
             (tools / tool).symlink_to(found)
     return str(tools)
+
+
+def cache_sharing_texts(folder: Path) -> Path:
+    """A new cache folder at ``folder`` whose text cache is the test run's (``tests/conftest.py``: ``private_cache``).
+
+    For a test that needs a cache of its own (its frame counts, its media slots) but not cold texts:
+    typesetting them again is most of a tiny render.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    run_texts = (Path(os.environ[CACHE_DIR_ENV]) / "mobjects").resolve()
+    (folder / "mobjects").symlink_to(run_texts, target_is_directory=True)
+    return folder

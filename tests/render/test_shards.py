@@ -13,12 +13,12 @@ from gdanim.clip.request import ClipRequest
 from gdanim.clip.movie import join_movies
 from gdanim.clip.shards import balanced_ranges
 from scenes.registry import SCENES
-from tests.render_runs import TINY, decoded_frames
+from tests.render_runs import TINY, cache_sharing_texts, decoded_frames
 
 
 @pytest.fixture
 def tiny(monkeypatch, tmp_path):
-    monkeypatch.setenv("GDANIM_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GDANIM_CACHE_DIR", str(cache_sharing_texts(tmp_path / "cache")))
     return tmp_path
 
 

@@ -17,6 +17,7 @@ from tests.render.test_render_failures import flaky_scene  # noqa: F401 - a fixt
 from tests.render_runs import (
     TINY,
     TINY_CLIP_ARGUMENTS,
+    cache_sharing_texts,
     debris,
     decoded_frames,
     manifest_json,
@@ -69,7 +70,7 @@ def test_a_clip_split_in_three_in_this_process_is_the_unsplit_clip(tmp_path):
 
 def test_one_clip_split_in_two_by_the_cli_is_the_unsplit_clip(tmp_path):
     """``--split 2 --jobs 2``: a shard here and one in a worker process, the same files as ``--split 1``."""
-    cache = tmp_path / "cache"
+    cache = cache_sharing_texts(tmp_path / "cache")
     env = render_env(**{CACHE_DIR_ENV: str(cache)})
     outs = {}
     for name, options in {"split": ["--jobs", "2", "--split", "2"], "whole": ["--jobs", "2", "--split", "1"]}.items():
@@ -125,7 +126,7 @@ def test_a_stale_frame_count_only_unbalances_the_shards(tmp_path, monkeypatch, c
     """Shards are cut by the last split's count, which an edit of the scene makes stale: the clip is the same."""
     from gdanim.clip.shards import _counts_file
 
-    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_DIR_ENV, str(cache_sharing_texts(tmp_path / "cache")))
     whole = _render(tmp_path / "whole", split=1)
     request = ClipRequest.create("rolling-descent", quality="low", test_size=TINY)
     _counts_file(request).parent.mkdir(parents=True)
