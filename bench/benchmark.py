@@ -25,7 +25,9 @@ with real processes as a user runs them:
 13. **lecture**: all scenes with ``--format lecture`` (render, then the lecture video joined from the
     clips) against ``--format mp4`` of the same; the join alone (clips up to date); an unchanged lecture.
 14. **edit**: in a checkout of HEAD, the render of every scene after a one-line edit to one scene, after
-    rewording one of its captions, and after a comment in every file, each against the full render.
+    rewording one of its captions, and after a comment in every file, each against the full render;
+15. **rebuilt**: the scenes that redraw a mobject every frame, rendered now (``always_rebuilt``) against a
+    checkout of the code before it (manim's ``always_redraw``), one process each, ``--jobs 1``.
 
 Commands are timed with hyperfine (median of ``--runs`` runs after a warm-up),
 Python statements with pyperf, peak memory from the kernel's rusage. Writes
@@ -504,6 +506,42 @@ def bench_edit(quality: str, work: Path) -> tuple[list[Row], dict[str, Any]]:
     return rows, {name: timing.as_dict() for name, timing in timings.items()}
 
 
+# --- 15. always_rebuilt ------------------------------------------------------------------------------------------
+
+BEFORE_ALWAYS_REBUILT: str = "9b03ea5"
+"""The last commit whose scenes used manim's ``always_redraw``."""
+
+REBUILT_SCENES: tuple[str, ...] = ("slope-rise-over-run", "too-small-learning-rate", "slope-tangent", "local-view",
+                                   "overshooting-learning-rate")
+"""The scenes that rebuild a mobject every frame."""
+
+
+def bench_rebuilt(quality: str, work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
+    """:data:`REBUILT_SCENES` rendered (MP4, ``--force --jobs 1``) here and at :data:`BEFORE_ALWAYS_REBUILT`."""
+    baseline = work / "baseline"
+    subprocess.run(["git", "worktree", "add", "--detach", str(baseline), BEFORE_ALWAYS_REBUILT], cwd=REPO_ROOT,
+                   check=True, capture_output=True)
+    try:
+        arguments = [*REBUILT_SCENES, "--quiet", "-q", quality, "-f", "mp4", "--force", "--jobs", "1"]
+        timings = time_commands(
+            {
+                "now": [sys.executable, "render.py", *arguments, "--out", str(work / "now")],
+                "always_redraw": [sys.executable, str(baseline / "render.py"), *arguments, "--out", str(work / "before")],
+            },
+            runs=runs, warmup=1, cwd=REPO_ROOT, env={**_env(), "GDANIM_CACHE_DIR": str(work / "cache")},
+        )
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=REPO_ROOT, capture_output=True)
+    now, before = timings["now"].median_s, timings["always_redraw"].median_s
+    rows = [
+        Row(15, f"the {len(REBUILT_SCENES)} scenes that redraw every frame (-q {quality}, MP4, one process) with "
+            f"always_rebuilt vs always_redraw ({BEFORE_ALWAYS_REBUILT})", _seconds(now), _seconds(before),
+            now / before, f"{now / before:.2f}×", "—", None,
+            "manim's become aligns every pair of points of the old and new mobject; the new one is drawn as built"),
+    ]
+    return rows, {name: timing.as_dict() for name, timing in timings.items()}
+
+
 # --- the table ---------------------------------------------------------------------------------------------------
 
 
@@ -656,6 +694,7 @@ def _sections(
         "render-all": lambda: bench_render_all(work / "render-all", arguments.baseline_rev),
         "lecture": lambda: bench_lecture(arguments.lecture_quality, work / "lecture", runs),
         "edit": lambda: bench_edit(arguments.edit_quality, work / "edit"),
+        "rebuilt": lambda: bench_rebuilt(arguments.edit_quality, work / "rebuilt", runs),
     }
 
 
@@ -668,7 +707,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs-quality", default="low")
     parser.add_argument("--slides-quality", default="high", help="quality of the slides section (default: high)")
     parser.add_argument("--lecture-quality", default="high", help="quality of the lecture section (default: high)")
-    parser.add_argument("--edit-quality", default="low", help="quality of the edit section (default: low)")
+    parser.add_argument("--edit-quality", default="low",
+                        help="quality of the edit and rebuilt sections (default: low)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per command (median reported)")
     parser.add_argument("--baseline-rev", default=BASELINE_REV,
                         help="the revision `make render` is compared with (section render-all)")
