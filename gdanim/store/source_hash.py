@@ -29,6 +29,7 @@ import ast
 import fnmatch
 import functools
 import hashlib
+from dataclasses import dataclass
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Final
@@ -42,7 +43,6 @@ __all__ = [
     "clip_sources",
     "digest_files",
     "drawn_keys",
-    "normalized_source",
 ]
 
 PROJECT_PACKAGES: Final[tuple[str, ...]] = ("gdmath", "scenes", "gdanim")
@@ -112,55 +112,69 @@ def _catalogue_entries(statement: ast.stmt) -> list[tuple[str, ast.expr]] | None
     return None
 
 
+@dataclass(frozen=True)
+class _SourceFacts:
+    """What the hash reads of one file, from a single parse (:func:`_facts_of`)."""
+
+    digest: bytes
+    """SHA-256 of its syntax tree without docstrings and page-only texts (``ast.dump``), or of its bytes."""
+    entries: tuple[tuple[str, bytes], ...]
+    """Its catalogue entries (:func:`catalogue_entries`)."""
+    literals: frozenset[str]
+    """The string literals of its code (docstrings, page-only texts and catalogue entries are not code)."""
+    patterns: tuple[str, ...]
+    """Its f-strings that start with fixed text, as :mod:`fnmatch` patterns (``*`` for each replacement field)."""
+    imports: tuple[tuple[str, int, tuple[str, ...]], ...]
+    """Its run-time imports as ``(module, level, names)``: ``import a.b`` is ``("", 0, ("a.b",))``."""
+
+
+def _facts(path: Path) -> _SourceFacts:
+    stat = path.stat()
+    return _facts_of(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=512)
+def _facts_of(path: Path, size: int, mtime_ns: int) -> _SourceFacts:
+    """:class:`_SourceFacts` of ``path``, parsed once while the file is unchanged.
+
+    A file that is not Python, or does not parse, is hashed as its bytes (the render will
+    report the error) and names, defines and imports nothing.
+    """
+    data = path.read_bytes()
+    try:
+        tree = ast.parse(data, filename=str(path)) if path.suffix == ".py" else None
+    except SyntaxError:
+        tree = None
+    if tree is None:
+        return _SourceFacts(hashlib.sha256(data).digest(), (), frozenset(), (), ())
+    imports = tuple(("", 0, tuple(alias.name for alias in node.names)) if isinstance(node, ast.Import)
+                    else (node.module or "", node.level, tuple(alias.name for alias in node.names))
+                    for node in _walk_run_time(tree) if isinstance(node, (ast.Import, ast.ImportFrom)))
+    entries = tuple((key, ast.dump(value).encode())
+                    for statement in tree.body for key, value in _catalogue_entries(statement) or [])
+    code = _without_docstrings(tree)  # in place: read the imports and entries first
+    literals, patterns = _named_strings(code)
+    return _SourceFacts(hashlib.sha256(ast.dump(code).encode()).digest(), entries, literals, patterns, imports)
+
+
 def catalogue_entries(path: Path) -> tuple[tuple[str, bytes], ...]:
     """Each catalogue entry ``path`` defines (:data:`CATALOGUE_NAMES`), as its key and its value's syntax tree.
 
     In the order written (a later entry for a key follows the earlier one); empty
     for a file that is not Python, does not parse, or has no catalogue.
     """
-    stat = path.stat()
-    return _catalogue_entries_of(path, stat.st_size, stat.st_mtime_ns)
+    return _facts(path).entries
 
 
-@functools.lru_cache(maxsize=512)
-def _catalogue_entries_of(path: Path, size: int, mtime_ns: int) -> tuple[tuple[str, bytes], ...]:
-    tree = _parse(path)
-    if tree is None:
-        return ()
-    return tuple((key, ast.dump(value).encode())
-                 for statement in tree.body for key, value in _catalogue_entries(statement) or [])
-
-
-def _parse(path: Path) -> ast.Module | None:
-    """``path``'s syntax tree, or ``None`` for a file that is not Python or does not parse."""
-    if path.suffix != ".py":
-        return None
-    try:
-        return ast.parse(path.read_bytes(), filename=str(path))
-    except SyntaxError:
-        return None
-
-
-def _named_strings(path: Path) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The string literals in ``path``'s code, and its f-strings as patterns (``*`` for each replacement field).
+def _named_strings(code: ast.Module) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The string literals in ``code``, and its f-strings as patterns (``*`` for each replacement field).
 
     Only an f-string that starts with fixed text (``f"steepness.{size}"``) is a pattern.
-
-    Docstrings, page-only texts and catalogue entries are not code that names a key.
     """
-    stat = path.stat()
-    return _named_strings_of(path, stat.st_size, stat.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=512)
-def _named_strings_of(path: Path, size: int, mtime_ns: int) -> tuple[frozenset[str], tuple[str, ...]]:
-    tree = _parse(path)
-    if tree is None:
-        return frozenset(), ()
     literals: set[str] = set()
     patterns: set[str] = set()
     in_fstrings: set[int] = set()
-    for node in ast.walk(_without_docstrings(tree)):
+    for node in ast.walk(code):
         if isinstance(node, ast.JoinedStr):
             parts = [_escape_wildcards(str(part.value)) if isinstance(part, ast.Constant) else "*" for part in node.values]
             in_fstrings.update(id(part) for part in node.values)
@@ -183,38 +197,13 @@ def drawn_keys(paths: Iterable[Path]) -> frozenset[str]:
     before its first dot), or by an f-string that starts with fixed text and whose fixed
     parts match it (``f"regime{suffix}.{regime}"`` names ``regime.slow`` and ``regime_short.slow``).
     """
-    paths = list(paths)
-    keys = {key for path in paths for key, _ in catalogue_entries(path)}
-    literals: set[str] = set()
-    patterns: set[str] = set()
-    for path in paths:
-        found, shapes = _named_strings(path)
-        literals |= found
-        patterns.update(shapes)
+    facts = [_facts(path) for path in paths]
+    keys = {key for fact in facts for key, _ in fact.entries}
+    literals = frozenset().union(*(fact.literals for fact in facts))
+    patterns = {pattern for fact in facts for pattern in fact.patterns}
     return frozenset(key for key in keys
                      if key in literals or key.split(".")[0] in literals
                      or any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns))
-
-
-@functools.lru_cache(maxsize=512)
-def _file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
-    """SHA-256 of one file as :func:`normalized_source` gives it (cached while the file is unchanged)."""
-    return hashlib.sha256(normalized_source(path)).digest()
-
-
-def normalized_source(path: Path) -> bytes:
-    """A Python file's syntax tree without docstrings (``ast.dump``), or any other file's bytes.
-
-    A file that does not parse is hashed as its bytes: the render will report the error.
-    """
-    data = path.read_bytes()
-    if path.suffix != ".py":
-        return data
-    try:
-        tree = ast.parse(data, filename=str(path))
-    except SyntaxError:
-        return data
-    return ast.dump(_without_docstrings(tree)).encode()
 
 
 def _module_file(root: Path, module: str) -> Path | None:
@@ -230,29 +219,17 @@ def _module_file(root: Path, module: str) -> Path | None:
 
 def _imported_modules(path: Path, module: str) -> frozenset[str]:
     """Every module ``path`` (the module ``module``) imports, relative imports resolved."""
-    stat = path.stat()
-    return _imports_of(path, module, stat.st_size, stat.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=512)
-def _imports_of(path: Path, module: str, size: int, mtime_ns: int) -> frozenset[str]:
-    """:func:`_imported_modules`, parsed once while the file is unchanged."""
-    try:
-        tree = ast.parse(path.read_bytes(), filename=str(path))
-    except SyntaxError:
-        return frozenset()
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
-    for node in _walk_run_time(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*parent, *([base] if base else [])])
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)  # `from pkg import module`
+    for base, level, names in _facts(path).imports:
+        if not base and not level:  # import a.b, c
+            found.update(names)
+            continue
+        if level:
+            parent = package.split(".")[: len(package.split(".")) - level + 1]
+            base = ".".join([*parent, *([base] if base else [])])
+        found.add(base)
+        found.update(f"{base}.{name}" for name in names)  # `from pkg import module`
     return frozenset(found)
 
 
@@ -303,8 +280,8 @@ def digest_files(digest: hashlib._Hash, root: Path, paths: Iterable[Path], keys:
     for path in paths:
         stat = path.stat()
         name = path.relative_to(root).as_posix()
-        digest.update(name.encode() + b"\0" + _file_digest(path, stat.st_size, stat.st_mtime_ns))
+        digest.update(name.encode() + b"\0" + _facts_of(path, stat.st_size, stat.st_mtime_ns).digest)
     for path in paths:
-        for key, value in catalogue_entries(path):
+        for key, value in _facts(path).entries:
             if keys is None or key in keys:
                 digest.update(key.encode() + b"\0" + hashlib.sha256(value).digest())
