@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gdanim.store.cache import CACHE_DIR_ENV
-from tests.render_runs import REPO_ROOT, TINY_CLIP_ARGUMENTS, run_render
+from gdanim.store.cache import CACHE_DIR_ENV, text_cache_dir
+from tests.render_runs import REPO_ROOT, TINY_CLIP_ARGUMENTS, cache_sharing_texts, run_render
 
 LEVELS: dict[str, str] = {
     "unit": "no render: pure functions, the CLI's parsing, the package's shape",
@@ -91,8 +91,7 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     tiny render. The cache is made for concurrent renders (:mod:`scenes.text_cache`); the tests of
     the cache itself, and those that need a cold one, use their own cache folder.
     """
-    cache = tmp_path_factory.mktemp("gdanim-cache")
-    (cache / "mobjects").symlink_to(_shared_texts(tmp_path_factory), target_is_directory=True)
+    cache = cache_sharing_texts(tmp_path_factory.mktemp("gdanim-cache"), _shared_texts(tmp_path_factory))
     previous = os.environ.get(CACHE_DIR_ENV)
     os.environ[CACHE_DIR_ENV] = str(cache)
     if "manim" in sys.modules:  # imported by the scene tests: text they draw outside a render goes here, not ./media
@@ -109,7 +108,7 @@ def _shared_text_cache(private_cache: Path) -> None:
     """Texts the scene tests draw in this process come from, and go to, the run's text cache too."""
     from scenes import text_cache  # manim-free
 
-    text_cache.configure(private_cache / "mobjects")
+    text_cache.configure(text_cache_dir())
 
 
 @pytest.fixture(scope="session")

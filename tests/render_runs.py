@@ -16,7 +16,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from gdanim.store.cache import CACHE_DIR_ENV
+from gdanim.store.cache import text_cache_dir
 from gdanim.store.files import TEMP_PREFIX
 
 __all__ = [
@@ -136,13 +136,15 @@ def path_without(folder: Path, missing: str) -> str:
     return str(tools)
 
 
-def cache_sharing_texts(folder: Path) -> Path:
-    """A new cache folder at ``folder`` whose text cache is the test run's (``tests/conftest.py``: ``private_cache``).
+def cache_sharing_texts(folder: Path, texts: Path | None = None) -> Path:
+    """A new cache folder at ``folder`` whose text cache is ``texts``, by default the test run's
+    (``tests/conftest.py``: ``private_cache``).
 
     For a test that needs a cache of its own (its frame counts, its media slots) but not cold texts:
     typesetting them again is most of a tiny render.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    run_texts = (Path(os.environ[CACHE_DIR_ENV]) / "mobjects").resolve()
-    (folder / "mobjects").symlink_to(run_texts, target_is_directory=True)
+    if texts is None:
+        texts = text_cache_dir().resolve()  # the run's cache, which GDANIM_CACHE_DIR names now
+    (folder / text_cache_dir().name).symlink_to(texts, target_is_directory=True)
     return folder
